@@ -1,0 +1,35 @@
+import type { Profile } from './profile.js'
+
+/** Options every reader understands; format packages document their own extra keys. */
+export interface ReadOptions {
+  /** Cap on decompressed input in bytes (gzip bombs). Default `DEFAULT_MAX_INPUT`. */
+  maxInputSize?: number
+  readonly [option: string]: unknown
+}
+
+/** Options every writer understands; format packages document their own extra keys. */
+export interface WriteOptions {
+  /** Metric to show, by name or index, for writers that hold one metric. */
+  metric?: string | number
+  readonly [option: string]: unknown
+}
+
+/**
+ * What the registry knows of one format. Each format package exports one; `@profconv/core`
+ * lists them. `sniff` sees the input already gunzipped and answers `false` for "not mine".
+ */
+export interface FormatDescriptor {
+  /** Registry name, used by `-t` and `--from` (`pstats`, `callgrind`, …). */
+  readonly name: string
+  /** One line for `--help`. */
+  readonly description: string
+  /** File name endings, lower case, with the dot (`.prof`). */
+  readonly extensions: readonly string[]
+  /** True when the content is recognisably this format. */
+  sniff?(bytes: Uint8Array): boolean
+  /** Every profile the input holds (several parts, threads or profiles). */
+  read?(bytes: Uint8Array, options: ReadOptions): Profile[]
+  /** Which view the writer works from; the caller derives or estimates it first. */
+  readonly writes?: 'samples' | 'graph'
+  write?(profile: Profile, options: WriteOptions): string | Uint8Array
+}

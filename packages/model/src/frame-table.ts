@@ -1,0 +1,52 @@
+/**
+ * A function identity. The whole tuple is the identity: two functions of one name in different
+ * files are different frames. `line` is the 1-based line where the function starts.
+ */
+export interface Frame {
+  readonly name: string
+  readonly file?: string
+  readonly line?: number
+  /** Binary, shared object or package the function belongs to. */
+  readonly module?: string
+  /** True when this frame was inlined into its caller (pprof locations with several lines). */
+  readonly inlined?: boolean
+}
+
+/** Frames interned once; a frame id is an index into `frames`. */
+export class FrameTable {
+  readonly frames: Frame[] = []
+  private readonly ids = new Map<string, number>()
+
+  /** The id of `frame`, added if new. Empty strings count as absent. */
+  intern(frame: Frame): number {
+    const key = frameKey(frame)
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.frames.length
+      this.frames.push(normalise(frame))
+      this.ids.set(key, id)
+    }
+    return id
+  }
+
+  get(id: number): Frame {
+    return this.frames[id]
+  }
+
+  get length(): number {
+    return this.frames.length
+  }
+}
+
+function frameKey(f: Frame): string {
+  return `${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.module ?? ''}\u0000${f.inlined ? 1 : ''}`
+}
+
+function normalise(f: Frame): Frame {
+  const out: { -readonly [K in keyof Frame]: Frame[K] } = { name: f.name }
+  if (f.file) out.file = f.file
+  if (f.line !== undefined) out.line = f.line
+  if (f.module) out.module = f.module
+  if (f.inlined) out.inlined = true
+  return out
+}

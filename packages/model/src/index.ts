@@ -1,0 +1,30 @@
+export { ProfconvError } from './error.js'
+export type { Position } from './error.js'
+export { nanosecondsPer, resolveMetric } from './metric.js'
+export type { Metric } from './metric.js'
+export { FrameTable } from './frame-table.js'
+export type { Frame } from './frame-table.js'
+export { StackTree } from './stack-tree.js'
+export { SamplesBuilder } from './samples.js'
+export type { Label, Samples } from './samples.js'
+export { GraphBuilder, addInto, graphTotals } from './graph.js'
+export type { CallGraph, GraphEdge, GraphNode } from './graph.js'
+export { newMeta } from './profile.js'
+export type { Profile, ProfileMeta } from './profile.js'
+export { graphOf, samplesToGraph, walkTree } from './derive.js'
+export { ESTIMATED_STACKS_NOTE, estimateSamples, withGraph, withSamples } from './estimate.js'
+export type { EstimateOptions } from './estimate.js'
+export { graphCycles, stronglyConnected } from './scc.js'
+export { mergeProfiles } from './merge.js'
+export {
+  DEFAULT_MAX_INPUT,
+  LineSplitter,
+  decodeText,
+  forEachLine,
+  isGzip,
+  maybeGunzip,
+  peek,
+  textEncoding,
+} from './input.js'
+export { dumpGraph, dumpStacks, frameText } from './dump.js'
+export type { FormatDescriptor, ReadOptions, WriteOptions } from './format.js'

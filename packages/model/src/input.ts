@@ -1,0 +1,143 @@
+import { Gunzip } from 'fflate'
+import { ProfconvError } from './error.js'
+
+/** Default cap on decompressed input: 4 GiB. */
+export const DEFAULT_MAX_INPUT = 4 * 1024 ** 3
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b
+}
+
+/**
+ * `bytes` gunzipped when they are gzip (several members concatenated are joined), else
+ * unchanged. Throws when the output would pass `maxBytes` (a gzip bomb) or the data is corrupt.
+ */
+export function maybeGunzip(
+  bytes: Uint8Array,
+  format: string,
+  maxBytes: number = DEFAULT_MAX_INPUT,
+): Uint8Array {
+  if (!isGzip(bytes)) return bytes
+  const parts: Uint8Array[] = []
+  let size = 0
+  const gunzip = new Gunzip((chunk) => {
+    size += chunk.length
+    if (size > maxBytes) {
+      throw new ProfconvError(
+        format,
+        `gzip data expands past the limit of ${maxBytes} bytes (raise it with --max-input-size)`,
+      )
+    }
+    parts.push(chunk)
+  })
+  const step = 1 << 20
+  try {
+    for (let at = 0; at < bytes.length; at += step) {
+      gunzip.push(bytes.subarray(at, at + step), at + step >= bytes.length)
+    }
+  } catch (error) {
+    if (error instanceof ProfconvError) throw error
+    throw new ProfconvError(format, `corrupt gzip data (${(error as Error).message})`)
+  }
+  if (parts.length === 1) return parts[0]
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
+/**
+ * The first bytes of the input, gunzipped if it is gzip (at least `want` bytes where there are
+ * that many, never the whole of a big file): enough for sniffing. Corrupt gzip gives what was
+ * decoded before the fault.
+ */
+export function peek(bytes: Uint8Array, want = 64 * 1024): Uint8Array {
+  if (!isGzip(bytes)) return bytes.subarray(0, want)
+  const parts: Uint8Array[] = []
+  let size = 0
+  const gunzip = new Gunzip((chunk) => {
+    parts.push(chunk)
+    size += chunk.length
+  })
+  try {
+    for (let at = 0; at < bytes.length && size < want; at += 16 * 1024) {
+      gunzip.push(bytes.subarray(at, at + 16 * 1024), false)
+    }
+  } catch {
+    // keep what was decoded
+  }
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out.subarray(0, want)
+}
+
+/** The text encoding a byte-order mark announces (UTF-8 without one). */
+export function textEncoding(bytes: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le'
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be'
+  return 'utf-8'
+}
+
+/** Decodes a whole (small) text input: BOM-aware, BOM dropped. For big inputs use `lines`. */
+export function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder(textEncoding(bytes)).decode(bytes)
+}
+
+/**
+ * Splits text arriving in chunks into lines without ever holding the whole text as one string.
+ * Handles a BOM (UTF-8 or UTF-16), CRLF, characters split across chunks, and a last line
+ * without a newline. Line numbers are 1-based.
+ */
+export class LineSplitter {
+  private decoder: TextDecoder | undefined
+  private rest = ''
+  private lineNo = 0
+
+  constructor(private readonly onLine: (line: string, lineNo: number) => void) {}
+
+  push(chunk: Uint8Array): void {
+    this.decoder ??= new TextDecoder(textEncoding(chunk))
+    this.split(this.rest + this.decoder.decode(chunk, { stream: true }))
+  }
+
+  end(): void {
+    const tail = this.rest + (this.decoder?.decode() ?? '')
+    this.rest = ''
+    this.split(tail)
+    if (this.rest !== '') this.emit(this.rest)
+    this.rest = ''
+  }
+
+  private split(text: string): void {
+    let from = 0
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      this.emit(text.slice(from, nl))
+      from = nl + 1
+    }
+    this.rest = text.slice(from)
+  }
+
+  private emit(line: string): void {
+    this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line, ++this.lineNo)
+  }
+}
+
+/** Calls `onLine` for each line of `bytes` (BOM-aware, CRLF-tolerant), in 1 MiB chunks. */
+export function forEachLine(
+  bytes: Uint8Array,
+  onLine: (line: string, lineNo: number) => void,
+  chunkSize = 1 << 20,
+): void {
+  const splitter = new LineSplitter(onLine)
+  for (let at = 0; at < bytes.length; at += chunkSize) {
+    splitter.push(bytes.subarray(at, at + chunkSize))
+  }
+  splitter.end()
+}

@@ -1,0 +1,40 @@
+import type { CallGraph } from './graph.js'
+import type { FrameTable } from './frame-table.js'
+import type { Metric } from './metric.js'
+import type { Samples } from './samples.js'
+
+/** What is known about a profile besides its data. */
+export interface ProfileMeta {
+  /** Registry name of the format it was read from (`pstats`, `callgrind`, …). */
+  format: string
+  name?: string
+  /** Start of profiling, in milliseconds since the Unix epoch. */
+  startTime?: number
+  /** Length of profiling, in nanoseconds. */
+  duration?: number
+  /** Sampling period: one sample stands for `value` of `metric`. */
+  period?: { metric: Metric; value: number }
+  /** Free text the source carried (pprof comments, callgrind `desc:` lines). */
+  comments: string[]
+  /** What a conversion estimated or dropped; the CLI prints each as `profconv: note: …`. */
+  notes: string[]
+}
+
+/**
+ * The one model every reader produces and every writer consumes. At least one of `samples`
+ * and `graph` is present; `graphOf` and `samplesOf` derive the other.
+ */
+export interface Profile {
+  metrics: Metric[]
+  /** Index into `metrics` of the metric single-metric writers show by default. */
+  defaultMetric: number
+  frames: FrameTable
+  samples?: Samples
+  graph?: CallGraph
+  meta: ProfileMeta
+}
+
+/** A fresh meta block for a profile read from `format`. */
+export function newMeta(format: string): ProfileMeta {
+  return { format, comments: [], notes: [] }
+}
