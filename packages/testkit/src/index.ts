@@ -1,0 +1,2 @@
+export { fixture, fixturePath, testDataDir } from './fixtures.js'
+export { describeWithTool, hasTool, run } from './tools.js'
