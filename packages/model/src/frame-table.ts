@@ -6,8 +6,12 @@ export interface Frame {
   readonly name: string
   readonly file?: string
   readonly line?: number
+  /** 1-based column where the function starts (JavaScript profiles tell apart functions of one line). */
+  readonly column?: number
   /** Binary, shared object or package the function belongs to. */
   readonly module?: string
+  /** The name as the system knows it (a mangled C++ name), where it differs from `name`. */
+  readonly systemName?: string
   /** True when this frame was inlined into its caller (pprof locations with several lines). */
   readonly inlined?: boolean
 }
@@ -39,14 +43,16 @@ export class FrameTable {
 }
 
 function frameKey(f: Frame): string {
-  return `${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.module ?? ''}\u0000${f.inlined ? 1 : ''}`
+  return `${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}\u0000${f.module ?? ''}\u0000${f.inlined ? 1 : ''}${f.systemName ? `\u0000${f.systemName}` : ''}`
 }
 
 function normalise(f: Frame): Frame {
   const out: { -readonly [K in keyof Frame]: Frame[K] } = { name: f.name }
   if (f.file) out.file = f.file
   if (f.line !== undefined) out.line = f.line
+  if (f.column !== undefined) out.column = f.column
   if (f.module) out.module = f.module
+  if (f.systemName && f.systemName !== f.name) out.systemName = f.systemName
   if (f.inlined) out.inlined = true
   return out
 }
