@@ -43,7 +43,7 @@ export class FrameTable {
 }
 
 function frameKey(f: Frame): string {
-  return `${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}\u0000${f.module ?? ''}\u0000${f.inlined ? 1 : ''}${f.systemName ? `\u0000${f.systemName}` : ''}`
+  return `${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}\u0000${f.module ?? ''}\u0000${f.inlined ? 1 : ''}${f.systemName && f.systemName !== f.name ? `\u0000${f.systemName}` : ''}`
 }
 
 function normalise(f: Frame): Frame {
