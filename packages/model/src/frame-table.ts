@@ -21,7 +21,7 @@ export class FrameTable {
   readonly frames: Frame[] = []
   private readonly ids = new Map<string, number>()
 
-  /** The id of `frame`, added if new. Empty strings count as absent. */
+  /** The id of `frame`, added if new. */
   intern(frame: Frame): number {
     const key = frameKey(frame)
     let id = this.ids.get(key)
@@ -43,12 +43,14 @@ export class FrameTable {
 }
 
 function frameKey(f: Frame): string {
-  return `${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}\u0000${f.module ?? ''}\u0000${f.inlined ? 1 : ''}${f.systemName && f.systemName !== f.name ? `\u0000${f.systemName}` : ''}`
+  // An absent file differs from an empty one (Python's profile module names builtins' file '').
+  const file = f.file === undefined ? '\u0001' : f.file
+  return `${f.name}\u0000${file}\u0000${f.line ?? ''}\u0000${f.column ?? ''}\u0000${f.module ?? ''}\u0000${f.inlined ? 1 : ''}${f.systemName && f.systemName !== f.name ? `\u0000${f.systemName}` : ''}`
 }
 
 function normalise(f: Frame): Frame {
   const out: { -readonly [K in keyof Frame]: Frame[K] } = { name: f.name }
-  if (f.file) out.file = f.file
+  if (f.file !== undefined) out.file = f.file
   if (f.line !== undefined) out.line = f.line
   if (f.column !== undefined) out.column = f.column
   if (f.module) out.module = f.module

@@ -1,0 +1,8 @@
+export { readPstats } from './read.js'
+export { writePstats } from './write.js'
+export { readPstatsJson, writePstatsJson } from './json.js'
+export type { PstatsJson, PstatsJsonCaller, PstatsJsonFunction, PstatsJsonKey } from './json.js'
+export { sniffPstats, sniffPstatsJson } from './sniff.js'
+export { pstatsFormat, pstatsJsonFormat } from './format.js'
+export { unmarshal, PyCode, PyDict, PyOther } from './marshal.js'
+export type { PyValue } from './marshal.js'

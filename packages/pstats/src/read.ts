@@ -1,0 +1,62 @@
+import { ProfconvError, maybeGunzip, type Profile, type ReadOptions } from '@profconv/model'
+import { PyCode, PyDict, pyText, unmarshal, type PyValue } from './marshal.js'
+import { entriesToProfile, type CallerValue, type PstatsEntry, type PstatsKey } from './stats.js'
+
+const FORMAT = 'pstats'
+
+/**
+ * Reads a binary pstats file (`cProfile`/`profile` `-o` output, `pstats.Stats.dump_stats`,
+ * yappi's `save(type='pstat')`) written by Python 2.7 or 3.x. Times are seconds.
+ */
+export function readPstats(bytes: Uint8Array, options: ReadOptions = {}): Profile {
+  const data = maybeGunzip(bytes, FORMAT, options.maxInputSize)
+  const root = unmarshal(data, FORMAT)
+  if (!(root instanceof PyDict)) {
+    throw new ProfconvError(FORMAT, 'the marshalled value is not a dict of function statistics', {
+      offset: 0,
+    })
+  }
+  const entries = root.entries.map(([key, value], i) => toEntry(key, value, root.offsets[i]))
+  return entriesToProfile(entries, FORMAT)
+}
+
+function toEntry(key: PyValue, value: PyValue, offset: number): PstatsEntry {
+  const bad = (what: string): never => {
+    throw new ProfconvError(FORMAT, `the entry here ${what}`, { offset })
+  }
+  const fn = toKey(key) ?? bad('has no (file, line, name) key')
+  if (!Array.isArray(value) || value.length !== 5) return bad(`for ${fn.name} is not a 5-tuple`)
+  const [cc, nc, tt, ct] = value
+    .slice(0, 4)
+    .map((v) => toNumber(v) ?? bad(`for ${fn.name} has a non-number`))
+  const callersDict = value[4]
+  if (!(callersDict instanceof PyDict)) return bad(`for ${fn.name} has no callers dict`)
+  const callers = callersDict.entries.map(([k, v]) => {
+    const caller = toKey(k) ?? bad(`for ${fn.name} has a caller without a (file, line, name) key`)
+    let share: CallerValue | undefined
+    if (Array.isArray(v) && v.length === 4) {
+      const n = v.map(toNumber)
+      if (n.every((x) => x !== undefined)) share = n as [number, number, number, number]
+    } else {
+      share = toNumber(v)
+    }
+    return { key: caller, value: share ?? bad(`for ${fn.name} has a malformed caller value`) }
+  })
+  return { key: fn, cc, nc, tt, ct, callers }
+}
+
+function toKey(v: PyValue): PstatsKey | undefined {
+  if (!Array.isArray(v) || v.length !== 3) return undefined
+  const file = pyText(v[0])
+  const line = toNumber(v[1])
+  const name = v[2] instanceof PyCode ? v[2].toString() : pyText(v[2])
+  if (file === undefined || line === undefined || name === undefined) return undefined
+  return { file, line, name }
+}
+
+function toNumber(v: PyValue): number | undefined {
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
+  if (typeof v === 'boolean') return v ? 1 : 0
+  return undefined
+}
