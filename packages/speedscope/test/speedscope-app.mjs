@@ -1,0 +1,99 @@
+// Opens files in the real speedscope app (the `speedscope` npm package's dist/release) in
+// headless Debian Chromium, driven by playwright-core, served from a loopback HTTP server.
+// Shared by test/e2e.test.ts and scripts/fixtures-speedscope.mjs.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { URL } from 'node:url'
+import { dirname, extname, join, normalize } from 'node:path'
+import { chromium } from 'playwright-core'
+
+const require = createRequire(import.meta.url)
+/** The speedscope app's folder inside its npm package. */
+export const appDir = join(dirname(require.resolve('speedscope/package.json')), 'dist/release')
+
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+}
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // speedscope draws with WebGL: software rendering stands in for the missing GPU.
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+]
+
+/**
+ * Runs `body` with a page of the speedscope app. `files` maps names to contents served at
+ * `/files/<name>`; `open(name)` loads one into the app through `#profileURL=`.
+ */
+export async function withSpeedscopeApp(files, body) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname)
+    let data
+    if (path.startsWith('/files/') && files[path.slice(7)] !== undefined) {
+      data = files[path.slice(7)]
+    } else if (path.startsWith('/app/')) {
+      const rel = normalize(path.slice(5) || 'index.html')
+      if (rel.startsWith('..')) return res.writeHead(403).end()
+      try {
+        data = readFileSync(join(appDir, rel))
+      } catch {
+        return res.writeHead(404).end()
+      }
+    } else {
+      return res.writeHead(404).end()
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' })
+    res.end(data)
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${server.address().port}`
+  const userDataDir = mkdtempSync(join(tmpdir(), 'profconv-chromium-'))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    acceptDownloads: true,
+  })
+  try {
+    const page = context.pages()[0] ?? (await context.newPage())
+    const errors = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    const open = async (name) => {
+      const url = `${base}/app/index.html#profileURL=${encodeURIComponent(`${base}/files/${name}`)}`
+      await page.goto('about:blank')
+      await page.goto(url)
+      await page.waitForSelector('canvas', { timeout: 30000 })
+    }
+    return await body({ page, open, base, errors })
+  } finally {
+    await context.close()
+    server.close()
+    rmSync(userDataDir, { recursive: true, force: true })
+  }
+}
+
+/** Names in speedscope's sandwich view (its DOM table of every function), as shown. */
+/* global document */
+export async function sandwichNames(page) {
+  await page.keyboard.press('3')
+  await page.waitForSelector('text=Symbol Name', { timeout: 30000 })
+  return page.evaluate(() => {
+    const rows = [...document.querySelectorAll('tr, [role=row]')]
+    return rows.map((r) => r.textContent ?? '')
+  })
+}
