@@ -1,0 +1,6 @@
+export { pprofFormat } from './format.js'
+export { readPprof } from './read.js'
+export type { PprofReadOptions } from './read.js'
+export { sniffPprof } from './sniff.js'
+export { writePprof } from './write.js'
+export type { PprofWriteOptions } from './write.js'

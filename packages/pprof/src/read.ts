@@ -1,0 +1,270 @@
+import {
+  FrameTable,
+  ProfconvError,
+  SamplesBuilder,
+  maybeGunzip,
+  newMeta,
+  type Frame,
+  type Label,
+  type Metric,
+  type Profile,
+  type ReadOptions,
+} from '@profconv/model'
+import { decodeProfile, isExact, type ProfileMessage } from './proto.js'
+import { FramePruner, pruneStack } from './prune.js'
+import { modelUnit } from './units.js'
+
+export interface PprofReadOptions extends ReadOptions {
+  /** Apply the profile's `drop_frames` / `keep_frames` as pprof does. Default true. */
+  pruneFrames?: boolean
+}
+
+/** One location as frames, root-most (outermost) first, with each frame's source line. */
+interface LocationFrames {
+  frames: number[]
+  lines: number[]
+}
+
+/**
+ * Reads a pprof profile (profile.proto, gzipped or not). Every sample type becomes a metric;
+ * each location's lines become frames (inlined ones marked), the line of each kept on the stack
+ * tree; labels are kept on samples.
+ */
+export function readPprof(bytes: Uint8Array, options: PprofReadOptions = {}): Profile {
+  const raw = maybeGunzip(bytes, 'pprof', options.maxInputSize)
+  let message: ProfileMessage
+  try {
+    message = decodeProfile(raw)
+  } catch (error) {
+    throw new ProfconvError(
+      'pprof',
+      `not a valid profile.proto message (${(error as Error).message}); truncated or not pprof?`,
+    )
+  }
+  return new ProfileReader(message, options).read()
+}
+
+class ProfileReader {
+  private readonly strings: string[]
+  private readonly frames = new FrameTable()
+  private readonly notes: string[] = []
+  private inexact = false
+
+  constructor(
+    private readonly p: ProfileMessage,
+    private readonly options: PprofReadOptions,
+  ) {
+    this.strings = p.stringTable
+    if (this.strings.length > 0 && this.strings[0] !== '') {
+      throw new ProfconvError('pprof', 'string_table[0] must be the empty string')
+    }
+  }
+
+  read(): Profile {
+    const p = this.p
+    const metrics: Metric[] = p.sampleType.map((t) => ({
+      name: this.str(t.type),
+      unit: modelUnit(this.str(t.unit)),
+    }))
+    const defaultName = this.str(p.defaultSampleType)
+    const named = defaultName ? metrics.findIndex((m) => m.name === defaultName) : -1
+    const meta = newMeta('pprof')
+    meta.comments = p.comment.map((c) => this.str(c))
+    if (p.docUrl) meta.comments.push(`doc_url: ${this.str(p.docUrl)}`)
+    if (p.timeNanos) meta.startTime = this.num(p.timeNanos) / 1e6
+    if (p.durationNanos) meta.duration = this.num(p.durationNanos)
+    if (p.periodType) {
+      meta.period = {
+        metric: { name: this.str(p.periodType.type), unit: modelUnit(this.str(p.periodType.unit)) },
+        value: this.num(p.period),
+      }
+    }
+    const samples = this.samples(metrics.length)
+    if (this.inexact) {
+      this.notes.push('some 64-bit values were beyond 2^53 and were rounded to the nearest double')
+    }
+    meta.notes = this.notes
+    return {
+      metrics,
+      defaultMetric: named >= 0 ? named : Math.max(0, metrics.length - 1),
+      frames: this.frames,
+      samples,
+      meta,
+    }
+  }
+
+  private samples(metricCount: number) {
+    const p = this.p
+    const locations = this.locations()
+    const builder = new SamplesBuilder(metricCount)
+    const tree = builder.tree
+    const labelSets = new Map<string, Label[]>()
+    const values = new Float64Array(metricCount)
+    let pruned = 0
+    p.sample.forEach((sample, i) => {
+      if (sample.value.length !== metricCount) {
+        throw new ProfconvError(
+          'pprof',
+          `sample ${i} has ${sample.value.length} values for ${metricCount} sample types`,
+        )
+      }
+      for (let m = 0; m < metricCount; m++) values[m] = this.num(sample.value[m])
+      let stack: readonly number[] = sample.locationId.map((id) => {
+        const at = locations.index.get(id)
+        if (at === undefined)
+          throw new ProfconvError(
+            'pprof',
+            `sample ${i} refers to location ${id}, which does not exist`,
+          )
+        return at
+      })
+      if (locations.cut) {
+        const before = stack.length
+        stack = pruneStack(stack, locations.cut)
+        if (stack.length !== before) pruned++
+      }
+      let node = -1
+      for (let s = stack.length - 1; s >= 0; s--) {
+        const loc = locations.frames[stack[s]]
+        for (let k = 0; k < loc.frames.length; k++)
+          node = tree.child(node, loc.frames[k], loc.lines[k])
+      }
+      builder.add(node, values, this.labels(sample.label, labelSets))
+    })
+    if (pruned > 0) {
+      this.notes.push(
+        `${pruned} samples lost frames to the profile's drop_frames rule, as in pprof (read with pruneFrames: false to keep them)`,
+      )
+    }
+    return builder.finish()
+  }
+
+  /** Frames of every location, and the drop_frames verdict per location where there is one. */
+  private locations() {
+    const p = this.p
+    const functions = new Map(p.function.map((f) => [this.id(f.id), f]))
+    const modules = new Map<number, string | undefined>()
+    let buildIds = false
+    for (const m of p.mapping) {
+      modules.set(this.id(m.id), this.str(m.filename) || undefined)
+      buildIds ||= m.buildId !== 0 && this.str(m.buildId) !== ''
+    }
+    if (buildIds)
+      this.notes.push(
+        'mapping build ids were not kept (frames keep the mapping file name as module)',
+      )
+
+    const pruner =
+      this.options.pruneFrames !== false && p.dropFrames && this.str(p.dropFrames)
+        ? new FramePruner(this.str(p.dropFrames), this.str(p.keepFrames))
+        : undefined
+    const index = new Map<number, number>()
+    const frames: LocationFrames[] = []
+    const verdicts: ('none' | 'partial' | 'full')[] = []
+    const frameIds = new Map<string, number>()
+
+    for (const loc of p.location) {
+      const id = this.id(loc.id)
+      if (index.has(id)) throw new ProfconvError('pprof', `location id ${id} is used twice`)
+      index.set(id, frames.length)
+      const mapping = this.id(loc.mappingId)
+      if (mapping !== 0 && !modules.has(mapping)) {
+        throw new ProfconvError(
+          'pprof',
+          `location ${id} refers to mapping ${mapping}, which does not exist`,
+        )
+      }
+      const module = modules.get(mapping)
+      let lines = loc.line
+      let verdict: 'none' | 'partial' | 'full' = 'none'
+      if (pruner) {
+        const cut = pruner.linesToCut(
+          lines.map((l) => this.str(functions.get(this.id(l.functionId))?.name ?? 0)),
+        )
+        if (cut >= 0) {
+          verdict = cut === lines.length ? 'full' : 'partial'
+          lines = lines.slice(cut)
+        }
+      }
+      verdicts.push(verdict)
+      const out: LocationFrames = { frames: [], lines: [] }
+      if (lines.length === 0 && verdict !== 'full') {
+        // Unsymbolized: pprof shows the address.
+        out.frames.push(this.frames.intern({ name: `0x${loc.address.toString(16)}`, module }))
+        out.lines.push(0)
+      }
+      for (let k = lines.length - 1; k >= 0; k--) {
+        const line = lines[k]
+        const fid = this.id(line.functionId)
+        const fn = functions.get(fid)
+        if (!fn)
+          throw new ProfconvError(
+            'pprof',
+            `location ${id} refers to function ${fid}, which does not exist`,
+          )
+        const inlined = k < lines.length - 1
+        const key = `${fid}\u0000${mapping}\u0000${inlined}`
+        let frame = frameIds.get(key)
+        if (frame === undefined) {
+          const f: Frame = {
+            name: this.str(fn.name) || this.str(fn.systemName) || `0x${loc.address.toString(16)}`,
+            systemName: this.str(fn.systemName),
+            file: this.str(fn.filename),
+            line: fn.startLine ? this.num(fn.startLine) : undefined,
+            module,
+            inlined,
+          }
+          frame = this.frames.intern(f)
+          frameIds.set(key, frame)
+        }
+        out.frames.push(frame)
+        out.lines.push(line.line > 0 && line.line <= 0x7fffffff ? line.line : 0)
+      }
+      frames.push(out)
+    }
+    const cut = pruner ? (at: number) => verdicts[at] : undefined
+    return { index, frames, cut }
+  }
+
+  private labels(labels: ProfileMessage['sample'][number]['label'], cache: Map<string, Label[]>) {
+    if (labels.length === 0) return undefined
+    const key = labels.map((l) => `${l.key},${l.str},${l.num},${l.numUnit}`).join(';')
+    let out = cache.get(key)
+    if (!out) {
+      out = labels.map((l): Label => {
+        const key = this.str(l.key)
+        if (l.str) return { key, str: this.str(l.str) }
+        const unit = this.str(l.numUnit)
+        return unit ? { key, num: this.num(l.num), unit } : { key, num: this.num(l.num) }
+      })
+      cache.set(key, out)
+    }
+    return out
+  }
+
+  private str(index: number): string {
+    if (index === 0) return ''
+    const s = this.strings[index]
+    if (s === undefined || !Number.isInteger(index)) {
+      throw new ProfconvError(
+        'pprof',
+        `string index ${index} is outside the string table (${this.strings.length} strings)`,
+      )
+    }
+    return s
+  }
+
+  private num(value: number): number {
+    if (!isExact(value)) this.inexact = true
+    return value
+  }
+
+  private id(value: number): number {
+    if (!isExact(value))
+      throw new ProfconvError(
+        'pprof',
+        `id ${value} is beyond 2^53; profconv cannot keep such ids apart`,
+      )
+    return value
+  }
+}

@@ -1,0 +1,204 @@
+import {
+  nanosecondsPer,
+  withSamples,
+  type Label,
+  type Profile,
+  type WriteOptions,
+} from '@profconv/model'
+import { gzipSync } from 'fflate'
+import {
+  encodeProfile,
+  type DeepPartial,
+  type LabelMessage,
+  type LocationMessage,
+  type ProfileMessage,
+  type SampleMessage,
+} from './proto.js'
+
+export interface PprofWriteOptions extends WriteOptions {
+  /** Gzip the output, as pprof files are on disk. Default true. */
+  gzip?: boolean
+}
+
+/**
+ * Writes a profile as pprof's profile.proto, gzipped unless `gzip: false`. Stacks are written as
+ * the samples hold them (a profile with only a call graph gets estimated stacks, with a note);
+ * every metric becomes a sample type; notes go into the profile's comments. pprof values are
+ * integers: a time metric with fractions is written in nanoseconds, other fractions are rounded.
+ */
+export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uint8Array {
+  const profile = withSamples(input)
+  for (const note of profile.meta.notes) {
+    if (!input.meta.notes.includes(note)) input.meta.notes.push(note)
+  }
+  const message = new ProfileWriter(profile, input.meta.notes).build()
+  const bytes = encodeProfile(message)
+  return options.gzip === false ? bytes : gzipSync(bytes)
+}
+
+class ProfileWriter {
+  private readonly strings = new Map<string, number>([['', 0]])
+  private readonly functions = new Map<string, number>()
+  private readonly mappings = new Map<string, number>()
+  private readonly locationIds = new Map<string, number>()
+  private readonly out: DeepPartial<ProfileMessage> & {
+    sample: DeepPartial<SampleMessage>[]
+    location: DeepPartial<LocationMessage>[]
+  }
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly notes: string[],
+  ) {
+    this.out = { sample: [], location: [], function: [], mapping: [] }
+  }
+
+  build(): DeepPartial<ProfileMessage> {
+    const { profile, out } = this
+    const samples = profile.samples!
+    const scales = profile.metrics.map((metric, m) => this.scale(m))
+    out.sampleType = profile.metrics.map((metric, m) => ({
+      type: this.str(metric.name),
+      unit: this.str(scales[m] === 1 ? metric.unit : 'nanoseconds'),
+    }))
+    if (profile.metrics.length > 0) {
+      out.defaultSampleType = this.str(profile.metrics[profile.defaultMetric].name)
+    }
+    const { meta } = profile
+    if (meta.period) {
+      out.periodType = {
+        type: this.str(meta.period.metric.name),
+        unit: this.str(meta.period.metric.unit),
+      }
+      out.period = Math.round(meta.period.value)
+    }
+    if (meta.startTime !== undefined) out.timeNanos = Math.round(meta.startTime * 1e6)
+    if (meta.duration !== undefined) out.durationNanos = Math.round(meta.duration)
+
+    const locationsOf = this.locationsOfNodes()
+    const labelCache = new Map<readonly Label[], DeepPartial<LabelMessage>[]>()
+    for (let i = 0; i < samples.stack.length; i++) {
+      const value = samples.values.map((column, m) => Math.round(column[i] * scales[m]))
+      const labels = samples.labels?.[i]
+      let label: DeepPartial<LabelMessage>[] | undefined
+      if (labels) {
+        label = labelCache.get(labels)
+        if (!label) labelCache.set(labels, (label = labels.map((l) => this.label(l))))
+      }
+      out.sample.push({ locationId: locationsOf(samples.stack[i]), value, label })
+    }
+    // Notes last: building may add some.
+    out.comment = [...meta.comments, ...this.notes].map((c) => this.str(c))
+    out.stringTable = [...this.strings.keys()]
+    return out
+  }
+
+  /**
+   * A function giving a stack-tree node's location ids, leaf first: each run of inlined frames
+   * with the frame they were inlined into is one location, as pprof writes them.
+   */
+  private locationsOfNodes(): (node: number) => number[] {
+    const { tree } = this.profile.samples!
+    const frames = this.profile.frames
+    const locationOf = new Map<number, { id: number; next: number }>()
+    return (leaf) => {
+      const ids: number[] = []
+      for (let node = leaf; node >= 0;) {
+        let entry = locationOf.get(node)
+        if (!entry) {
+          const lines: { functionId: number; line: number }[] = []
+          let top = node
+          for (;;) {
+            const frame = frames.get(tree.frame(top))
+            lines.push({ functionId: this.function(tree.frame(top)), line: tree.line(top) })
+            if (!frame.inlined || tree.parent(top) < 0) break
+            top = tree.parent(top)
+          }
+          const mappingId = this.mapping(frames.get(tree.frame(top)).module)
+          entry = { id: this.location(mappingId, lines), next: tree.parent(top) }
+          locationOf.set(node, entry)
+        }
+        ids.push(entry.id)
+        node = entry.next
+      }
+      return ids
+    }
+  }
+
+  private location(mappingId: number, lines: { functionId: number; line: number }[]): number {
+    const key = `${mappingId}:${lines.map((l) => `${l.functionId}@${l.line}`).join(',')}`
+    let id = this.locationIds.get(key)
+    if (id === undefined) {
+      id = this.locationIds.size + 1
+      this.locationIds.set(key, id)
+      this.out.location.push({ id, mappingId, line: lines })
+    }
+    return id
+  }
+
+  private function(frameId: number): number {
+    const frame = this.profile.frames.get(frameId)
+    const key = `${frame.name}\u0000${frame.systemName ?? ''}\u0000${frame.file ?? ''}\u0000${frame.line ?? ''}`
+    let id = this.functions.get(key)
+    if (id === undefined) {
+      id = this.functions.size + 1
+      this.functions.set(key, id)
+      this.out.function!.push({
+        id,
+        name: this.str(frame.name),
+        systemName: this.str(frame.systemName ?? frame.name),
+        filename: this.str(frame.file ?? ''),
+        startLine: frame.line ?? 0,
+      })
+    }
+    return id
+  }
+
+  private mapping(module: string | undefined): number {
+    if (!module) return 0
+    let id = this.mappings.get(module)
+    if (id === undefined) {
+      id = this.mappings.size + 1
+      this.mappings.set(module, id)
+      // Symbolized already: the flags tell pprof not to look for the binary.
+      this.out.mapping!.push({
+        id,
+        filename: this.str(module),
+        hasFunctions: true,
+        hasFilenames: true,
+        hasLineNumbers: true,
+        hasInlineFrames: true,
+      })
+    }
+    return id
+  }
+
+  private label(label: Label): DeepPartial<LabelMessage> {
+    if (label.str !== undefined) return { key: this.str(label.key), str: this.str(label.str) }
+    return {
+      key: this.str(label.key),
+      num: Math.round(label.num ?? 0),
+      numUnit: this.str(label.unit ?? ''),
+    }
+  }
+
+  /** 1 to write metric m as is; nanoseconds per unit to write a fractional time metric in ns. */
+  private scale(m: number): number {
+    const column = this.profile.samples!.values[m]
+    if (column.every(Number.isInteger)) return 1
+    const metric = this.profile.metrics[m]
+    const ns = nanosecondsPer(metric.unit)
+    if (ns !== undefined && ns !== 1) return ns
+    this.notes.push(`values of ${metric.name} were rounded to integers (pprof values are integers)`)
+    return 1
+  }
+
+  private str(s: string): number {
+    let index = this.strings.get(s)
+    if (index === undefined) {
+      index = this.strings.size
+      this.strings.set(s, index)
+    }
+    return index
+  }
+}

@@ -1,0 +1,31 @@
+import { graphOf, type Profile } from '@profconv/model'
+
+/** Per-function `flat cum` as `go tool pprof -top` prints them, by function name. */
+export type Top = Map<string, { flat: number; cum: number; inline: boolean }>
+
+/** Parses `go tool pprof -top -nodecount=0` output (values printed unscaled: `123ns`, `4B`, `7`). */
+export function parseTop(text: string): Top {
+  const top: Top = new Map()
+  const lines = text.split('\n')
+  const header = lines.findIndex((l) => /^\s*flat\s+flat%/.test(l))
+  for (const line of lines.slice(header + 1)) {
+    const m = /^\s*(-?[\d.]+)[a-zA-Z]*\s+\S+\s+\S+\s+(-?[\d.]+)[a-zA-Z]*\s+\S+\s+(.*)$/.exec(line)
+    if (!m) continue
+    const inline = /\s\((partial-)?inline\)$/.test(m[3])
+    const name = m[3].replace(/\s\((partial-)?inline\)$/, '')
+    top.set(name, { flat: Number(m[1]), cum: Number(m[2]), inline })
+  }
+  return top
+}
+
+/** profconv's per-function flat (self) and cum (total) for metric m, by function name. */
+export function ourTop(profile: Profile, m: number): Top {
+  const top: Top = new Map()
+  for (const node of graphOf(profile).nodes) {
+    const frame = profile.frames.get(node.frame)
+    if (top.has(frame.name)) throw new Error(`two functions named ${frame.name}`)
+    if (node.total[m] === 0 && node.self[m] === 0) continue
+    top.set(frame.name, { flat: node.self[m], cum: node.total[m], inline: frame.inlined === true })
+  }
+  return top
+}

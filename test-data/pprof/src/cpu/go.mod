@@ -1,0 +1,3 @@
+module profconv.test/cpu
+
+go 1.19

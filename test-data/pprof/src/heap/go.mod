@@ -1,0 +1,3 @@
+module profconv.test/heap
+
+go 1.19
