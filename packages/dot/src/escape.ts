@@ -1,0 +1,40 @@
+/** Graphviz's scanner refuses quoted strings past 16384 characters; longer text is split. */
+const CHUNK = 4096
+
+/**
+ * A DOT quoted string for any text: backslashes and quotes escaped, line breaks as `\n`, other
+ * control characters dropped. No function name can end the string or add attributes, and
+ * Graphviz's own escapes (`\N`, `\G`, `\l`) cannot be triggered from a name. Long text becomes
+ * DOT's concatenation `"…" + "…"`, which Graphviz joins back.
+ */
+export function quote(text: string): string {
+  return quoteLines([text])
+}
+
+/** Several label lines as one quoted DOT string (each line escaped, joined by `\n`). */
+export function quoteLines(lines: readonly string[]): string {
+  const pieces: string[] = []
+  let current = ''
+  let length = 0
+  const add = (escaped: string) => {
+    if (length >= CHUNK) {
+      pieces.push(current)
+      current = ''
+      length = 0
+    }
+    current += escaped
+    length++
+  }
+  lines.forEach((line, i) => {
+    if (i > 0) add('\\n')
+    for (const ch of line) {
+      const code = ch.codePointAt(0)!
+      if (ch === '\\') add('\\\\')
+      else if (ch === '"') add('\\"')
+      else if (ch === '\n') add('\\n')
+      else if (code >= 0x20 && code !== 0x7f) add(ch)
+    }
+  })
+  pieces.push(current)
+  return pieces.map((p) => `"${p}"`).join(' + ')
+}

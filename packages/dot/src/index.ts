@@ -1,0 +1,6 @@
+export { writeDot } from './write.js'
+export type { DotOptions } from './write.js'
+export { COLOR_THEME, weightColor } from './theme.js'
+export type { Hsl, Theme } from './theme.js'
+export { quote } from './escape.js'
+export { dotFormat } from './format.js'
