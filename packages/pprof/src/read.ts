@@ -71,7 +71,8 @@ class ProfileReader {
     const meta = newMeta('pprof')
     meta.comments = p.comment.map((c) => this.str(c))
     if (p.docUrl) meta.comments.push(`doc_url: ${this.str(p.docUrl)}`)
-    if (p.timeNanos) meta.startTime = this.num(p.timeNanos) / 1e6
+    // ns since 1970 pass 2^53: rounded to 256 ns, far below the millisecond kept here.
+    if (p.timeNanos) meta.startTime = p.timeNanos / 1e6
     if (p.durationNanos) meta.duration = this.num(p.durationNanos)
     if (p.periodType) {
       meta.period = {

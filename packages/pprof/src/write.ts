@@ -61,7 +61,8 @@ class ProfileWriter {
       type: this.str(metric.name),
       unit: this.str(scales[m] === 1 ? metric.unit : 'nanoseconds'),
     }))
-    if (profile.metrics.length > 0) {
+    // pprof's default is the last sample type; name another one.
+    if (profile.defaultMetric !== profile.metrics.length - 1) {
       out.defaultSampleType = this.str(profile.metrics[profile.defaultMetric].name)
     }
     const { meta } = profile
