@@ -97,17 +97,33 @@ export function decodeText(bytes: Uint8Array): string {
  */
 export class LineSplitter {
   private decoder: TextDecoder | undefined
+  private first: Uint8Array | undefined
   private rest = ''
   private lineNo = 0
 
   constructor(private readonly onLine: (line: string, lineNo: number) => void) {}
 
   push(chunk: Uint8Array): void {
-    this.decoder ??= new TextDecoder(textEncoding(chunk))
+    if (!this.decoder) {
+      // A UTF-16 byte-order mark is two bytes: wait for both before choosing the decoder.
+      if (this.first) chunk = concat(this.first, chunk)
+      if (chunk.length < 2) {
+        this.first = chunk
+        return
+      }
+      this.first = undefined
+      this.decoder = new TextDecoder(textEncoding(chunk))
+    }
     this.split(this.rest + this.decoder.decode(chunk, { stream: true }))
   }
 
   end(): void {
+    if (this.first) {
+      const first = this.first
+      this.first = undefined
+      this.decoder = new TextDecoder(textEncoding(first))
+      this.rest += this.decoder.decode(first, { stream: true })
+    }
     const tail = this.rest + (this.decoder?.decode() ?? '')
     this.rest = ''
     this.split(tail)
@@ -140,4 +156,11 @@ export function forEachLine(
     splitter.push(bytes.subarray(at, at + chunkSize))
   }
   splitter.end()
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
 }
