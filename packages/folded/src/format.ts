@@ -1,0 +1,22 @@
+import type { FormatDescriptor } from '@profconv/model'
+import { readFolded } from './read.js'
+import { sniffFolded } from './sniff.js'
+import { writeFolded } from './write.js'
+
+/** Brendan Gregg's folded (collapsed) stacks, the input of flamegraph.pl and most flame-graph tools. */
+export const foldedFormat: FormatDescriptor = {
+  name: 'folded',
+  description: 'folded/collapsed stacks (a;b;c 42), as flamegraph.pl reads',
+  extensions: ['.folded', '.collapsed'],
+  sniff: sniffFolded,
+  read: (bytes, options) => [readFolded(bytes, options)],
+  writes: 'samples',
+  write: (profile, options) => writeFolded(profile, options),
+}
+
+/** The same format under the name `collapsed`. */
+export const collapsedFormat: FormatDescriptor = {
+  ...foldedFormat,
+  name: 'collapsed',
+  sniff: undefined,
+}

@@ -1,0 +1,5 @@
+export { collapsedFormat, foldedFormat } from './format.js'
+export { readFolded } from './read.js'
+export type { FoldedReadOptions } from './read.js'
+export { writeFolded } from './write.js'
+export { sniffFolded } from './sniff.js'

@@ -1,0 +1,120 @@
+import {
+  FrameTable,
+  LineSplitter,
+  ProfconvError,
+  SamplesBuilder,
+  maybeGunzip,
+  newMeta,
+  type Metric,
+  type Profile,
+  type ReadOptions,
+} from '@profconv/model'
+
+const FORMAT = 'folded'
+
+export interface FoldedReadOptions extends ReadOptions {
+  /** Skip bad lines (counted in a note) instead of failing on the first. */
+  lenient?: boolean
+  /** Bytes handed to the line splitter at a time (tests use tiny chunks). Default 1 MiB. */
+  chunkSize?: number
+}
+
+/** The metric of plain folded stacks; the differential form has `before` and `after`. */
+export const SAMPLES: Metric = { name: 'samples', unit: 'count' }
+export const DIFFERENTIAL: readonly Metric[] = [
+  { name: 'before', unit: 'count' },
+  { name: 'after', unit: 'count' },
+]
+
+/**
+ * Reads Brendan Gregg's folded (collapsed) stacks: one `root;caller;leaf COUNT` per line, root
+ * first, integer or decimal counts. The first line decides between one count and the two-count
+ * differential form (`stack BEFORE AFTER`, as difffolded.pl writes). Names are kept whole,
+ * `perf script` suffixes such as `_[k]` included. UTF-8 or UTF-16 with a BOM, CRLF or LF.
+ */
+export function readFolded(bytes: Uint8Array, options: FoldedReadOptions = {}): Profile {
+  const input = maybeGunzip(bytes, FORMAT, options.maxInputSize)
+  const frames = new FrameTable()
+  let builder: SamplesBuilder | undefined
+  let counts = 0
+  let skipped = 0
+  let firstSkipped = ''
+  const stack: number[] = []
+  const bad = (reason: string, lineNo: number) => {
+    if (!options.lenient) throw new ProfconvError(FORMAT, reason, { line: lineNo })
+    if (skipped++ === 0) firstSkipped = `line ${lineNo}: ${reason}`
+  }
+
+  const splitter = new LineSplitter((line, lineNo) => {
+    if (line.trim() === '') return
+    let end = trimEnd(line)
+    const values: number[] = []
+    for (let k = 0; k < (counts || 2); k++) {
+      const space = lastSpace(line, end)
+      const value = space < 0 ? NaN : parseCount(line.slice(space + 1, end))
+      if (Number.isNaN(value)) break
+      values.unshift(value)
+      end = trimEnd(line, space)
+    }
+    if (values.length === 0) return bad(`expected 'stack count', got ${quote(line)}`, lineNo)
+    if (counts === 0) {
+      counts = values.length
+      builder = new SamplesBuilder(counts)
+    } else if (values.length !== counts) {
+      return bad(`expected ${counts} count(s) as on the first line, got ${quote(line)}`, lineNo)
+    }
+    if (end === 0) return bad(`empty stack in ${quote(line)}`, lineNo)
+    stack.length = 0
+    let from = 0
+    for (;;) {
+      const semi = line.indexOf(';', from)
+      const stop = semi < 0 || semi > end ? end : semi
+      stack.push(frames.intern({ name: line.slice(from, stop) }))
+      if (stop === end) break
+      from = stop + 1
+    }
+    builder!.addStack(stack, values)
+  })
+  const step = options.chunkSize ?? 1 << 20
+  for (let at = 0; at < input.length; at += step) splitter.push(input.subarray(at, at + step))
+  splitter.end()
+
+  const meta = newMeta(FORMAT)
+  if (skipped > 0) meta.notes.push(`skipped ${skipped} bad line(s) (first: ${firstSkipped})`)
+  return {
+    metrics: counts === 2 ? DIFFERENTIAL.map((m) => ({ ...m })) : [{ ...SAMPLES }],
+    defaultMetric: counts === 2 ? 1 : 0,
+    frames,
+    samples: (builder ?? new SamplesBuilder(1)).finish(),
+    meta,
+  }
+}
+
+/** A non-negative integer or decimal count, NaN for anything else. */
+function parseCount(token: string): number {
+  if (token === '') return NaN
+  let dot = false
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i)
+    if (c === 46 /* . */ && !dot && i > 0) dot = true
+    else if (c < 48 || c > 57) return NaN
+  }
+  return Number(token)
+}
+
+function lastSpace(line: string, end: number): number {
+  for (let i = end - 1; i >= 0; i--) {
+    const c = line.charCodeAt(i)
+    if (c === 32 || c === 9) return i
+  }
+  return -1
+}
+
+function trimEnd(line: string, end = line.length): number {
+  while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--
+  return end
+}
+
+function quote(line: string): string {
+  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)
+}
