@@ -23,15 +23,14 @@ export function writeCallgrind(profile: Profile, _options: WriteOptions = {}): s
   const graph = graphOf(profile)
   const scales = profile.metrics.map((m) => nanosecondsPer(m.unit) ?? 1)
   let rounded = false
-  const costs = (values: readonly number[]) =>
-    values
-      .map((v, m) => {
-        const scaled = v * scales[m]
-        const int = Math.round(scaled)
-        if (Math.abs(int - scaled) > 1e-6 * Math.max(1, Math.abs(scaled))) rounded = true
-        return String(int)
-      })
-      .join(' ')
+  /** Costs as callgrind's integers (time in nanoseconds). */
+  const integers = (values: readonly number[]) =>
+    values.map((v, m) => {
+      const scaled = v * scales[m]
+      const int = Math.round(scaled)
+      if (Math.abs(int - scaled) > 1e-6 * Math.max(1, Math.abs(scaled))) rounded = true
+      return int
+    })
 
   const names = frameNames(profile.frames.frames)
   const objects = new Compressor()
@@ -44,7 +43,7 @@ export function writeCallgrind(profile: Profile, _options: WriteOptions = {}): s
   const events = eventNames(profile.metrics)
   profile.metrics.forEach((m, i) => {
     if (nanosecondsPer(m.unit) !== undefined) {
-      out.push(`event: ${events[i]} : ${oneLine(m.name)} [nanoseconds]`)
+      out.push(`event: ${events[i]} : ${oneLine(m.name)} in nanoseconds [nanoseconds]`)
     }
   })
   out.push(`events: ${events.join(' ')}`)
@@ -59,14 +58,14 @@ export function writeCallgrind(profile: Profile, _options: WriteOptions = {}): s
   const withModules = profile.frames.frames.some((f) => f.module)
   for (const node of graph.nodes) {
     const frame = profile.frames.get(node.frame)
-    const self = costs(node.self)
-    self.split(' ').forEach((v, m) => (sums[m] += Number(v)))
+    const self = integers(node.self)
+    self.forEach((v, m) => (sums[m] += v))
     out.push('')
     if (withModules) out.push(`ob=${objects.name(frame.module ?? UNKNOWN_NAME)}`)
     out.push(`fl=${files.name(frame.file ?? UNKNOWN_NAME)}`)
     out.push(`fn=${functions.name(names[node.frame])}`)
     const line = frame.line ?? 0
-    out.push(`${line} ${self}`)
+    out.push(`${line} ${self.join(' ')}`)
     for (const e of byCaller.get(node.frame) ?? []) {
       const callee = profile.frames.get(e.callee)
       if (withModules && callee.module !== frame.module) {
@@ -75,7 +74,7 @@ export function writeCallgrind(profile: Profile, _options: WriteOptions = {}): s
       if (callee.file !== frame.file) out.push(`cfi=${files.name(callee.file ?? UNKNOWN_NAME)}`)
       out.push(`cfn=${functions.name(names[e.callee])}`)
       out.push(`calls=${e.calls ?? 0} ${callee.line ?? 0}`)
-      out.push(`${line} ${costs(e.total)}`)
+      out.push(`${line} ${integers(e.total).join(' ')}`)
     }
   }
   out[summaryAt] = `summary: ${sums.join(' ')}`
@@ -109,11 +108,15 @@ function frameNames(frames: readonly Frame[]): string[] {
   )
 }
 
-/** Event names: the metric names without blanks, made unique. */
+/**
+ * Event names: the metric names without blanks, made unique; a time metric, written in
+ * nanoseconds, gets `(ns)` in place of a unit its name states (`cpu(ms)` becomes `cpu(ns)`).
+ */
 function eventNames(metrics: readonly Metric[]): string[] {
   const used = new Set<string>()
   return metrics.map((m) => {
-    const base = m.name.replace(/\s+/g, '_') || 'event'
+    let base = m.name.replace(/\s+/g, '_') || 'event'
+    if (nanosecondsPer(m.unit) !== undefined) base = `${base.replace(/\([a-z]+\)$/, '')}(ns)`
     let name = base
     for (let i = 2; used.has(name); i++) name = `${base}_${i}`
     used.add(name)

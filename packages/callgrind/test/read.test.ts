@@ -10,20 +10,7 @@ import {
   sniffCallgrind,
 } from '../src/index.js'
 import { annotateSelfByName, parseAnnotate, table } from './annotate.js'
-
-export const FIXTURES = [
-  'rec-plain',
-  'rec-instr',
-  'rec-nocompress',
-  'rec-cache',
-  'rec-recs',
-  'rec-parts',
-  'threads-01',
-  'threads-02',
-  'threads-03',
-  'yappi',
-  'pprof',
-]
+import { FIXTURES } from './fixtures.js'
 
 const text = (name: string) => readFileSync(fixturePath(`callgrind/${name}.callgrind`), 'utf8')
 const reading = (name: string, kind: 'self' | 'inclusive') =>
