@@ -183,13 +183,15 @@ class ProfileReader {
           lines.map((l) => this.str(functions.get(this.id(l.functionId))?.name ?? 0)),
         )
         if (cut >= 0) {
+          // A fully cut location stays whole: pprof keeps it on stacks where it comes before
+          // the first frame that is not cut.
           verdict = cut === lines.length ? 'full' : 'partial'
-          lines = lines.slice(cut)
+          if (verdict === 'partial') lines = lines.slice(cut)
         }
       }
       verdicts.push(verdict)
       const out: LocationFrames = { frames: [], lines: [] }
-      if (lines.length === 0 && verdict !== 'full') {
+      if (lines.length === 0) {
         // Unsymbolized: pprof shows the address.
         out.frames.push(this.frames.intern({ name: `0x${loc.address.toString(16)}`, module }))
         out.lines.push(0)

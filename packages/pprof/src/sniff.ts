@@ -1,38 +1,55 @@
 /**
- * True when `bytes` (already gunzipped) start like a profile.proto message: every top-level
- * field in the head is one of Profile's, with its wire type, and the first is a sample_type,
- * sample, mapping, location, function or string. Text formats fail on their first byte.
+ * True when `bytes` (already gunzipped, possibly only the head of the file) read as the start
+ * of a profile.proto message: every top-level field is one of Profile's with its wire type, a
+ * leading sample_type or period_type is a well-formed ValueType, and at least two fields (or
+ * the whole input) are complete. Text formats fail on their first bytes.
  */
 export function sniffPprof(bytes: Uint8Array): boolean {
   let at = 0
-  let fields = 0
+  let complete = 0
   while (at < bytes.length) {
     const tag = varint(bytes, at)
     if (!tag) return false
-    at = tag.end
     const field = tag.value >>> 3
     const wire = tag.value & 7
-    if (fields === 0 && !(wire === 2 && field >= 1 && field <= 6)) return false
+    let end: number
     if (wire === 2 && (field <= 6 || field === 11 || field === 13)) {
-      const length = varint(bytes, at)
-      if (!length) return at >= bytes.length - 10 && fields > 0
-      at = length.end + length.value
+      const length = varint(bytes, tag.end)
+      if (!length) break
+      end = length.end + length.value
+      if (complete === 0 && (field === 1 || field === 11)) {
+        if (end > bytes.length || !isValueType(bytes.subarray(length.end, end))) return false
+      }
     } else if (wire === 0 && field >= 7 && field <= 15 && field !== 11) {
-      const value = varint(bytes, at)
-      if (!value) return at >= bytes.length - 10 && fields > 0
-      at = value.end
+      const value = varint(bytes, tag.end)
+      if (!value) break
+      end = value.end
     } else {
       return false
     }
-    fields++
+    if (field === 0 || end > bytes.length) break
+    at = end
+    complete++
   }
-  return fields > 0
+  return complete >= 2 || (complete === 1 && at === bytes.length)
 }
 
-/** A varint of up to 35 bits at `at` (enough for tags and lengths), undefined if cut or too long. */
+/** A ValueType message: only fields 1 and 2, varints. */
+function isValueType(bytes: Uint8Array): boolean {
+  let at = 0
+  while (at < bytes.length) {
+    if (bytes[at] !== 0x08 && bytes[at] !== 0x10) return false
+    const value = varint(bytes, at + 1)
+    if (!value) return false
+    at = value.end
+  }
+  return true
+}
+
+/** A varint at `at` (beyond 2^53 approximate), undefined if cut or longer than 10 bytes. */
 function varint(bytes: Uint8Array, at: number): { value: number; end: number } | undefined {
   let value = 0
-  for (let shift = 0; shift < 35 && at < bytes.length; shift += 7) {
+  for (let shift = 0; shift < 70 && at < bytes.length; shift += 7) {
     const b = bytes[at++]
     value += (b & 0x7f) * 2 ** shift
     if (b < 0x80) return { value, end: at }
