@@ -1,0 +1,4 @@
+export { cpuprofileFormat } from './format.js'
+export { SPECIAL_FRAMES, readCpuprofile } from './read.js'
+export type { CpuprofileReadOptions } from './read.js'
+export { sniffCpuprofile } from './sniff.js'

@@ -1,0 +1,191 @@
+import { ProfconvError, dumpStacks, frameText, graphOf, type Profile } from '@profconv/model'
+import { readSpeedscope } from '@profconv/speedscope'
+import { fixture } from '@profconv/testkit'
+import { cpuprofileFormat, readCpuprofile, sniffCpuprofile } from '../src/index.js'
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
+const raw = JSON.parse(new TextDecoder().decode(fixture('cpuprofile/workload.cpuprofile')))
+
+interface RawNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
+  children?: number[]
+}
+
+/** Self time per function `name url:line:col` (0-based as in the file), from the raw JSON alone. */
+function selfFromRaw(file: typeof raw): Map<string, number> {
+  const byId = new Map<number, RawNode>(file.nodes.map((n: RawNode) => [n.id, n]))
+  const stamps: number[] = []
+  let t = file.startTime
+  for (const d of file.timeDeltas) stamps.push((t += d))
+  const self = new Map<string, number>()
+  file.samples.forEach((id: number, i: number) => {
+    const duration = (i + 1 < stamps.length ? stamps[i + 1] : file.endTime) - stamps[i]
+    const c = byId.get(id)!.callFrame
+    const key = `${c.functionName || '(anonymous)'} ${c.url}:${c.lineNumber}:${c.columnNumber}`
+    self.set(key, (self.get(key) ?? 0) + duration)
+  })
+  return self
+}
+
+function selfFromProfile(
+  p: Profile,
+  key: (f: ReturnType<Profile['frames']['get']>) => string,
+): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const n of graphOf(p).nodes) {
+    const k = key(p.frames.get(n.frame))
+    out.set(k, (out.get(k) ?? 0) + n.self[0])
+  }
+  return out
+}
+
+describe('cpuprofile reader: node --cpu-prof of a real script', () => {
+  const profile = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'))
+
+  test('the deltas are non-negative here, so no sorting happened', () => {
+    expect(raw.timeDeltas.slice(1).every((d: number) => d >= 0)).toBe(true)
+    expect(profile.meta.notes).toEqual([])
+  })
+
+  test('per-function self time equals the sum of the sample deltas attributed to it', () => {
+    const expected = selfFromRaw(raw)
+    const ours = selfFromProfile(
+      profile,
+      (f) => `${f.name} ${f.file ?? ''}:${(f.line ?? 0) - 1}:${(f.column ?? 0) - 1}`,
+    )
+    for (const [k, v] of ours) if (v === 0) ours.delete(k)
+    for (const [k, v] of expected) if (v === 0) expected.delete(k)
+    expect(ours).toEqual(expected)
+    expect(profile.metrics).toEqual([{ name: 'time', unit: 'microseconds' }])
+    expect(profile.samples!.values[0].reduce((a, b) => a + b, 0)).toBe(
+      raw.endTime - raw.startTime - raw.timeDeltas[0],
+    )
+  })
+
+  test('frames are 1-based, (root) is not a frame, specials are kept', () => {
+    const names = profile.frames.frames.map(frameText)
+    expect(names).not.toContain('(root)')
+    expect(names).toEqual(expect.arrayContaining(['(program)', '(garbage collector)']))
+    const fib = profile.frames.frames.find((f) => f.name === 'fib')!
+    expect(fib).toEqual({
+      name: 'fib',
+      file: expect.stringMatching(/workload\.js$/),
+      line: 5,
+      column: 13,
+    })
+    expect(dumpStacks(profile)).toMatch(/;main \(file:\/\/\S+workload\.js:\d+\);fib \(/)
+  })
+
+  test('per-function self time agrees with the speedscope app’s own import (its export)', () => {
+    // The app gives the last sample no time; everything else must match to the microsecond.
+    const [app] = readSpeedscope(fixture('speedscope/workload-cpuprofile.speedscope.json'))
+    const key = (f: { file?: string; line?: number; column?: number; name: string }) =>
+      f.file ? `${f.file}:${f.line}:${f.column}` : f.name
+    const theirs = selfFromProfile(app, key)
+    const ours = selfFromProfile(profile, key)
+    const last = raw.samples.at(-1)
+    const lastNode = raw.nodes.find((n: RawNode) => n.id === last).callFrame
+    const lastKey = lastNode.url
+      ? `${lastNode.url}:${lastNode.lineNumber + 1}:${lastNode.columnNumber + 1}`
+      : lastNode.functionName
+    const lastWeight =
+      raw.endTime - raw.startTime - raw.timeDeltas.reduce((a: number, b: number) => a + b, 0)
+    for (const [k, v] of ours) {
+      const expected = (theirs.get(k) ?? 0) + (k === lastKey ? lastWeight : 0)
+      expect([k, v]).toEqual([k, expect.closeTo(expected, 6)])
+    }
+  })
+
+  test('dropSpecialFrames leaves out (program), (idle) and (garbage collector), with a note', () => {
+    const p = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'), { dropSpecialFrames: true })
+    const used = new Set(
+      graphOf(p)
+        .nodes.filter((n) => n.self[0] > 0)
+        .map((n) => p.frames.get(n.frame).name),
+    )
+    expect(used.has('(program)') || used.has('(garbage collector)')).toBe(false)
+    expect(p.meta.notes[0]).toMatch(
+      /^dropped \d+ µs in \(program\), \(idle\), \(garbage collector\)$/,
+    )
+  })
+})
+
+describe('cpuprofile reader: the shapes and errors', () => {
+  const frame = (functionName: string, lineNumber = -1) => ({
+    functionName,
+    url: lineNumber >= 0 ? 'a.js' : '',
+    lineNumber,
+    columnNumber: 0,
+    scriptId: '1',
+  })
+  const base = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 4] },
+      { id: 2, callFrame: frame('main', 0), children: [3] },
+      { id: 3, callFrame: frame('', 9) },
+      { id: 4, callFrame: frame('(idle)') },
+    ],
+    startTime: 1000,
+    endTime: 1100,
+    samples: [2, 3, 4, 3],
+    timeDeltas: [10, 20, 30, 10],
+  }
+
+  test('weights run to the next sample, the last to endTime', () => {
+    const p = readCpuprofile(json(base))
+    expect(dumpStacks(p)).toBe(
+      '(idle) 10\nmain (a.js:1) 20\nmain (a.js:1);(anonymous) (a.js:10) 60',
+    )
+    expect(Array.from(p.samples!.time!)).toEqual([10e3, 30e3, 60e3, 70e3])
+  })
+
+  test('Chrome trace form: parent links instead of children', () => {
+    const nodes = base.nodes.map(({ children: _, ...n }) => ({
+      ...n,
+      parent: n.id === 1 ? undefined : n.id === 3 ? 2 : 1,
+    }))
+    expect(dumpStacks(readCpuprofile(json({ ...base, nodes })))).toBe(
+      dumpStacks(readCpuprofile(json(base))),
+    )
+  })
+
+  test('negative deltas: samples are sorted by time, with a note', () => {
+    const p = readCpuprofile(json({ ...base, timeDeltas: [10, 30, -10, 30] }))
+    // times 1010, 1040, 1030, 1060 → order 2(main), 4(idle), 3(anon), 3(anon)
+    expect(dumpStacks(p)).toBe(
+      '(idle) 10\nmain (a.js:1) 20\nmain (a.js:1);(anonymous) (a.js:10) 60',
+    )
+    expect(p.meta.notes[0]).toMatch(/out of time order/)
+  })
+
+  test.each([
+    [
+      { ...base, samples: [2, 9], timeDeltas: [1, 1] },
+      /sample 1 names node 9, which is not in 'nodes'/,
+    ],
+    [{ ...base, timeDeltas: [1] }, /4 samples but 1 timeDeltas/],
+    [{ ...base, nodes: undefined }, /missing 'nodes'/],
+    [{ ...base, nodes: [{ id: 1 }] }, /node 0 needs an id and a callFrame/],
+  ])('errors: %#', (file, message) => {
+    expect(() => readCpuprofile(json(file))).toThrow(ProfconvError)
+    expect(() => readCpuprofile(json(file))).toThrow(message)
+  })
+
+  test('a parent cycle is an error, not a hang', () => {
+    const nodes = [
+      { id: 1, callFrame: frame('a'), parent: 2 },
+      { id: 2, callFrame: frame('b'), parent: 1 },
+    ]
+    expect(() => readCpuprofile(json({ ...base, nodes, samples: [1], timeDeltas: [1] }))).toThrow(
+      /cycle/,
+    )
+  })
+
+  test('sniffer', () => {
+    expect(sniffCpuprofile(fixture('cpuprofile/workload.cpuprofile'))).toBe(true)
+    expect(cpuprofileFormat.sniff!(json(base))).toBe(true)
+    expect(sniffCpuprofile(fixture('speedscope/perf-script.speedscope.json'))).toBe(false)
+    expect(sniffCpuprofile(new TextEncoder().encode('a;b 1\n'))).toBe(false)
+  })
+})
