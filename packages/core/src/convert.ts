@@ -29,7 +29,8 @@ export function readInput(
       'cannot tell the input format from its content or name; name it with --from',
     )
   }
-  if (!format.read) throw new ProfconvError(format.name, 'profconv can write this format but not read it')
+  if (!format.read)
+    throw new ProfconvError(format.name, 'profconv can write this format but not read it')
   return { format, profiles: format.read(bytes, options) }
 }
 

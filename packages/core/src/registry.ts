@@ -10,7 +10,10 @@ export function listFormats(): readonly FormatDescriptor[] {
 export function getFormat(name: string): FormatDescriptor {
   const format = FORMATS.find((f) => f.name === name.toLowerCase())
   if (format) return format
-  const guess = closest(name, FORMATS.map((f) => f.name))
+  const guess = closest(
+    name,
+    FORMATS.map((f) => f.name),
+  )
   throw new ProfconvError(
     'profconv',
     `unknown format '${name}'${guess ? ` (did you mean ${guess}?)` : ''}; known: ${FORMATS.map((f) => f.name).join(', ')}`,

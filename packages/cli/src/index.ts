@@ -1,0 +1,2 @@
+export { EXIT, main } from './main.js'
+export type { Io } from './main.js'

@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { fixture, fixturePath } from '@profconv/testkit'
+import { main } from '../src/index.js'
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../bin/profconv.js')
+
+async function cli(args: string[], stdin?: Uint8Array) {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  stdout.on('data', (c) => out.push(c))
+  stderr.on('data', (c) => err.push(c))
+  const code = await main(args, {
+    stdout,
+    stderr,
+    stdin: stdin ? Readable.from([Buffer.from(stdin)]) : undefined,
+  })
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'profconv-cli-'))
+
+describe('profconv', () => {
+  test('converts a cProfile file to dot on stdout', async () => {
+    const r = await cli([fixturePath('pstats/recursion.prof'), '-t', 'dot'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^digraph \{/)
+    expect(r.stdout).toContain('recursion:8:fib')
+  })
+
+  test('reads stdin with -', async () => {
+    const r = await cli(['-', '-t', 'dot'], fixture('pstats/recursion.prof'))
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('recursion:8:fib')
+  })
+
+  test('pstats → pstats-json → dot gives the same graph', async () => {
+    const dir = tmp()
+    const json = join(dir, 'app.json')
+    expect(
+      (await cli([fixturePath('pstats/classes.prof'), '-t', 'pstats-json', '-o', json])).code,
+    ).toBe(0)
+    const viaJson = await cli([json, '-t', 'dot'])
+    const direct = await cli([fixturePath('pstats/classes.prof'), '-t', 'dot'])
+    expect(viaJson.stdout).toBe(direct.stdout)
+  })
+
+  test('several inputs are merged', async () => {
+    const one = await cli([fixturePath('pstats/recursion.prof'), '-t', 'pstats-json'])
+    const two = await cli([
+      fixturePath('pstats/recursion.prof'),
+      fixturePath('pstats/recursion-2.prof'),
+      '-t',
+      'pstats-json',
+    ])
+    const calls = (json: string) =>
+      JSON.parse(json).functions.find((f: { name: string }) => f.name === 'fib').nc
+    expect(calls(two.stdout)).toBe(2 * calls(one.stdout))
+  })
+
+  test('bad input: exit 2, one line naming file, format and position, no stack', async () => {
+    const dir = tmp()
+    const bad = join(dir, 'broken.prof')
+    writeFileSync(bad, fixture('pstats/recursion.prof').subarray(0, 100))
+    const r = await cli([bad, '-t', 'dot'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^profconv: error: .*broken\.prof: pstats: at byte \d+: truncated/)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stdout).toBe('')
+  })
+
+  test('-o never leaves a partial file, and keeps an old one on error', async () => {
+    const dir = tmp()
+    const out = join(dir, 'out.dot')
+    writeFileSync(out, 'old contents')
+    const bad = join(dir, 'bad.prof')
+    writeFileSync(bad, fixture('pstats/recursion.prof').subarray(0, 500))
+    expect((await cli([bad, '-t', 'dot', '-o', out])).code).toBe(2)
+    expect(readFileSync(out, 'utf8')).toBe('old contents')
+    expect(readdirSync(dir).sort()).toEqual(['bad.prof', 'out.dot'])
+    expect((await cli([fixturePath('pstats/recursion.prof'), '-t', 'dot', '-o', out])).code).toBe(0)
+    expect(readFileSync(out, 'utf8')).toMatch(/^digraph/)
+    expect(readdirSync(dir).sort()).toEqual(['bad.prof', 'out.dot'])
+  })
+
+  test('usage errors: exit 2 and one line', async () => {
+    for (const args of [
+      [fixturePath('pstats/recursion.prof')],
+      ['x.prof', '-t', 'dot', '--bogus'],
+    ]) {
+      const r = await cli(args)
+      expect(r.code).toBe(2)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+  })
+
+  test('a mistyped format gets a suggestion', async () => {
+    const r = await cli([fixturePath('pstats/recursion.prof'), '-t', 'dott'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("unknown format 'dott' (did you mean dot?)")
+  })
+
+  test('a missing file is one line, exit 2', async () => {
+    const r = await cli(['/nonexistent/app.prof', '-t', 'dot'])
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'profconv: error: /nonexistent/app.prof: no such file\n',
+    })
+  })
+
+  test('an undetectable input asks for --from', async () => {
+    const dir = tmp()
+    const junk = join(dir, 'junk.bin')
+    writeFileSync(junk, 'hello')
+    const r = await cli([junk, '-t', 'dot'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--from')
+  })
+
+  test('--help lists every format with what it reads and writes', async () => {
+    const r = await cli(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/pstats\s+read write/)
+    expect(r.stdout).toMatch(/dot\s+write/)
+  })
+
+  test('notes of estimates are printed on stderr, and --quiet silences them', async () => {
+    const args = [fixturePath('pstats/recursion.profile.prof'), '-t', 'dot']
+    expect((await cli(args)).stderr).toMatch(/^profconv: note: per-caller times were estimated/)
+    expect((await cli([...args, '-q'])).stderr).toBe('')
+  })
+})
+
+describe('the bin', () => {
+  test('a closed pipe ends quietly', () => {
+    const r = spawnSync(
+      'sh',
+      ['-c', `node ${BIN} ${fixturePath('pstats/asyncio_app.prof')} -t dot -n 0 -e 0 | head -1`],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(r.stdout).toBe('digraph {\n')
+    expect(r.stderr).toBe('')
+  })
+
+  test('exit code 2 from the real process on bad input', () => {
+    const r = spawnSync('node', [BIN, '/nonexistent.prof', '-t', 'dot'], { encoding: 'utf8' })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe('profconv: error: /nonexistent.prof: no such file\n')
+  })
+})

@@ -1,0 +1,47 @@
+import { gzipSync } from 'node:zlib'
+import { ProfconvError } from '@profconv/model'
+import { fixture } from '@profconv/testkit'
+import { convert, detectFormat, getFormat, listFormats } from '../src/index.js'
+
+describe('registry', () => {
+  test('every format has a unique name, a description and extensions', () => {
+    const names = listFormats().map((f) => f.name)
+    expect(new Set(names).size).toBe(names.length)
+    for (const f of listFormats()) {
+      expect(f.description.length).toBeGreaterThan(10)
+      expect(f.read || f.write).toBeTruthy()
+    }
+  })
+
+  test('sniffs pstats by content, gzipped or not, whatever the name', () => {
+    const bytes = fixture('pstats/recursion.prof')
+    expect(detectFormat(bytes, 'whatever.txt')?.name).toBe('pstats')
+    expect(detectFormat(new Uint8Array(gzipSync(bytes)))?.name).toBe('pstats')
+    expect(detectFormat(fixture('pstats/recursion.py27.prof'))?.name).toBe('pstats')
+  })
+
+  test('falls back to the extension, and says nothing when neither tells', () => {
+    const junk = new TextEncoder().encode('hello')
+    expect(detectFormat(junk, 'x.prof')?.name).toBe('pstats')
+    expect(detectFormat(junk, 'x.unknown')).toBeUndefined()
+  })
+
+  test('an unknown format name is an error with a suggestion', () => {
+    expect(() => getFormat('pstat')).toThrow(/did you mean pstats\?/)
+    expect(() => getFormat('zzzzzz')).toThrow(ProfconvError)
+  })
+})
+
+describe('convert', () => {
+  test('pstats → dot with notes', () => {
+    const { output, notes } = convert(fixture('pstats/recursion.profile.prof'), { to: 'dot' })
+    expect(String(output)).toMatch(/^digraph/)
+    expect(notes.join()).toMatch(/estimated from call counts/)
+  })
+
+  test('writing a read-only format is refused', () => {
+    expect(() => convert(fixture('pstats/recursion.prof'), { to: 'dot', from: 'dot' })).toThrow(
+      /can write this format but not read it/,
+    )
+  })
+})
