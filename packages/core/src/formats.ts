@@ -1,7 +1,10 @@
 import type { FormatDescriptor } from '@profconv/model'
+import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
+import { collapsedFormat, foldedFormat } from '@profconv/folded'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
+import { speedscopeFormat } from '@profconv/speedscope'
 
 /**
  * Every format profconv knows, in sniffing order (most specific first). Adding a format is one
@@ -11,5 +14,10 @@ export const FORMATS: readonly FormatDescriptor[] = [
   pstatsFormat,
   pstatsJsonFormat,
   pprofFormat,
+  speedscopeFormat,
+  cpuprofileFormat,
   dotFormat,
+  // Folded stacks are plain text lines: sniffed last.
+  foldedFormat,
+  collapsedFormat,
 ]
