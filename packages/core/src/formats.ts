@@ -1,4 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
+import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
 import { collapsedFormat, foldedFormat } from '@profconv/folded'
@@ -16,6 +17,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   pprofFormat,
   speedscopeFormat,
   cpuprofileFormat,
+  callgrindFormat,
   dotFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
