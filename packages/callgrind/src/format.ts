@@ -7,7 +7,7 @@ import { writeCallgrind } from './write.js'
 export const callgrindFormat: FormatDescriptor = {
   name: 'callgrind',
   description: 'valgrind callgrind/cachegrind text (KCachegrind, callgrind_annotate)',
-  extensions: ['.callgrind', '.cg', '.callgrind.gz'],
+  extensions: ['.callgrind'],
   sniff: sniffCallgrind,
   read: (bytes, options) => readCallgrind(bytes, options),
   writes: 'graph',
