@@ -15,6 +15,11 @@ import {
   type SampleMessage,
 } from './proto.js'
 
+/** The note when call counts of a call graph could not be written. */
+export const CALLS_NOTE =
+  'call counts were not written: pprof sums sample values along stacks, which for counts of ' +
+  'calls gives neither per-function nor per-caller numbers'
+
 export interface PprofWriteOptions extends WriteOptions {
   /** Gzip the output, as pprof files are on disk. Default true. */
   gzip?: boolean
@@ -28,10 +33,12 @@ export interface PprofWriteOptions extends WriteOptions {
  */
 export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uint8Array {
   const profile = withSamples(input)
-  for (const note of profile.meta.notes) {
-    if (!input.meta.notes.includes(note)) input.meta.notes.push(note)
-  }
-  const message = new ProfileWriter(profile, input.meta.notes).build()
+  // Notes go to the caller's profile too: the CLI prints those after writing.
+  const notes = input.meta.notes
+  const note = (text: string) => notes.includes(text) || notes.push(text)
+  profile.meta.notes.forEach(note)
+  if (profile.graph?.nodes.some((n) => n.calls !== undefined)) note(CALLS_NOTE)
+  const message = new ProfileWriter(profile, notes).build()
   const bytes = encodeProfile(message)
   return options.gzip === false ? bytes : gzipSync(bytes)
 }
@@ -78,8 +85,9 @@ class ProfileWriter {
 
     const locationsOf = this.locationsOfNodes()
     const labelCache = new Map<readonly Label[], DeepPartial<LabelMessage>[]>()
+    const round = this.rounding(scales)
     for (let i = 0; i < samples.stack.length; i++) {
-      const value = samples.values.map((column, m) => Math.round(column[i] * scales[m]))
+      const value = round(i)
       const labels = samples.labels?.[i]
       let label: DeepPartial<LabelMessage>[] | undefined
       if (labels) {
@@ -147,7 +155,7 @@ class ProfileWriter {
       this.out.function!.push({
         id,
         name: this.str(frame.name),
-        systemName: this.str(frame.systemName ?? frame.name),
+        systemName: this.str(frame.systemName ?? systemNameFor(frame.name)),
         filename: this.str(frame.file ?? ''),
         startLine: frame.line ?? 0,
       })
@@ -183,6 +191,28 @@ class ProfileWriter {
     }
   }
 
+  /**
+   * Integer values of sample i. Fractions (estimated stacks) are rounded with the error carried
+   * over to the next sample of the same leaf function, so each function's self total stays
+   * within one unit of the exact one.
+   */
+  private rounding(scales: number[]): (i: number) => number[] {
+    const { samples, frames } = this.profile
+    const { stack, values, tree } = samples!
+    const M = values.length
+    const carry = new Float64Array(frames.length * M)
+    return (i) =>
+      values.map((column, m) => {
+        const v = column[i] * scales[m]
+        if (Number.isInteger(v)) return v
+        const at = stack[i] < 0 ? -1 : tree.frame(stack[i]) * M + m
+        const exact = v + (at >= 0 ? carry[at] : 0)
+        const rounded = Math.round(exact)
+        if (at >= 0) carry[at] = exact - rounded
+        return rounded
+      })
+  }
+
   /** 1 to write metric m as is; nanoseconds per unit to write a fractional time metric in ns. */
   private scale(m: number): number {
     const column = this.profile.samples!.values[m]
@@ -190,7 +220,8 @@ class ProfileWriter {
     const metric = this.profile.metrics[m]
     const ns = nanosecondsPer(metric.unit)
     if (ns !== undefined && ns !== 1) return ns
-    this.notes.push(`values of ${metric.name} were rounded to integers (pprof values are integers)`)
+    const text = `values of ${metric.name} were rounded to integers (pprof values are integers)`
+    if (!this.notes.includes(text)) this.notes.push(text)
     return 1
   }
 
@@ -202,4 +233,15 @@ class ProfileWriter {
     }
     return index
   }
+}
+
+/**
+ * The system name to write for a function that has none of its own: its name, as Go writes,
+ * except where pprof would take the name for C++ and simplify it (a system name equal to the
+ * name counts as not yet demangled): `<listcomp>` and `<built-in method builtins.len>` would
+ * lose everything between `<` and `>` and show as `<unknown>`. An empty system name keeps them.
+ */
+function systemNameFor(name: string): string {
+  const cplusplusLike = /[<>[\]]|::/.test(name) && !name.includes('.<') && !name.includes(']).')
+  return cplusplusLike ? '' : name
 }

@@ -13,7 +13,10 @@ export function parseTop(text: string): Top {
     if (!m) continue
     const inline = /\s\((partial-)?inline\)$/.test(m[3])
     const name = m[3].replace(/\s\((partial-)?inline\)$/, '')
-    top.set(name, { flat: Number(m[1]), cum: Number(m[2]), inline })
+    // Same-named functions of different files print as separate lines: sum them.
+    const seen = top.get(name)
+    const flat = Number(m[1]) + (seen?.flat ?? 0)
+    top.set(name, { flat, cum: Number(m[2]) + (seen?.cum ?? 0), inline })
   }
   return top
 }
