@@ -15,6 +15,13 @@ for prog in cpu heap; do
   "$bin/$prog" "$out/$prog.pb.gz"
 done
 
+# @datadog/pprof (Node): ships prebuilt binaries inside the npm package, nothing is compiled.
+node_dir=$(mktemp -d)
+(cd "$node_dir" && npm init -y >/dev/null && npm i --ignore-scripts --no-audit --no-fund \
+  @datadog/pprof@5.20.0 >/dev/null && cp "$OLDPWD/$out/src/node/prof.cjs" . && node prof.cjs "$node_dir")
+cp "$node_dir/node-wall.pb.gz" "$node_dir/node-heap.pb.gz" "$out/"
+rm -rf "$node_dir"
+
 # Oracle readings: every sample type's -top (exact units, nothing elided) and -raw.
 # -nodecount=0 -nodefraction=0 keep every function; -unit=ns / -unit=B keep time and space
 # unscaled so values compare exactly (counts are printed unscaled already).
@@ -24,7 +31,7 @@ reading() { # file sample_index unit
   go tool pprof -top -nodecount=0 -nodefraction=0 -edgefraction=0 $unit \
     -sample_index="$2" "$1" 2>/dev/null
 }
-for prog in cpu heap; do
+for prog in cpu heap node-wall node-heap; do
   f=$out/$prog.pb.gz
   types=$(go tool pprof -raw "$f" 2>/dev/null | sed -n 's/^PeriodType:.*//;/^Samples:/{n;p;q}')
   for t in $types; do

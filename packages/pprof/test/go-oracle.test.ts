@@ -9,6 +9,8 @@ const text = (rel: string) => readFileSync(fixturePath(rel), 'utf8')
 describe.each([
   ['cpu', ['samples', 'cpu']],
   ['heap', ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']],
+  ['node-wall', ['sample', 'wall']],
+  ['node-heap', ['inuse_objects', 'inuse_space']],
 ])('%s.pb.gz against go tool pprof -top', (name, types) => {
   const profile = readPprof(fixture(`pprof/${name}.pb.gz`))
 

@@ -6,7 +6,7 @@ import { dumpStacks } from '@profconv/model'
 import { readPprof, writePprof } from '../src/index.js'
 import { normaliseRaw } from './raw.js'
 
-const fixtures = ['cpu', 'heap']
+const fixtures = ['cpu', 'heap', 'node-wall', 'node-heap']
 
 describe.each(fixtures)('%s.pb.gz read back after writing', (name) => {
   const profile = readPprof(fixture(`pprof/${name}.pb.gz`))
@@ -17,7 +17,11 @@ describe.each(fixtures)('%s.pb.gz read back after writing', (name) => {
     expect(again.metrics).toEqual(profile.metrics)
     expect(again.defaultMetric).toBe(profile.defaultMetric)
     expect(again.samples!.labels).toEqual(profile.samples!.labels)
-    expect(again.frames.frames).toEqual(profile.frames.frames)
+    const frames = (p: typeof profile) =>
+      [...new Set(p.samples!.tree.columns().frame)]
+        .map((f) => JSON.stringify(p.frames.get(f)))
+        .sort()
+    expect(frames(again)).toEqual(frames(profile))
     const lines = (p: typeof profile) => {
       const t = p.samples!.tree
       return Array.from(p.samples!.stack, (leaf) => {
@@ -48,7 +52,7 @@ describeWithTool('go', 'go tool pprof -raw of input and output', () => {
       run('go', ['tool', 'pprof', '-raw', fixturePath(`pprof/${name}.pb.gz`)]),
     )
     const after = normaliseRaw(run('go', ['tool', 'pprof', '-raw', out]))
-    expect(before.samples.length).toBeGreaterThan(5)
+    expect(before.samples.length).toBeGreaterThan(3)
     expect(after.samples).toEqual(before.samples)
     expect(after.header).toEqual(before.header)
     expect(Math.abs(after.time - before.time)).toBeLessThanOrEqual(1)

@@ -21,14 +21,35 @@ export function parseTop(text: string): Top {
   return top
 }
 
-/** profconv's per-function flat (self) and cum (total) for metric m, by function name. */
+/**
+ * profconv's per-function flat (self) and cum (total) for metric m from the model's call graph,
+ * by name. pprof -top keys functions by name alone: where one name has several frames (same
+ * name, different files) cum is counted once per stack by name, as pprof does.
+ */
 export function ourTop(profile: Profile, m: number): Top {
   const top: Top = new Map()
+  const framesOf = new Map<string, number>()
+  for (const f of profile.frames.frames) framesOf.set(f.name, (framesOf.get(f.name) ?? 0) + 1)
   for (const node of graphOf(profile).nodes) {
     const frame = profile.frames.get(node.frame)
-    if (top.has(frame.name)) throw new Error(`two functions named ${frame.name}`)
     if (node.total[m] === 0 && node.self[m] === 0) continue
-    top.set(frame.name, { flat: node.self[m], cum: node.total[m], inline: frame.inlined === true })
+    const seen = top.get(frame.name)
+    top.set(frame.name, {
+      flat: node.self[m] + (seen?.flat ?? 0),
+      cum: framesOf.get(frame.name)! > 1 ? cumByName(profile, m, frame.name) : node.total[m],
+      inline: frame.inlined === true,
+    })
   }
   return top
+}
+
+function cumByName(profile: Profile, m: number, name: string): number {
+  const s = profile.samples!
+  let cum = 0
+  s.stack.forEach((leaf, i) => {
+    for (let n = leaf; n >= 0; n = s.tree.parent(n)) {
+      if (profile.frames.get(s.tree.frame(n)).name === name) return void (cum += s.values[m][i])
+    }
+  })
+  return cum
 }
