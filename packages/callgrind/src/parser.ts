@@ -1,6 +1,8 @@
 import {
   FrameTable,
   GraphBuilder,
+  addInto,
+  type CallGraph,
   ProfconvError,
   newMeta,
   type GraphEdge,
@@ -17,10 +19,14 @@ const utf8 = new TextDecoder('utf-8')
 /** The part being read: its metrics, frames and graph, created at its first cost line. */
 interface Part {
   metrics: Metric[]
-  frames: FrameTable
+  /**
+   * The graph, keyed by function index: functions are `ob`/`fl`/`fn` slot triples, named at the
+   * end of the part (a name may be defined after its first reference).
+   */
   graph: GraphBuilder
-  /** Frame id of each function (an `ob`/`fl`/`fn` triple), by the triple's key. */
-  frameOf: Map<string, number>
+  /** Index of each function, by its triple's key, and the triples in index order. */
+  functionOf: Map<string, number>
+  triples: number[]
   /** The `summary:` or `totals:` figures the file states, to check against the costs. */
   stated: { key: string; values: number[] }[]
 }
@@ -257,28 +263,54 @@ export class CallgrindParser {
     }))
     this.part = {
       metrics,
-      frames: new FrameTable(),
       graph: new GraphBuilder(metrics.length),
-      frameOf: new Map(),
+      functionOf: new Map(),
+      triples: [],
       stated: this.pendingStated,
     }
     this.pendingStated = []
     return this.part
   }
 
-  /** The frame id, in `part`, of the function `fn` of file `fl` in object `ob`. */
+  /** The index, in `part`, of the function `fn` of file `fl` in object `ob`. */
   private frame(part: Part, ob: number, fl: number, fn: number): number {
     const key = `${ob},${fl},${fn}`
-    let id = part.frameOf.get(key)
+    let id = part.functionOf.get(key)
     if (id === undefined) {
-      id = part.frames.intern({
-        name: this.functions.names[fn],
-        file: known(this.files.names[fl]),
-        module: known(this.objects.names[ob]),
-      })
-      part.frameOf.set(key, id)
+      id = part.triples.push(ob, fl, fn) / 3 - 1
+      part.functionOf.set(key, id)
     }
     return id
+  }
+
+  /**
+   * The part's frames, and its graph keyed by frame id. Functions whose names turn out equal
+   * (an id defined late with a name already in use) are merged.
+   */
+  private named(part: Part): { frames: FrameTable; graph: CallGraph } {
+    const frames = new FrameTable()
+    const t = part.triples
+    const frameOf: number[] = []
+    for (let i = 0; i < t.length; i += 3) {
+      frameOf.push(
+        frames.intern({
+          name: this.functions.name(t[i + 2])!,
+          file: known(this.files.name(t[i + 1])),
+          module: known(this.objects.name(t[i])),
+        }),
+      )
+    }
+    const graph = part.graph.finish()
+    // The usual case: the graph's keys are already the frame ids.
+    if (frameOf.every((f, i) => f === i)) return { frames, graph }
+    const merged = new GraphBuilder(part.metrics.length)
+    for (const node of graph.nodes) addInto(merged.node(frameOf[node.frame]).self, node.self)
+    for (const edge of graph.edges) {
+      const into = merged.edge(frameOf[edge.caller], frameOf[edge.callee])
+      addInto(into.total, edge.total)
+      if (edge.calls !== undefined) into.calls = (into.calls ?? 0) + edge.calls
+    }
+    return { frames, graph: merged.finish() }
   }
 
   private finishPart(): void {
@@ -290,7 +322,7 @@ export class CallgrindParser {
     part.stated.push(...this.pendingStated)
     this.pendingStated = []
     const M = part.metrics.length
-    const graph = part.graph.finish()
+    const { frames, graph } = this.named(part)
     for (const edge of graph.edges) {
       // calls=0 is how go tool pprof (and profconv) write "count unknown".
       if (edge.calls === 0) delete edge.calls
@@ -313,13 +345,12 @@ export class CallgrindParser {
         )
       }
     }
-    this.profiles.push({
-      metrics: part.metrics,
-      defaultMetric: 0,
-      frames: part.frames,
-      graph,
-      meta,
-    })
+    const undefinedIds =
+      this.objects.undefinedIds + this.files.undefinedIds + this.functions.undefinedIds
+    if (undefinedIds > 0) {
+      meta.notes.push(`${undefinedIds} compressed names were used but never defined; shown as (id)`)
+    }
+    this.profiles.push({ metrics: part.metrics, defaultMetric: 0, frames, graph, meta })
   }
 
   /** Where the last `number` ended. */
