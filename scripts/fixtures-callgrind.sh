@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates test-data/callgrind/: real callgrind files written by valgrind (on the small C
-# programs in test-data/callgrind/src), by yappi and by `go tool pprof -callgrind`, and the
-# readings of each by the real `callgrind_annotate` (self cost per function, and inclusive).
-# Needs gcc, valgrind, Debian's /usr/bin/python3 with yappi (python3-yappi), golang-go.
+# Regenerates test-data/callgrind/: real callgrind files written by valgrind's callgrind and
+# cachegrind (on the small C programs in test-data/callgrind/src), by yappi and by
+# `go tool pprof -callgrind`, and the readings of each by the real `callgrind_annotate` (self
+# cost per function, and inclusive). Needs gcc, valgrind, Debian's /usr/bin/python3 with yappi
+# (python3-yappi) and golang-go.
 # usage: scripts/fixtures-callgrind.sh      (from the repository root)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +35,10 @@ for f in "$out"/threads.callgrind-*; do
   mv "$f" "$out/threads-$n.callgrind"
 done
 rm -f "$out/threads.callgrind"
+
+# cachegrind writes the same format without calls (and with summary: last).
+valgrind --tool=cachegrind --cachegrind-out-file="$out/rec-cachegrind.callgrind" ./rec \
+  >/dev/null 2>&1
 
 /usr/bin/python3 "$src/yappi_prog.py" "$out/yappi.callgrind"
 

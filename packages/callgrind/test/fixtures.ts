@@ -6,6 +6,7 @@ export const FIXTURES = [
   'rec-cache',
   'rec-recs',
   'rec-parts',
+  'rec-cachegrind',
   'threads-01',
   'threads-02',
   'threads-03',
