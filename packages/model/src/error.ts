@@ -23,7 +23,8 @@ export class ProfconvError extends Error {
 }
 
 function describePosition({ offset, line, column }: Position): string {
-  if (line !== undefined) return column !== undefined ? `line ${line}:${column}: ` : `line ${line}: `
+  if (line !== undefined)
+    return column !== undefined ? `line ${line}:${column}: ` : `line ${line}: `
   if (offset !== undefined) return `at byte ${offset}: `
   return ''
 }

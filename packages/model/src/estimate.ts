@@ -6,6 +6,15 @@ import { SamplesBuilder, type Samples } from './samples.js'
 export interface EstimateOptions {
   /** Paths whose share of every metric's total is below this fraction are cut. Default 1e-6. */
   cutFraction?: number
+  /** At most this many stack nodes are built; deeper paths are cut past it. Default 1,000,000. */
+  maxNodes?: number
+}
+
+/** Estimated stacks, and the share of each metric's self cost that no path reached. */
+export interface Estimate {
+  samples: Samples
+  /** Per metric, the fraction of the total placed as one-frame stacks (cut or unreachable). */
+  unplaced: number[]
 }
 
 /** The note `withSamples` adds when it had to estimate stacks. */
@@ -17,12 +26,15 @@ export const ESTIMATED_STACKS_NOTE =
 /** The profile itself if it has samples; else a copy with stacks estimated from its graph. */
 export function withSamples(profile: Profile, options?: EstimateOptions): Profile {
   if (profile.samples || !profile.graph) return profile
-  const samples = estimateSamples(profile.graph, profile.metrics.length, options)
-  return {
-    ...profile,
-    samples,
-    meta: { ...profile.meta, notes: [...profile.meta.notes, ESTIMATED_STACKS_NOTE] },
+  const { samples, unplaced } = estimateSamples(profile.graph, profile.metrics.length, options)
+  const notes = [...profile.meta.notes, ESTIMATED_STACKS_NOTE]
+  const lost = unplaced[profile.defaultMetric] ?? 0
+  if (lost > 1e-9) {
+    notes.push(
+      `${(lost * 100).toFixed(3)}% of the total sits in stacks cut short (paths too small or too many to follow, or behind a cycle): it is kept as one-frame stacks`,
+    )
   }
+  return { ...profile, samples, meta: { ...profile.meta, notes } }
 }
 
 /** The profile itself if it has a graph; else a copy with the graph derived (exactly). */
@@ -42,12 +54,13 @@ interface Pending {
  * callees in proportion to self and per-edge totals; a function already on the path is not
  * entered again; paths below `cutFraction` of the total are cut. Whatever self
  * cost no path reached is added as a one-frame stack, so every function's self is kept.
+ * At most `maxNodes` stack nodes are built, so the output stays bounded on any graph.
  */
 export function estimateSamples(
   graph: CallGraph,
   metricCount: number,
-  { cutFraction = 1e-6 }: EstimateOptions = {},
-): Samples {
+  { cutFraction = 1e-6, maxNodes = 1_000_000 }: EstimateOptions = {},
+): Estimate {
   const M = metricCount
   const nodeOf = new Map(graph.nodes.map((n) => [n.frame, n]))
   const out = new Map<number, { callee: number; total: number[] }[]>()
@@ -67,8 +80,15 @@ export function estimateSamples(
   const builder = new SamplesBuilder(M)
   const emittedSelf = new Map<number, Float64Array>()
   const onPath = new Set<number>()
+  // Weights start at the roots' totals; the cut is relative to them (or to the self sum).
+  const scale = grand.map((g, m) =>
+    Math.max(
+      g,
+      roots.reduce((s, r) => s + r.total[m], 0),
+    ),
+  )
   const isSignificant = (w: Float64Array) =>
-    w.some((v, m) => grand[m] > 0 && v >= cutFraction * grand[m])
+    builder.tree.length < maxNodes && w.some((v, m) => scale[m] > 0 && v >= cutFraction * scale[m])
 
   // Explicit stack of frames to enter, and markers to take a frame off the path.
   const work: (Pending | { leave: number })[] = []
@@ -112,12 +132,14 @@ export function estimateSamples(
     }
   }
   // Self cost that no path reached (cut away, or behind a cycle) becomes a one-frame stack.
+  const unplaced = new Array<number>(M).fill(0)
   for (const g of graph.nodes) {
     const emitted = emittedSelf.get(g.frame) ?? new Float64Array(M)
-    const rest = g.self.map((s, m) => s - emitted[m])
+    const rest = g.self.map((s, m) => Math.max(0, s - emitted[m]))
     if (rest.some((v, m) => v > 1e-9 * Math.max(1, Math.abs(g.self[m])))) {
-      builder.addStack([g.frame], rest.map((v) => Math.max(0, v)))
+      builder.addStack([g.frame], rest)
+      rest.forEach((v, m) => (unplaced[m] += grand[m] > 0 ? v / grand[m] : 0))
     }
   }
-  return builder.finish()
+  return { samples: builder.finish(), unplaced }
 }

@@ -13,7 +13,7 @@ export { newMeta } from './profile.js'
 export type { Profile, ProfileMeta } from './profile.js'
 export { graphOf, samplesToGraph, walkTree } from './derive.js'
 export { ESTIMATED_STACKS_NOTE, estimateSamples, withGraph, withSamples } from './estimate.js'
-export type { EstimateOptions } from './estimate.js'
+export type { Estimate, EstimateOptions } from './estimate.js'
 export { graphCycles, stronglyConnected } from './scc.js'
 export { mergeProfiles } from './merge.js'
 export {

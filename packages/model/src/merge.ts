@@ -37,7 +37,12 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
     comments: profiles.flatMap((p) => p.meta.comments),
     notes: profiles.flatMap((p) => p.meta.notes),
   }
-  const merged: Profile = { metrics, defaultMetric: metricMaps[0][first.defaultMetric], frames, meta }
+  const merged: Profile = {
+    metrics,
+    defaultMetric: metricMaps[0][first.defaultMetric],
+    frames,
+    meta,
+  }
   const spread = (values: ArrayLike<number>, map: number[]) => {
     const out = new Array<number>(metrics.length).fill(0)
     map.forEach((to, from) => (out[to] += values[from]))
