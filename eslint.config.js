@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/cli/**', 'scripts/**', '**/test/**', '*.js'],
+    files: ['packages/cli/**', 'packages/testkit/**', 'scripts/**', '**/test/**', '*.js'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -4,7 +4,7 @@
 //   test-data/folded/perf-script.txt           perf record -g + perf script of test-data/folded/workload.c
 //   test-data/folded/perf.folded               that output folded by scripts/fold-perf-script.mjs
 //   test-data/speedscope/*.speedscope.json     the speedscope app's own Export of those files,
-//                                              driven in headless Chromium (packages/speedscope/test/speedscope-app.mjs)
+//                                              driven in headless Chromium (packages/interop/test/speedscope-app.mjs)
 // Needs: node, gcc, perf (Debian linux-perf), chromium; run from anywhere: node scripts/fixtures-speedscope.mjs
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -36,7 +36,7 @@ try {
 }
 
 // 3. The speedscope app's own export of each of those files.
-const { withSpeedscopeApp } = await import(join(root, 'packages/speedscope/test/speedscope-app.mjs'))
+const { withSpeedscopeApp } = await import(join(root, 'packages/interop/test/speedscope-app.mjs'))
 const exports = {
   'workload.cpuprofile': 'workload-cpuprofile.speedscope.json',
   'perf-script.txt': 'perf-script.speedscope.json',

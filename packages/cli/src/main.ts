@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import yargs from 'yargs'
 import { listFormats, getFormat, prepareFor, readInput } from '@profconv/core'
-import { ProfconvError, mergeProfiles, type Profile } from '@profconv/model'
+import { ProfconvError, mergeProfiles, type FormatOption, type Profile } from '@profconv/model'
 
 /** Where `main` reads and writes; `process` fits. */
 export interface Io {
@@ -86,8 +86,6 @@ interface Options {
   output?: string
   from?: string
   metric?: string
-  nodeThreshold: number
-  edgeThreshold: number
   maxInputSize?: number
   quiet: boolean
   debug: boolean
@@ -102,7 +100,7 @@ async function parseArgs(
 ): Promise<{ options: Options } | { output: string }> {
   let output = ''
   let failure: string | undefined
-  const argv = await yargs()
+  const parser = yargs()
     .scriptName('profconv')
     .usage('Usage: $0 <inputs..> -t <format> [-o <file>]\n\nConvert profiles between formats.')
     .command('$0 <inputs..>', false, (y) =>
@@ -120,18 +118,17 @@ async function parseArgs(
       type: 'string',
       describe: 'metric shown by one-metric outputs (name or index)',
     })
-    .option('node-thres', {
-      alias: 'n',
-      type: 'number',
-      default: 0.5,
-      describe: 'dot: hide functions below this % of the total',
+  for (const option of formatOptions()) {
+    parser.option(option.flag, {
+      type: option.type,
+      default: option.default,
+      alias: option.alias,
+      choices: option.choices as string[] | undefined,
+      describe: option.description,
+      group: 'Format options:',
     })
-    .option('edge-thres', {
-      alias: 'e',
-      type: 'number',
-      default: 0.1,
-      describe: 'dot: hide calls below this % of the total',
-    })
+  }
+  const argv = await parser
     .option('max-input-size', {
       type: 'number',
       describe: 'cap on decompressed input, bytes (default 4 GiB)',
@@ -174,11 +171,16 @@ async function parseArgs(
       ...(argv as unknown as Options),
       inputs: ((argv.inputs ?? []) as string[]).map((a) => (a === DASH ? '-' : a)),
       output: argv.output === DASH ? undefined : argv.output,
-      nodeThreshold: argv['node-thres'],
-      edgeThreshold: argv['edge-thres'],
       maxInputSize: argv['max-input-size'],
     },
   }
+}
+
+/** Every format's own options, once each (formats may share a flag). */
+function formatOptions(): FormatOption[] {
+  const byFlag = new Map<string, FormatOption>()
+  for (const format of listFormats()) for (const o of format.options ?? []) byFlag.set(o.flag, o)
+  return [...byFlag.values()]
 }
 
 function formatTable(): string {

@@ -9,4 +9,12 @@ export const cpuprofileFormat: FormatDescriptor = {
   extensions: ['.cpuprofile'],
   sniff: sniffCpuprofile,
   read: (bytes, options) => [readCpuprofile(bytes, options)],
+  options: [
+    {
+      flag: 'drop-special-frames',
+      type: 'boolean',
+      default: false,
+      description: 'cpuprofile: drop (program), (idle) and (garbage collector) samples',
+    },
+  ],
 }

@@ -7,4 +7,20 @@ export const dotFormat: FormatDescriptor = {
   extensions: ['.dot', '.gv'],
   writes: 'graph',
   write: (profile, options) => writeDot(profile, options),
+  options: [
+    {
+      flag: 'node-thres',
+      alias: 'n',
+      type: 'number',
+      default: 0.5,
+      description: 'dot: hide functions below this % of the total',
+    },
+    {
+      flag: 'edge-thres',
+      alias: 'e',
+      type: 'number',
+      default: 0.1,
+      description: 'dot: hide calls below this % of the total',
+    },
+  ],
 }

@@ -11,9 +11,9 @@ import { COLOR_THEME, arrowSize, fontSize, penWidth, weightColor, type Theme } f
 
 export interface DotOptions extends WriteOptions {
   /** Hide functions whose total is below this percent of the profile total. Default 0.5. */
-  nodeThreshold?: number
+  nodeThres?: number
   /** Hide calls whose total is below this percent of the profile total. Default 0.1. */
-  edgeThreshold?: number
+  edgeThres?: number
   theme?: Theme
   /** Colour skew: > 1 gives more colours to hot functions. Default 1. */
   skew?: number
@@ -26,7 +26,7 @@ export interface DotOptions extends WriteOptions {
  * Percentages are of the sum of all self costs of the chosen metric.
  */
 export function writeDot(profile: Profile, options: DotOptions = {}): string {
-  const { nodeThreshold = 0.5, edgeThreshold = 0.1, theme = COLOR_THEME, skew = 1 } = options
+  const { nodeThres = 0.5, edgeThres = 0.1, theme = COLOR_THEME, skew = 1 } = options
   const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
   const graph = graphOf(profile)
   const total = graphTotals(graph, profile.metrics.length)[m]
@@ -42,7 +42,7 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
   ]
   for (const node of graph.nodes) {
     const weight = ratio(node.total[m])
-    if (weight * 100 < nodeThreshold) continue
+    if (weight * 100 < nodeThres) continue
     shown.add(node.frame)
     const frame = profile.frames.get(node.frame)
     const lines = [
@@ -58,7 +58,7 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
   }
   for (const edge of graph.edges) {
     const weight = ratio(edge.total[m])
-    if (!shown.has(edge.caller) || !shown.has(edge.callee) || weight * 100 < edgeThreshold) continue
+    if (!shown.has(edge.caller) || !shown.has(edge.callee) || weight * 100 < edgeThres) continue
     const lines = [
       percent(weight),
       ...(edge.calls !== undefined ? [`${Math.round(edge.calls)}×`] : []),

@@ -59,8 +59,8 @@ describe('writeDot', () => {
 
   test('thresholds hide small nodes and edges', () => {
     const profile = tinyProfile({ name: 'main' }, { name: 'work' })
-    expect(writeDot(profile, { nodeThreshold: 80 })).not.toContain('work')
-    expect(writeDot(profile, { edgeThreshold: 80 })).not.toContain('->')
+    expect(writeDot(profile, { nodeThres: 80 })).not.toContain('work')
+    expect(writeDot(profile, { edgeThres: 80 })).not.toContain('->')
   })
 
   test.each(HOSTILE.map((name, i) => [i, name]))(

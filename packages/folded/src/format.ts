@@ -12,6 +12,14 @@ export const foldedFormat: FormatDescriptor = {
   read: (bytes, options) => [readFolded(bytes, options)],
   writes: 'samples',
   write: (profile, options) => writeFolded(profile, options),
+  options: [
+    {
+      flag: 'lenient',
+      type: 'boolean',
+      default: false,
+      description: 'folded: skip bad lines (counted in a note) instead of failing',
+    },
+  ],
 }
 
 /** The same format under the name `collapsed`. */

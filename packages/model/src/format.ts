@@ -15,6 +15,21 @@ export interface WriteOptions {
 }
 
 /**
+ * A command-line option a format understands. The CLI offers it as `--<flag>` (kebab-case) and
+ * passes it to `read` or `write` under the camelCase key (`--drop-special-frames` →
+ * `options.dropSpecialFrames`); a boolean that defaults to true is also `--no-<flag>`.
+ */
+export interface FormatOption {
+  readonly flag: string
+  readonly type: 'boolean' | 'number' | 'string'
+  readonly description: string
+  readonly default?: boolean | number | string
+  /** Short alias (one letter), where gprof2dot or the format's own tool has one. */
+  readonly alias?: string
+  readonly choices?: readonly string[]
+}
+
+/**
  * What the registry knows of one format. Each format package exports one; `@profconv/core`
  * lists them. `sniff` sees the input already gunzipped and answers `false` for "not mine".
  */
@@ -32,4 +47,6 @@ export interface FormatDescriptor {
   /** Which view the writer works from; the caller derives or estimates it first. */
   readonly writes?: 'samples' | 'graph'
   write?(profile: Profile, options: WriteOptions): string | Uint8Array
+  /** Options of this format's reader and writer, offered by the CLI. */
+  readonly options?: readonly FormatOption[]
 }

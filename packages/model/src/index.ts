@@ -27,4 +27,4 @@ export {
   textEncoding,
 } from './input.js'
 export { dumpGraph, dumpStacks, frameText } from './dump.js'
-export type { FormatDescriptor, ReadOptions, WriteOptions } from './format.js'
+export type { FormatDescriptor, FormatOption, ReadOptions, WriteOptions } from './format.js'

@@ -12,4 +12,18 @@ export const pprofFormat: FormatDescriptor = {
   read: (bytes, options) => [readPprof(bytes, options)],
   writes: 'samples',
   write: (profile, options) => writePprof(profile, options),
+  options: [
+    {
+      flag: 'gzip',
+      type: 'boolean',
+      default: true,
+      description: 'pprof: gzip the output (--no-gzip for raw protobuf)',
+    },
+    {
+      flag: 'prune-frames',
+      type: 'boolean',
+      default: true,
+      description: "pprof: apply the profile's drop_frames/keep_frames as go tool pprof does",
+    },
+  ],
 }

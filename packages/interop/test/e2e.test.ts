@@ -12,8 +12,8 @@ import {
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat } from '@profconv/pstats'
 import { describeWithTool, fixture } from '@profconv/testkit'
-import { readSpeedscope, writeSpeedscope } from '../src/index.js'
-import { speedscopeProblems } from './helpers.js'
+import { readSpeedscope, writeSpeedscope } from '@profconv/speedscope'
+import { speedscopeProblems } from '../../speedscope/test/helpers.js'
 // @ts-expect-error: a plain ES module shared with scripts/fixtures-speedscope.mjs
 import { sandwichNames, withSpeedscopeApp } from './speedscope-app.mjs'
 

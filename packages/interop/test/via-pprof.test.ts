@@ -1,7 +1,7 @@
 import { dumpStacks, mergeProfiles, nanosecondsPer, type Profile } from '@profconv/model'
 import { pprofFormat } from '@profconv/pprof'
 import { fixture } from '@profconv/testkit'
-import { readSpeedscope, writeSpeedscope } from '../src/index.js'
+import { readSpeedscope, writeSpeedscope } from '@profconv/speedscope'
 
 const bytes = (out: string | Uint8Array) =>
   typeof out === 'string' ? new TextEncoder().encode(out) : out
