@@ -1,5 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
-import { readCallgrind } from './read.js'
+import { readCallgrind, readCallgrindStream } from './read.js'
 import { sniffCallgrind } from './sniff.js'
 import { writeCallgrind } from './write.js'
 
@@ -8,8 +8,10 @@ export const callgrindFormat: FormatDescriptor = {
   name: 'callgrind',
   description: 'valgrind callgrind/cachegrind text (KCachegrind, callgrind_annotate)',
   extensions: ['.callgrind'],
+  fileNames: [/^(callgrind|cachegrind)\.out(\.|$)/],
   sniff: sniffCallgrind,
   read: (bytes, options) => readCallgrind(bytes, options),
+  readStream: (chunks, options) => readCallgrindStream(chunks, options),
   writes: 'graph',
   write: (profile, options) => writeCallgrind(profile, options),
 }

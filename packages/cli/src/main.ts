@@ -1,8 +1,8 @@
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { open, rename, unlink, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import yargs from 'yargs'
-import { listFormats, getFormat, prepareFor, readInput } from '@profconv/core'
+import { getFormat, inputFormat, listFormats, prepareFor, readInput } from '@profconv/core'
 import { ProfconvError, mergeProfiles, type FormatOption, type Profile } from '@profconv/model'
 
 /** Where `main` reads and writes; `process` fits. */
@@ -39,15 +39,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     const profiles: Profile[] = []
     for (const input of options.inputs) {
       current = input === '-' ? '<stdin>' : input
-      const bytes = input === '-' ? await readAll(io.stdin) : await readFile(input)
-      const { profiles: read } = readInput(
-        new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
-        {
-          ...options,
-          fileName: input === '-' ? undefined : input,
-        },
-      )
-      profiles.push(...read)
+      profiles.push(...(await readOne(input, options, io)))
     }
     current = ''
     const profile = prepareFor(to, mergeProfiles(profiles))
@@ -194,6 +186,35 @@ function formatTable(): string {
     '',
     'Input formats are detected from content (gzip too), then from the file name.',
   ].join('\n')
+}
+
+/**
+ * The profiles of one input. Files whose format reads from chunks are streamed (callgrind files
+ * can be larger than memory); the rest are read whole.
+ */
+async function readOne(input: string, options: Options, io: Io): Promise<Profile[]> {
+  const readOptions = { ...options, fileName: input === '-' ? undefined : input }
+  if (input === '-') {
+    const bytes = await readAll(io.stdin)
+    return readInput(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), readOptions)
+      .profiles
+  }
+  const handle = await open(input, 'r')
+  try {
+    const head = new Uint8Array(64 * 1024)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    const format = inputFormat(head.subarray(0, bytesRead), readOptions)
+    if (format.readStream) {
+      return await format.readStream(
+        handle.createReadStream({ start: 0, highWaterMark: 1 << 20, autoClose: false }),
+        readOptions,
+      )
+    }
+    const bytes = await handle.readFile()
+    return format.read!(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), readOptions)
+  } finally {
+    await handle.close()
+  }
 }
 
 async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import { fixture, fixturePath } from '@profconv/testkit'
 import { main } from '../src/index.js'
 
@@ -99,6 +100,19 @@ describe('profconv', () => {
       expect(r.code).toBe(2)
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
     }
+  })
+
+  test('callgrind files stream, gzipped or not, and callgrind.out.<pid> names are known', async () => {
+    const dir = tmp()
+    const plain = join(dir, 'callgrind.out.4242')
+    writeFileSync(plain, fixture('callgrind/rec-plain.callgrind'))
+    const gz = join(dir, 'run.gz')
+    writeFileSync(gz, gzipSync(fixture('callgrind/rec-plain.callgrind')))
+    const a = await cli([plain, '-t', 'pstats-json', '-q'])
+    const b = await cli([gz, '-t', 'pstats-json', '-q'])
+    expect(a.code).toBe(0)
+    expect(JSON.parse(a.stdout).functions.map((f: { name: string }) => f.name)).toContain('fib')
+    expect(b.stdout).toBe(a.stdout)
   })
 
   test('a mistyped format gets a suggestion', async () => {

@@ -17,21 +17,31 @@ export interface ReadInputOptions extends ReadOptions {
   fileName?: string
 }
 
-/** Reads one input into its profiles, detecting the format unless `from` names it. */
-export function readInput(
-  bytes: Uint8Array,
-  options: ReadInputOptions = {},
-): { format: FormatDescriptor; profiles: Profile[] } {
-  const format = options.from ? getFormat(options.from) : detectFormat(bytes, options.fileName)
+/**
+ * The format to read an input with: `from` if given, else detected from the input's first
+ * bytes (`head`; the whole input will do) and its name. Throws when none can read it.
+ */
+export function inputFormat(head: Uint8Array, options: ReadInputOptions = {}): FormatDescriptor {
+  const format = options.from ? getFormat(options.from) : detectFormat(head, options.fileName)
   if (!format) {
     throw new ProfconvError(
       'profconv',
       'cannot tell the input format from its content or name; name it with --from',
     )
   }
-  if (!format.read)
+  if (!format.read) {
     throw new ProfconvError(format.name, 'profconv can write this format but not read it')
-  return { format, profiles: format.read(bytes, options) }
+  }
+  return format
+}
+
+/** Reads one input into its profiles, detecting the format unless `from` names it. */
+export function readInput(
+  bytes: Uint8Array,
+  options: ReadInputOptions = {},
+): { format: FormatDescriptor; profiles: Profile[] } {
+  const format = inputFormat(bytes, options)
+  return { format, profiles: format.read!(bytes, options) }
 }
 
 /** `profile` with the view `format`'s writer works from (estimated stacks add a note). */

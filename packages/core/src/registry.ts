@@ -30,7 +30,11 @@ export function detectFormat(bytes: Uint8Array, fileName?: string): FormatDescri
   const byContent = readable.find((f) => f.sniff?.(head))
   if (byContent) return byContent
   const name = fileName?.toLowerCase().replace(/\.gz$/, '') ?? ''
-  return readable.find((f) => f.extensions.some((ext) => name.endsWith(ext)))
+  const base = name.slice(name.lastIndexOf('/') + 1)
+  return readable.find(
+    (f) =>
+      f.extensions.some((ext) => name.endsWith(ext)) || f.fileNames?.some((re) => re.test(base)),
+  )
 }
 
 function closest(word: string, candidates: string[]): string | undefined {

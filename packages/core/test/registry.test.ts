@@ -24,6 +24,8 @@ describe('registry', () => {
     const junk = new TextEncoder().encode('hello')
     expect(detectFormat(junk, 'x.prof')?.name).toBe('pstats')
     expect(detectFormat(junk, 'x.unknown')).toBeUndefined()
+    expect(detectFormat(junk, '/tmp/callgrind.out.1234')?.name).toBe('callgrind')
+    expect(detectFormat(junk, 'cachegrind.out.77.gz')?.name).toBe('callgrind')
   })
 
   test('an unknown format name is an error with a suggestion', () => {

@@ -42,8 +42,15 @@ export interface FormatDescriptor {
   readonly extensions: readonly string[]
   /** True when the content is recognisably this format. */
   sniff?(bytes: Uint8Array): boolean
+  /** Base-name patterns the format's own tools write (`callgrind.out.<pid>`), for detection. */
+  readonly fileNames?: readonly RegExp[]
   /** Every profile the input holds (several parts, threads or profiles). */
   read?(bytes: Uint8Array, options: ReadOptions): Profile[]
+  /**
+   * The same from chunks (gzip accepted), for inputs too big to hold at once: memory grows with
+   * the profile, not with the file. The CLI prefers it for files when present.
+   */
+  readStream?(chunks: AsyncIterable<Uint8Array>, options: ReadOptions): Promise<Profile[]>
   /** Which view the writer works from; the caller derives or estimates it first. */
   readonly writes?: 'samples' | 'graph'
   write?(profile: Profile, options: WriteOptions): string | Uint8Array
