@@ -1,0 +1,289 @@
+// Deterministic (seeded) large inputs for `pnpm bench`. Each generator writes one file and is
+// skipped when the file already exists with the same generator version (see `ensure`).
+import { execFileSync } from 'node:child_process'
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
+import { Buffer } from 'node:buffer'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const ROOT = join(HERE, '..', '..')
+
+/** Bump when a generator's output changes: cached inputs are regenerated. */
+const VERSION = 1
+
+/** mulberry32: a small seeded PRNG, so every run benchmarks the same bytes. */
+export function prng(seed) {
+  let a = seed >>> 0
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  next.int = (n) => Math.floor(next() * n)
+  // Skewed towards small indices: a few hot functions, a long tail.
+  next.skewed = (n) => Math.floor(n * next() ** 3)
+  return next
+}
+
+const WORDS = [
+  'parse',
+  'render',
+  'load',
+  'store',
+  'compute',
+  'visit',
+  'emit',
+  'resolve',
+  'merge',
+  'split',
+  'encode',
+  'decode',
+  'fetch',
+  'apply',
+  'check',
+  'build',
+  'update',
+  'scan',
+  'sort',
+  'hash',
+]
+
+export function functionName(i) {
+  return `${WORDS[i % 20]}_${WORDS[(i * 7 + 3) % 20]}_${i}`
+}
+export function fileName(i) {
+  return `/srv/app/pkg${i % 97}/module_${Math.floor(i / 40)}.c`
+}
+
+/** Writes `path` unless it exists with a stamp of this VERSION; returns the path. */
+async function ensure(path, write) {
+  const stamp = `${path}.v${VERSION}`
+  if (existsSync(path) && existsSync(stamp)) return path
+  const temp = `${path}.tmp`
+  process.stderr.write(`bench: generating ${path}\n`)
+  await write(temp)
+  renameSync(temp, path)
+  writeFileSync(stamp, '')
+  return path
+}
+
+/** Buffered text output to a file descriptor. */
+function textWriter(path) {
+  const fd = openSync(path, 'w')
+  let parts = []
+  let pending = 0
+  let written = 0
+  const flush = () => {
+    const buffer = Buffer.from(parts.join(''))
+    writeSync(fd, buffer)
+    written += buffer.length
+    parts = []
+    pending = 0
+  }
+  return {
+    write(text) {
+      parts.push(text)
+      pending += text.length
+      if (pending > 1 << 20) flush()
+    },
+    get size() {
+      return written + pending
+    },
+    close() {
+      flush()
+      closeSync(fd)
+    },
+  }
+}
+
+/**
+ * A callgrind file of about `bytes` bytes over `functions` functions, with valgrind's name
+ * compression and relative positions. Functions are visited in rounds (as a file of several
+ * dumps or threads repeats them), so the function and arc counts stay bounded as the file grows.
+ */
+export function callgrind(dir, name, bytes, functions, seed) {
+  return ensure(join(dir, name), (path) => {
+    const rand = prng(seed)
+    const out = textWriter(path)
+    out.write(
+      '# callgrind format\nversion: 1\ncreator: profconv-bench\npid: 4242\ncmd: ./app --bench\n',
+    )
+    out.write('positions: line\nevents: Ir Dr Dw\n\n')
+    const seenFn = new Uint8Array(functions)
+    const seenFl = new Uint8Array(Math.ceil(functions / 40) + 1)
+    const fnRef = (i) =>
+      seenFn[i] ? `(${i + 1})` : ((seenFn[i] = 1), `(${i + 1}) ${functionName(i)}`)
+    const flRef = (i) => {
+      const f = Math.floor(i / 40)
+      return seenFl[f] ? `(${f + 1})` : ((seenFl[f] = 1), `(${f + 1}) ${fileName(i)}`)
+    }
+    const totals = [0, 0, 0]
+    let fn = 0
+    while (out.size < bytes) {
+      const file = Math.floor(fn / 40)
+      let text = `fl=${flRef(fn)}\nfn=${fnRef(fn)}\n`
+      let line = 10 + (fn % 40) * 25
+      text += `${line} `
+      const costLines = 1 + rand.int(6)
+      for (let c = 0; c < costLines; c++) {
+        const ir = 1 + rand.int(5000)
+        const dr = rand.int(2000)
+        const dw = rand.int(800)
+        totals[0] += ir
+        totals[1] += dr
+        totals[2] += dw
+        if (c > 0) {
+          const step = 1 + rand.int(4)
+          line += step
+          text += `+${step} `
+        }
+        text += `${ir} ${dr} ${dw}\n`
+      }
+      const calls = rand.int(7)
+      for (let c = 0; c < calls; c++) {
+        const callee = rand.skewed(functions)
+        const calleeFile = Math.floor(callee / 40)
+        if (calleeFile !== file) text += `cfi=${flRef(callee)}\n`
+        const step = 1 + rand.int(3)
+        line += step
+        text += `cfn=${fnRef(callee)}\ncalls=${1 + rand.int(1000)} ${10 + (callee % 40) * 25}\n`
+        text += `+${step} ${rand.int(900000)} ${rand.int(300000)} ${rand.int(100000)}\n`
+      }
+      out.write(`${text}\n`)
+      fn = (fn + 1) % functions
+    }
+    out.write(`totals: ${totals.join(' ')}\n`)
+    out.close()
+  })
+}
+
+/** pstats (marshal) with `functions` functions and about `edges` caller edges, by python3. */
+export function pstats(dir, name, functions, edges, seed) {
+  return ensure(join(dir, name), (path) => {
+    execFileSync(
+      'python3',
+      [join(HERE, 'gen-pstats.py'), path, String(functions), String(edges), String(seed)],
+      {
+        stdio: 'inherit',
+      },
+    )
+  })
+}
+
+/**
+ * A program's call tree of `nodes` nodes over `functions` functions (depth bounded), as parent
+ * and frame columns: samples pick nodes of it, skewed towards the hot ones.
+ */
+function callTree(rand, nodes, functions) {
+  const parent = new Int32Array(nodes)
+  const frame = new Int32Array(nodes)
+  const depth = new Int32Array(nodes)
+  for (let n = 0; n < nodes; n++) {
+    if (n < 8) {
+      parent[n] = -1
+      frame[n] = n
+      continue
+    }
+    let p = rand.int(n)
+    while (depth[p] >= 40) p = parent[p]
+    parent[n] = p
+    depth[n] = depth[p] + 1
+    frame[n] = n < functions ? n : rand.int(functions)
+  }
+  return { parent, frame }
+}
+
+async function loadModel() {
+  const model = await import(join(ROOT, 'packages/model/dist/index.js'))
+  return model
+}
+
+/** A sampled profile of `samples` samples over `functions` functions (the pprof and speedscope inputs). */
+async function sampledProfile(samples, functions, seed) {
+  const { FrameTable, SamplesBuilder, newMeta } = await loadModel()
+  const rand = prng(seed)
+  const frames = new FrameTable()
+  for (let i = 0; i < functions; i++)
+    frames.intern({ name: functionName(i), file: fileName(i), line: 10 + (i % 40) * 25 })
+  const tree = callTree(rand, functions * 4, functions)
+  const builder = new SamplesBuilder(2)
+  const nodeOf = new Int32Array(tree.parent.length).fill(-2)
+  const stack = []
+  const modelNode = (n) => {
+    if (nodeOf[n] !== -2) return nodeOf[n]
+    stack.length = 0
+    for (let m = n; m >= 0; m = tree.parent[m]) stack.push(tree.frame[m])
+    stack.reverse()
+    return (nodeOf[n] = builder.tree.insert(stack))
+  }
+  const values = [1, 0]
+  for (let i = 0; i < samples; i++) {
+    values[1] = 10_000_000 * (1 + rand.int(3))
+    builder.add(modelNode(rand.skewed(tree.parent.length)), values)
+  }
+  return {
+    metrics: [
+      { name: 'samples', unit: 'count' },
+      { name: 'cpu', unit: 'nanoseconds' },
+    ],
+    defaultMetric: 1,
+    frames,
+    samples: builder.finish(),
+    meta: {
+      ...newMeta('bench'),
+      period: { metric: { name: 'cpu', unit: 'nanoseconds' }, value: 10_000_000 },
+    },
+  }
+}
+
+export function pprof(dir, name, samples, functions, seed) {
+  return ensure(join(dir, name), async (path) => {
+    const { writePprof } = await import(join(ROOT, 'packages/pprof/dist/index.js'))
+    writeFileSync(path, writePprof(await sampledProfile(samples, functions, seed)))
+  })
+}
+
+export function speedscope(dir, name, samples, functions, seed) {
+  return ensure(join(dir, name), async (path) => {
+    const { writeSpeedscope } = await import(join(ROOT, 'packages/speedscope/dist/index.js'))
+    const profile = await sampledProfile(samples, functions, seed)
+    // Shuffled leaves: consecutive samples rarely share a stack, so none are joined.
+    writeFileSync(path, writeSpeedscope(profile, { metric: 'cpu' }))
+  })
+}
+
+/** Folded stacks (`a;b;c 12`) of about `bytes` bytes over a call tree of `functions` functions. */
+export function folded(dir, name, bytes, functions, seed) {
+  return ensure(join(dir, name), (path) => {
+    const rand = prng(seed)
+    const tree = callTree(rand, functions * 4, functions)
+    const text = new Array(tree.parent.length)
+    const out = textWriter(path)
+    const stackText = (n) => {
+      if (text[n] === undefined) {
+        const p = tree.parent[n]
+        const own = `${functionName(tree.frame[n])}`
+        text[n] = p < 0 ? own : `${stackText(p)};${own}`
+      }
+      return text[n]
+    }
+    while (out.size < bytes)
+      out.write(`${stackText(rand.skewed(tree.parent.length))} ${1 + rand.int(50)}\n`)
+    out.close()
+  })
+}
+
+export function sizeOf(path) {
+  return readFileSync(path, { flag: 'r' }).length
+}

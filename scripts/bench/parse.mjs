@@ -1,0 +1,20 @@
+// Times one reader in-process, without the CLI's start-up: `node parse.mjs <format> <file>`.
+// Prints {"ms": …} on stdout. Callgrind is read as a stream of 1 MiB chunks, as the CLI streams it.
+import { createReadStream, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const [format, file] = process.argv.slice(2)
+const start = performance.now()
+let profiles
+if (format === 'callgrind') {
+  const { readCallgrindStream } = await import(join(ROOT, 'packages/callgrind/dist/index.js'))
+  profiles = await readCallgrindStream(createReadStream(file, { highWaterMark: 1 << 20 }))
+} else {
+  const { getFormat } = await import(join(ROOT, 'packages/core/dist/index.js'))
+  profiles = getFormat(format).read(new Uint8Array(readFileSync(file)), {})
+}
+const ms = performance.now() - start
+process.stdout.write(`${JSON.stringify({ ms, profiles: profiles.length })}\n`)

@@ -1,0 +1,401 @@
+// `pnpm bench`: profconv against the peers present on this machine, on the same generated inputs.
+//
+//   node scripts/bench/run.mjs [--huge] [--only <substring>] [--runs <n>] [--docs]
+//
+// --huge      adds a callgrind file larger than 1 GiB (minutes, off by default)
+// --only      runs the rows whose input or job contains the substring
+// --runs      profconv runs per row (median; default 3); slow peers run once
+// --docs      also writes docs/bench-latest.json
+// Inputs go to $BENCH_DATA (default /tmp/profconv-bench), cached across runs; results to
+// bench-results/latest.json. gprof2dot runs when $GPROF2DOT names its gprof2dot.py (or it is on
+// PATH); it is never part of the repository.
+import { spawn, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+} from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { clearInterval, setInterval } from 'node:timers'
+import { fileURLToPath } from 'node:url'
+import * as gen from './generate.mjs'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const args = process.argv.slice(2)
+const flag = (name) => args.includes(name)
+const value = (name, fallback) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : fallback
+}
+const HUGE = flag('--huge')
+const ONLY = value('--only', '')
+const RUNS = Number(value('--runs', '3'))
+const DATA = process.env.BENCH_DATA ?? '/tmp/profconv-bench'
+mkdirSync(DATA, { recursive: true })
+const OUT = join(DATA, 'out')
+mkdirSync(OUT, { recursive: true })
+
+const PROFCONV = ['node', join(ROOT, 'packages/cli/bin/profconv.js')]
+const PARSE = ['node', join(ROOT, 'scripts/bench/parse.mjs')]
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+function which(command) {
+  return (
+    spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() ||
+    undefined
+  )
+}
+const gprof2dot = process.env.GPROF2DOT ?? which('gprof2dot')
+const gprof2dotCmd = gprof2dot?.endsWith('.py')
+  ? ['python3', gprof2dot]
+  : gprof2dot
+    ? [gprof2dot]
+    : undefined
+const peers = {
+  go: which('go'),
+  callgrindAnnotate: which('callgrind_annotate'),
+  pyprof2calltree: which('pyprof2calltree'),
+  python: which('python3'),
+}
+
+/** One run of `command`: wall milliseconds (hrtime) and peak RSS in bytes. */
+async function measure(command, stdoutPath) {
+  const out = openSync(stdoutPath, 'w')
+  const start = process.hrtime.bigint()
+  let rss = 0
+  let status
+  if (TIME) {
+    const timeFile = join(OUT, 'time.txt')
+    const result = spawnSync(TIME, ['-f', '%M', '-o', timeFile, ...command], {
+      stdio: ['ignore', out, 'pipe'],
+      maxBuffer: 1 << 26,
+    })
+    status = result.status
+    rss = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) * 1024
+    if (status !== 0) process.stderr.write(result.stderr)
+  } else {
+    // No /usr/bin/time: poll the process's high-water mark.
+    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', out, 'inherit'] })
+    const poll = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+        if (hwm) rss = Math.max(rss, Number(hwm[1]) * 1024)
+      } catch {
+        // gone already
+      }
+    }, 10)
+    status = await new Promise((resolve) => child.on('exit', resolve))
+    clearInterval(poll)
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  closeSync(out)
+  if (status !== 0) throw new Error(`failed (${status}): ${command.join(' ')}`)
+  return { ms, rss, stdout: stdoutPath }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/** Median wall and peak RSS over `runs`; a run slower than `slowMs` ends the series early. */
+async function series(command, runs, slowMs = 20_000) {
+  const walls = []
+  const rsss = []
+  let last
+  for (let i = 0; i < runs; i++) {
+    last = await measure(command, join(OUT, 'stdout'))
+    walls.push(last.ms)
+    rsss.push(last.rss)
+    if (last.ms > slowMs) break
+  }
+  return { ms: median(walls), rss: Math.max(...rsss), runs: walls.length, last }
+}
+
+async function inputs() {
+  const list = [
+    {
+      name: 'pstats 20k fn / 200k edges',
+      format: 'pstats',
+      path: () => gen.pstats(DATA, 'bench-20k.prof', 20_000, 200_000, 20),
+    },
+    {
+      name: 'pstats 100k fn / 1M edges',
+      format: 'pstats',
+      path: () => gen.pstats(DATA, 'bench-100k.prof', 100_000, 1_000_000, 100),
+    },
+    {
+      name: 'callgrind 10 MB',
+      format: 'callgrind',
+      path: () => gen.callgrind(DATA, 'bench-10m.callgrind', 10e6, 20_000, 10),
+    },
+    {
+      name: 'callgrind 100 MB',
+      format: 'callgrind',
+      path: () => gen.callgrind(DATA, 'bench-100m.callgrind', 100e6, 50_000, 100),
+    },
+    {
+      name: 'pprof 1M samples / 50k locations',
+      format: 'pprof',
+      path: () => gen.pprof(DATA, 'bench-1m.pb.gz', 1_000_000, 50_000, 1),
+    },
+    {
+      name: 'speedscope 1M samples',
+      format: 'speedscope',
+      path: () => gen.speedscope(DATA, 'bench-1m.speedscope.json', 1_000_000, 20_000, 2),
+    },
+    {
+      name: 'folded 100 MB',
+      format: 'folded',
+      path: () => gen.folded(DATA, 'bench-100m.folded', 100e6, 20_000, 3),
+    },
+  ]
+  if (HUGE) {
+    list.push({
+      name: 'callgrind 1.1 GiB',
+      format: 'callgrind',
+      huge: true,
+      path: () => gen.callgrind(DATA, 'bench-1g.callgrind', 1.1 * 2 ** 30, 50_000, 1000),
+    })
+  }
+  return list
+}
+
+/** The rows: a profconv command and, where one exists here, a peer doing the same job. */
+function jobs(input, file) {
+  const profconv = (...rest) => [...PROFCONV, file, ...rest]
+  const py = (code) => peers.python && ['python3', '-c', code, file]
+  switch (input.format) {
+    case 'pstats':
+      return [
+        { job: 'parse', parse: true },
+        {
+          job: '→ callgrind',
+          profconv: profconv('-t', 'callgrind'),
+          peer: 'pyprof2calltree',
+          peerCmd: peers.pyprof2calltree && [
+            'pyprof2calltree',
+            '-i',
+            file,
+            '-o',
+            join(OUT, 'peer.out'),
+          ],
+        },
+        {
+          job: '→ dot',
+          profconv: profconv('-t', 'dot'),
+          peer: 'gprof2dot',
+          peerCmd: gprof2dotCmd && [...gprof2dotCmd, '-f', 'pstats', file],
+        },
+        {
+          job: 'read + table',
+          profconv: profconv('-t', 'pstats-json'),
+          peer: "pstats sort_stats('cumulative').print_stats()",
+          peerCmd: py(
+            "import pstats,sys,os; pstats.Stats(sys.argv[1], stream=open(os.devnull,'w')).sort_stats('cumulative').print_stats()",
+          ),
+        },
+      ]
+    case 'callgrind':
+      return [
+        { job: 'parse', parse: true },
+        {
+          job: '→ dot',
+          profconv: profconv('-t', 'dot'),
+          peer: 'callgrind_annotate',
+          peerCmd: !input.huge && peers.callgrindAnnotate && ['callgrind_annotate', file],
+        },
+        ...(input.huge
+          ? []
+          : [
+              {
+                job: '→ dot',
+                profconv: profconv('-t', 'dot'),
+                peer: 'gprof2dot',
+                peerCmd: gprof2dotCmd && [...gprof2dotCmd, '-f', 'callgrind', file],
+              },
+            ]),
+      ]
+    case 'pprof': {
+      const go = (flag) => peers.go && ['go', 'tool', 'pprof', '-symbolize=none', flag, file]
+      return [
+        { job: 'parse', parse: true },
+        {
+          job: '→ dot',
+          profconv: profconv('-t', 'dot'),
+          peer: 'go tool pprof -dot',
+          peerCmd: go('-dot'),
+        },
+        {
+          job: '→ callgrind',
+          profconv: profconv('-t', 'callgrind'),
+          peer: 'go tool pprof -callgrind',
+          peerCmd: go('-callgrind'),
+        },
+        // profconv has no `top` text writer; its closest job is the call graph it draws from.
+        {
+          job: '→ top (profconv: dot)',
+          profconv: profconv('-t', 'dot'),
+          peer: 'go tool pprof -top',
+          peerCmd: go('-top'),
+        },
+      ]
+    }
+    case 'speedscope':
+      return [
+        { job: 'parse', parse: true },
+        { job: '→ dot', profconv: profconv('-t', 'dot') },
+        { job: '→ pprof', profconv: profconv('-t', 'pprof') },
+      ]
+    case 'folded':
+      return [
+        { job: 'parse', parse: true },
+        { job: '→ dot', profconv: profconv('-t', 'dot') },
+        { job: '→ speedscope', profconv: profconv('-t', 'speedscope') },
+      ]
+  }
+  return []
+}
+
+const MB = 1e6
+const fmtMs = (ms) =>
+  ms === undefined
+    ? ''
+    : ms >= 10_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : ms >= 1000
+        ? `${(ms / 1000).toFixed(2)} s`
+        : `${Math.round(ms)} ms`
+const fmtRss = (b) => (b === undefined ? '' : `${Math.round(b / 2 ** 20)} MiB`)
+const fmtSize = (b) =>
+  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / MB).toFixed(1)} MB`
+
+async function main() {
+  const started = Date.now()
+  const rows = []
+  // Start-up: --version and a small conversion.
+  const small = join(ROOT, 'test-data/pstats')
+  const tiny = existsSync(small)
+    ? spawnSync('sh', ['-c', `ls ${small}/*.prof | head -1`], { encoding: 'utf8' }).stdout.trim()
+    : ''
+  const startupJobs = [{ input: 'startup', job: '--version', cmd: [...PROFCONV, '--version'] }]
+  if (tiny)
+    startupJobs.push({
+      input: `startup (${tiny.split('/').pop()})`,
+      job: '→ dot',
+      cmd: [...PROFCONV, tiny, '-t', 'dot'],
+      file: tiny,
+    })
+  for (const s of startupJobs) {
+    if (ONLY && !`${s.input} ${s.job}`.includes(ONLY)) continue
+    const r = await series(s.cmd, 5)
+    rows.push({
+      input: s.input,
+      size: s.file ? statSync(s.file).size : 0,
+      job: s.job,
+      profconv: { ms: r.ms, rss: r.rss, runs: r.runs },
+    })
+    print(rows.at(-1))
+  }
+  for (const input of await inputs()) {
+    const list = jobs(input, '')
+    if (ONLY && !list.some((j) => `${input.name} ${j.job}`.includes(ONLY))) continue
+    const file = await input.path()
+    const size = statSync(file).size
+    for (const j of jobs(input, file)) {
+      if (ONLY && !`${input.name} ${j.job}`.includes(ONLY)) continue
+      const row = { input: input.name, size, job: j.job }
+      if (j.parse) {
+        // In-process: the reader alone, no start-up; wall and RSS of the whole process.
+        const r = await series([...PARSE, input.format, file], input.huge ? 1 : RUNS)
+        row.profconv = {
+          ms: r.ms,
+          rss: r.rss,
+          runs: r.runs,
+          readerMs: JSON.parse(readFileSync(r.last.stdout, 'utf8')).ms,
+        }
+        row.mbPerS = size / MB / (row.profconv.readerMs / 1000)
+      } else {
+        const r = await series(j.profconv, input.huge ? 1 : RUNS)
+        row.profconv = { ms: r.ms, rss: r.rss, runs: r.runs }
+        row.mbPerS = size / MB / (r.ms / 1000)
+        if (j.peerCmd) {
+          row.peer = { name: j.peer }
+          try {
+            const p = await series(j.peerCmd, RUNS, 5000)
+            Object.assign(row.peer, { ms: p.ms, rss: p.rss, runs: p.runs })
+            row.ratio = p.ms / r.ms
+          } catch (error) {
+            row.peer.error = error.message
+          }
+        } else if (j.peer) row.peer = { name: j.peer, missing: true }
+      }
+      rows.push(row)
+      print(row)
+    }
+  }
+  const result = {
+    date: new Date().toISOString(),
+    commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).stdout.trim(),
+    node: process.version,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory: totalmem() },
+    seconds: Math.round((Date.now() - started) / 1000),
+    rows,
+  }
+  console.log(`\n${table(rows)}\n\ntotal ${result.seconds} s`)
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true })
+  writeFileSync(join(ROOT, 'bench-results/latest.json'), `${JSON.stringify(result, null, 2)}\n`)
+  if (flag('--docs'))
+    writeFileSync(join(ROOT, 'docs/bench-latest.json'), `${JSON.stringify(result, null, 2)}\n`)
+  rmSync(OUT, { recursive: true, force: true })
+}
+
+function cells(row) {
+  return [
+    row.input,
+    row.size ? fmtSize(row.size) : '',
+    row.job,
+    fmtMs(row.profconv.ms) +
+      (row.profconv.readerMs !== undefined ? ` (reader ${fmtMs(row.profconv.readerMs)})` : ''),
+    fmtRss(row.profconv.rss),
+    row.peer
+      ? row.peer.name + (row.peer.missing ? ' (not installed)' : row.peer.error ? ' (failed)' : '')
+      : '',
+    fmtMs(row.peer?.ms),
+    fmtRss(row.peer?.rss),
+    row.ratio ? `${row.ratio.toFixed(1)}×` : '',
+    row.mbPerS ? row.mbPerS.toFixed(1) : '',
+  ]
+}
+const HEAD = [
+  'input',
+  'size',
+  'job',
+  'profconv wall',
+  'profconv RSS',
+  'peer',
+  'peer wall',
+  'peer RSS',
+  'ratio',
+  'profconv MB/s',
+]
+
+export function table(rows) {
+  const all = [HEAD, ...rows.map(cells)]
+  return all
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n')
+    .replace(/\n/, `\n|${HEAD.map(() => ' --- ').join('|')}|\n`)
+}
+
+function print(row) {
+  process.stderr.write(`bench: ${cells(row).filter(Boolean).join('  ')}\n`)
+}
+
+await main()
