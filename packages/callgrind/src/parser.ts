@@ -81,6 +81,11 @@ export class CallgrindParser {
     this.scanner.end()
     if (this.call) throw this.error('the file ends after a calls= line without its cost line')
     this.finishPart()
+    if (this.profiles.length === 0)
+      throw new ProfconvError(
+        'callgrind',
+        'no profile data: the input has no events: line and no costs',
+      )
     return this.profiles
   }
 
