@@ -66,6 +66,12 @@ class ProfileReader {
       name: this.str(t.type),
       unit: modelUnit(this.str(t.unit)),
     }))
+    if (metrics.length === 0) {
+      throw new ProfconvError(
+        'pprof',
+        'the profile has no sample types, so it holds no data; empty, truncated or not pprof?',
+      )
+    }
     const defaultName = this.str(p.defaultSampleType)
     const named = defaultName ? metrics.findIndex((m) => m.name === defaultName) : -1
     const meta = newMeta('pprof')
