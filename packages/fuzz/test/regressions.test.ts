@@ -1,0 +1,27 @@
+import { readdirSync } from 'node:fs'
+import { getFormat } from '@profconv/core'
+import { fixture, fixturePath } from '@profconv/testkit'
+import { readChecked } from './guard.js'
+
+// Inputs the fuzzer once crashed a reader with, kept in test-data/fuzz/<format>/. Each now gives
+// a one-line ProfconvError saying what is wrong.
+const EXPECTED: Record<string, RegExp> = {
+  'callgrind/comments-only.callgrind': /^callgrind: no profile data/,
+  'pprof/no-sample-types.pb.gz': /^pprof: the profile has no sample types/,
+}
+
+describe('fuzz regressions', () => {
+  test('every fixture in test-data/fuzz has an expectation here', () => {
+    const files = readdirSync(fixturePath('fuzz')).flatMap((dir) =>
+      readdirSync(fixturePath(`fuzz/${dir}`)).map((name) => `${dir}/${name}`),
+    )
+    expect(files.sort()).toEqual(Object.keys(EXPECTED).sort())
+  })
+
+  test.each(Object.entries(EXPECTED))('%s', (file, message) => {
+    const format = getFormat(file.split('/')[0])
+    const bytes = fixture(`fuzz/${file}`)
+    expect(readChecked(format, bytes)).toBe('error')
+    expect(() => format.read!(bytes, {})).toThrow(message)
+  })
+})
