@@ -18,7 +18,7 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(HERE, '..', '..')
 
 /** Bump when a generator's output changes: cached inputs are regenerated. */
-const VERSION = 1
+const VERSION = 2
 
 /** mulberry32: a small seeded PRNG, so every run benchmarks the same bytes. */
 export function prng(seed) {
@@ -150,9 +150,11 @@ export function callgrind(dir, name, bytes, functions, seed) {
         }
         text += `${ir} ${dr} ${dw}\n`
       }
-      const calls = rand.int(7)
+      // Each function calls the same few functions in every round: a program's call graph.
+      const shape = prng(seed * 7919 + fn)
+      const calls = shape.int(7)
       for (let c = 0; c < calls; c++) {
-        const callee = rand.skewed(functions)
+        const callee = shape.skewed(functions)
         const calleeFile = Math.floor(callee / 40)
         if (calleeFile !== file) text += `cfi=${flRef(callee)}\n`
         const step = 1 + rand.int(3)

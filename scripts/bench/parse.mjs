@@ -7,14 +7,12 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const [format, file] = process.argv.slice(2)
+const { readCallgrindStream } = await import(join(ROOT, 'packages/callgrind/dist/index.js'))
+const { getFormat } = await import(join(ROOT, 'packages/core/dist/index.js'))
 const start = performance.now()
-let profiles
-if (format === 'callgrind') {
-  const { readCallgrindStream } = await import(join(ROOT, 'packages/callgrind/dist/index.js'))
-  profiles = await readCallgrindStream(createReadStream(file, { highWaterMark: 1 << 20 }))
-} else {
-  const { getFormat } = await import(join(ROOT, 'packages/core/dist/index.js'))
-  profiles = getFormat(format).read(new Uint8Array(readFileSync(file)), {})
-}
+const profiles =
+  format === 'callgrind'
+    ? await readCallgrindStream(createReadStream(file, { highWaterMark: 1 << 20 }))
+    : getFormat(format).read(new Uint8Array(readFileSync(file)), {})
 const ms = performance.now() - start
 process.stdout.write(`${JSON.stringify({ ms, profiles: profiles.length })}\n`)

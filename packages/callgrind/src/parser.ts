@@ -24,8 +24,11 @@ interface Part {
    * end of the part (a name may be defined after its first reference).
    */
   graph: GraphBuilder
-  /** Index of each function, by its triple's key, and the triples in index order. */
-  functionOf: Map<string, number>
+  /**
+   * Index of each function: by fn slot, `[ob, fl, index, …]` for each object and file it was
+   * seen in (usually one); and the triples in index order.
+   */
+  functionOf: number[][]
   triples: number[]
   /** The `summary:` or `totals:` figures the file states, to check against the costs. */
   stated: { key: string; values: number[] }[]
@@ -269,7 +272,7 @@ export class CallgrindParser {
     this.part = {
       metrics,
       graph: new GraphBuilder(metrics.length),
-      functionOf: new Map(),
+      functionOf: [],
       triples: [],
       stated: this.pendingStated,
     }
@@ -279,12 +282,13 @@ export class CallgrindParser {
 
   /** The index, in `part`, of the function `fn` of file `fl` in object `ob`. */
   private frame(part: Part, ob: number, fl: number, fn: number): number {
-    const key = `${ob},${fl},${fn}`
-    let id = part.functionOf.get(key)
-    if (id === undefined) {
-      id = part.triples.push(ob, fl, fn) / 3 - 1
-      part.functionOf.set(key, id)
+    // Numbers, not a string key: this runs for every calls= line.
+    const seen = (part.functionOf[fn] ??= [])
+    for (let i = 0; i < seen.length; i += 3) {
+      if (seen[i] === ob && seen[i + 1] === fl) return seen[i + 2]
     }
+    const id = part.triples.push(ob, fl, fn) / 3 - 1
+    seen.push(ob, fl, id)
     return id
   }
 
