@@ -7,26 +7,80 @@ export type Hsl = readonly [hue: number, saturation: number, lightness: number]
  * < 1 on the cold end.
  */
 export interface Theme {
+  /** Graph background; filled nodes write their text in it. */
+  readonly bgColor: Hsl
   readonly minColor: Hsl
   readonly maxColor: Hsl
   readonly gamma: number
   readonly fontName: string
+  /** Default text colour (`white` on filled boxes, `black` for print). */
+  readonly fontColor: string
+  /** `filled` boxes in the weight's colour, or `solid` outlines. */
+  readonly nodeStyle: 'filled' | 'solid'
   readonly minFontSize: number
   readonly maxFontSize: number
   readonly minPenWidth: number
   readonly maxPenWidth: number
 }
 
-/** gprof2dot's default: dark blue for cold, saturated red for hot. */
-export const COLOR_THEME: Theme = {
-  minColor: [2 / 3, 0.8, 0.25],
-  maxColor: [0, 1, 0.5],
-  gamma: 1,
+const BASE: Theme = {
+  bgColor: [0, 0, 1],
+  minColor: [0, 0, 0],
+  maxColor: [0, 0, 1],
+  gamma: 2.2,
   fontName: 'Arial',
+  fontColor: 'white',
+  nodeStyle: 'filled',
   minFontSize: 10,
   maxFontSize: 10,
   minPenWidth: 0.5,
   maxPenWidth: 4,
+}
+
+/** gprof2dot's default: dark blue for cold, saturated red for hot. */
+export const COLOR_THEME: Theme = {
+  ...BASE,
+  minColor: [2 / 3, 0.8, 0.25],
+  maxColor: [0, 1, 0.5],
+  gamma: 1,
+}
+
+/**
+ * gprof2dot's colour maps by their `--colormap` names: `color` (blue to red), `pink` (pink to
+ * red), `gray` (light gray to black), `bw` (black, weight shown by font size and pen width),
+ * `print` (black outlines on white, large type).
+ */
+export const THEMES: Readonly<Record<string, Theme>> = {
+  color: COLOR_THEME,
+  pink: { ...BASE, minColor: [0, 1, 0.9], maxColor: [0, 1, 0.5] },
+  gray: { ...BASE, minColor: [0, 0, 0.85], maxColor: [0, 0, 0] },
+  bw: {
+    ...BASE,
+    minColor: [0, 0, 0],
+    maxColor: [0, 0, 0],
+    minFontSize: 8,
+    maxFontSize: 24,
+    minPenWidth: 0.1,
+    maxPenWidth: 8,
+  },
+  print: {
+    ...BASE,
+    minColor: [0, 0, 0],
+    maxColor: [0, 0, 0],
+    fontColor: 'black',
+    nodeStyle: 'solid',
+    minFontSize: 18,
+    maxFontSize: 30,
+    minPenWidth: 0.1,
+    maxPenWidth: 8,
+  },
+}
+
+/** The text colour of a box: the background on filled boxes, the weight's colour otherwise. */
+export function nodeTextColor(theme: Theme, weight: number, skew = 1): string {
+  return theme.nodeStyle === 'filled'
+    ? hex(hslToRgb(...theme.bgColor).map((c) => c ** theme.gamma))
+    : weightColor(theme, weight, skew)
 }
 
 /** `#rrggbb` for a weight in 0..1 under `theme`. */
@@ -35,7 +89,7 @@ export function weightColor(theme: Theme, weight: number, skew = 1): string {
   const mix = (a: number, b: number) =>
     skew === 1 ? a + w * (b - a) : a + ((b - a) * (skew ** w - 1)) / (skew - 1)
   const [h, s, l] = theme.minColor.map((c, i) => mix(c, theme.maxColor[i]))
-  return hex(hslToRgb(h, s, l).map((c) => c ** theme.gamma))
+  return hex(hslToRgb(((h % 1) + 1) % 1, clamp(s), clamp(l)).map((c) => c ** theme.gamma))
 }
 
 export function fontSize(theme: Theme, weight: number): number {
@@ -48,6 +102,10 @@ export function penWidth(theme: Theme, weight: number): number {
 
 export function arrowSize(theme: Theme, weight: number): number {
   return 0.5 * Math.sqrt(penWidth(theme, weight))
+}
+
+function clamp(x: number): number {
+  return Math.min(1, Math.max(0, x))
 }
 
 function hslToRgb(h: number, s: number, l: number): number[] {

@@ -1,95 +1,238 @@
 import {
-  graphOf,
-  graphTotals,
+  ProfconvError,
+  nanosecondsPer,
   resolveMetric,
   type Frame,
   type Profile,
   type WriteOptions,
 } from '@profconv/model'
 import { quote, quoteLines } from './escape.js'
-import { COLOR_THEME, arrowSize, fontSize, penWidth, weightColor, type Theme } from './theme.js'
+import {
+  baseName,
+  displayName,
+  formatValue,
+  percent,
+  shorten,
+  stripName,
+  wrapName,
+} from './label.js'
+import { globToRegExp, selectDrawing, type DrawnNode } from './select.js'
+import {
+  THEMES,
+  arrowSize,
+  fontSize,
+  nodeTextColor,
+  penWidth,
+  weightColor,
+  type Theme,
+} from './theme.js'
+
+/** What a box can show besides the name, by gprof2dot's `--node-label` names. */
+export const NODE_LABELS = [
+  'total-time-percentage',
+  'self-time-percentage',
+  'total-time',
+  'self-time',
+] as const
+export type NodeLabel = (typeof NODE_LABELS)[number]
+
+/** One value or several: options that may be given more than once on the command line. */
+type Many<T> = T | readonly T[]
 
 export interface DotOptions extends WriteOptions {
   /** Hide functions whose total is below this percent of the profile total. Default 0.5. */
   nodeThres?: number
   /** Hide calls whose total is below this percent of the profile total. Default 0.1. */
   edgeThres?: number
+  /** gprof2dot colour map: `color` (default), `pink`, `gray`, `bw`, `print`. */
+  colormap?: string
+  /** A theme of one's own; wins over `colormap`. */
   theme?: Theme
-  /** Colour skew: > 1 gives more colours to hot functions. Default 1. */
+  /** Colour skew: > 1 gives more colours to hot functions, < 1 to cold ones. Default 1. */
   skew?: number
+  /** Colour boxes by self cost (relative to the largest shown) instead of total. */
+  colorNodesBySelftime?: boolean
+  /** Draw only these functions (shell globs on the shown name) and what they call. */
+  root?: Many<string>
+  /** Draw only these functions (shell globs) and what calls them. */
+  leaf?: Many<string>
+  /** How many calls below `root` / above `leaf` to follow; negative for all. Default -1. */
+  depth?: number
+  /** Keep only functions whose file starts with (or module contains) one of these. */
+  path?: Many<string>
+  /** Strip C++ argument lists, `const` and template arguments from names. */
+  strip?: boolean
+  /** Fold long names onto several lines. */
+  wrap?: boolean
+  /** What boxes show, in order. Default total-time-percentage, self-time-percentage. */
+  nodeLabel?: Many<string>
+  /** printf format for total-time/self-time (in seconds for time metrics), e.g. `%.7g`. */
+  timeFormat?: string
+  /** Add each function's own sample count (or raw self cost) to its box. */
+  showSamples?: boolean
+  /** Instead of the graph, list the shown functions matching this glob (`+` for all). */
+  listFunctions?: string
+  /** Keep only stacks through a frame matching one of these regexes (name, file or module). */
+  focus?: Many<string>
+  /** Drop stacks through a frame matching one of these regexes. */
+  ignore?: Many<string>
+  /** Take matching frames out of the stacks; their cost stays with their callers. */
+  hide?: Many<string>
+  /** Keep only matching frames in the stacks. */
+  show?: Many<string>
+  /** Draw at most this many functions, the heaviest; dotted edges join across removed ones. */
+  nodeCount?: number
 }
 
 /**
  * Draws a profile's call graph in the gprof2dot tradition: one box per function with its name,
  * total % and (self %) of the profile and its call count; one arrow per call with the callee's
  * total % under that caller and the call count; colour, pen width and arrow size by weight.
- * Percentages are of the sum of all self costs of the chosen metric.
+ * Percentages are of the sum of all self costs of the chosen metric, before any filter.
+ * Pure and browser-safe; anything it had to approximate is pushed to `profile.meta.notes`.
  */
 export function writeDot(profile: Profile, options: DotOptions = {}): string {
-  const { nodeThres = 0.5, edgeThres = 0.1, theme = COLOR_THEME, skew = 1 } = options
   const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
-  const graph = graphOf(profile)
-  const total = graphTotals(graph, profile.metrics.length)[m]
-  const ratio = (v: number) => (total > 0 ? v / total : 0)
+  const metric = profile.metrics[m]
   const python = profile.meta.format.startsWith('pstats')
+  const theme = options.theme ?? themeNamed(options.colormap ?? 'color')
+  const skew = options.skew ?? 1
+  if (!(skew > 0)) throw new ProfconvError('dot', `--skew must be greater than 0, not ${skew}`)
+  const labels = list(options.nodeLabel)
+  for (const l of labels)
+    if (!(NODE_LABELS as readonly string[]).includes(l))
+      throw new ProfconvError('dot', `unknown --node-label '${l}': use ${NODE_LABELS.join(', ')}`)
+  const shownLabels = labels.length > 0 ? labels : ['total-time-percentage', 'self-time-percentage']
+  const nameOf = (frame: Frame) => {
+    const name = displayName(frame, python)
+    return options.strip ? stripName(name) : name
+  }
 
-  const shown = new Set<number>()
+  const drawing = selectDrawing(profile, {
+    metric: m,
+    nodeThres: options.nodeThres ?? 0.5,
+    edgeThres: options.edgeThres ?? 0.1,
+    paths: list(options.path),
+    roots: list(options.root),
+    leaves: list(options.leaf),
+    depth: options.depth ?? -1,
+    nodeCount: options.nodeCount,
+    filters: {
+      focus: regexes('focus', options.focus),
+      ignore: regexes('ignore', options.ignore),
+      hide: regexes('hide', options.hide),
+      show: regexes('show', options.show),
+    },
+    nameOf,
+  })
+  profile.meta.notes.push(...drawing.notes)
+
+  if (options.listFunctions !== undefined) {
+    const selector = options.listFunctions
+    const all = selector === '+' || selector === '*' || selector === ''
+    const pattern = globToRegExp(selector)
+    return drawing.nodes
+      .map((n) => profile.frames.get(n.frame))
+      .filter((f) => all || pattern.test(nameOf(f)) || pattern.test(f.name))
+      .map((f) => (f.file ? `${nameOf(f)}\t${f.file}` : nameOf(f)) + '\n')
+      .join('')
+  }
+
+  const ratio = (v: number) => (drawing.total > 0 ? v / drawing.total : 0)
+  const maxSelf = Math.max(0, ...drawing.nodes.map((n) => ratio(n.self)))
+  const nodeWeight = (n: DrawnNode) =>
+    options.colorNodesBySelftime ? (maxSelf > 0 ? ratio(n.self) / maxSelf : 0) : ratio(n.total)
+  const value = (v: number) => formatValue(v, metric, options.timeFormat)
+  const font = quote(theme.fontName)
+
   const out = [
     'digraph {',
-    `\tgraph [fontname=${quote(theme.fontName)}, nodesep=0.125, ranksep=0.25];`,
-    `\tnode [fontcolor=white, fontname=${quote(theme.fontName)}, height=0, shape=box, style=filled, width=0];`,
-    `\tedge [fontname=${quote(theme.fontName)}];`,
+    '\ttooltip=" ";',
+    `\tgraph [fontname=${font}, nodesep=0.125, ranksep=0.25];`,
+    `\tnode [fontcolor=${quote(theme.fontColor)}, fontname=${font}, height=0, shape=box, style=${theme.nodeStyle}, width=0];`,
+    `\tedge [fontname=${font}];`,
   ]
-  for (const node of graph.nodes) {
-    const weight = ratio(node.total[m])
-    if (weight * 100 < nodeThres) continue
-    shown.add(node.frame)
+  for (const node of drawing.nodes) {
     const frame = profile.frames.get(node.frame)
+    const name = shorten(nameOf(frame))
     const lines = [
-      ...nameLines(frame, python),
-      percent(weight),
-      `(${percent(ratio(node.self[m]))})`,
-      ...(node.calls !== undefined ? [`${Math.round(node.calls)}×`] : []),
+      ...(!python && frame.module ? [baseName(frame.module)] : []),
+      ...(options.wrap ? wrapName(name) : [name]),
     ]
-    const color = weightColor(theme, weight, skew)
+    for (const label of shownLabels) {
+      if (label === 'total-time-percentage') lines.push(percent(ratio(node.total)))
+      else if (label === 'self-time-percentage') lines.push(`(${percent(ratio(node.self))})`)
+      else if (label === 'total-time') lines.push(value(node.total))
+      else lines.push(`(${value(node.self)})`)
+    }
+    if (options.showSamples) lines.push(samplesText(profile, m, node.self))
+    if (node.calls !== undefined) lines.push(`${Math.round(node.calls)}×`)
+    const weight = nodeWeight(node)
     out.push(
-      `\t${node.frame} [color=${quote(color)}, fontcolor="#ffffff", fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, tooltip=${quote(frame.file ?? frame.name)}];`,
+      `\t${node.frame} [color=${quote(weightColor(theme, weight, skew))}, fontcolor=${quote(nodeTextColor(theme, weight, skew))}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, tooltip=${quoteLines(tooltip(frame))}];`,
     )
   }
-  for (const edge of graph.edges) {
-    const weight = ratio(edge.total[m])
-    if (!shown.has(edge.caller) || !shown.has(edge.callee) || weight * 100 < edgeThres) continue
+  for (const edge of drawing.edges) {
+    const weight = ratio(edge.total)
     const lines = [
-      percent(weight),
+      ...(edge.back ? [] : [percent(weight)]),
       ...(edge.calls !== undefined ? [`${Math.round(edge.calls)}×`] : []),
     ]
     const color = quote(weightColor(theme, weight, skew))
     const pen = penWidth(theme, weight)
     out.push(
-      `\t${edge.caller} -> ${edge.callee} [arrowsize=${quote(arrowSize(theme, weight).toFixed(2))}, color=${color}, fontcolor=${color}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, labeldistance=${quote(pen.toFixed(2))}, penwidth=${quote(pen.toFixed(2))}];`,
+      `\t${edge.caller} -> ${edge.callee} [arrowsize=${quote(arrowSize(theme, weight).toFixed(2))}, color=${color}, fontcolor=${color}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, labeldistance=${quote(pen.toFixed(2))}, penwidth=${quote(pen.toFixed(2))}${edge.residual ? ', style=dotted' : ''}];`,
     )
   }
   out.push('}', '')
   return out.join('\n')
 }
 
-/**
- * The name lines of a box. Python frames read as gprof2dot shows them for pstats:
- * `module:line:function`, the module being the file's base name without extension
- * (builtins: `~:0:name`); other frames show the name, then the module's base name if known.
- */
-function nameLines(frame: Frame, python: boolean): string[] {
-  if (python) {
-    const module = frame.file === undefined ? '~' : baseName(frame.file).replace(/\.[^.]*$/, '')
-    return [`${module}:${frame.line ?? 0}:${frame.name}`]
+/** The whole name and where it is defined: the box's tooltip. */
+function tooltip(frame: Frame): string[] {
+  const where = frame.file ? `${frame.file}${frame.line ? `:${frame.line}` : ''}` : frame.module
+  return where ? [frame.name, where] : [frame.name]
+}
+
+/** `--show-samples`: self cost in samples where a sampling period is known, else as measured. */
+function samplesText(profile: Profile, m: number, self: number): string {
+  const metric = profile.metrics[m]
+  const period = profile.meta.period
+  if (period && period.value > 0) {
+    const a = nanosecondsPer(period.metric.unit)
+    const b = nanosecondsPer(metric.unit)
+    const scale =
+      a !== undefined && b !== undefined ? b / a : period.metric.unit === metric.unit ? 1 : 0
+    if (scale > 0) return `${Math.round((self * scale) / period.value)} samples`
   }
-  return frame.module ? [frame.name, baseName(frame.module)] : [frame.name]
+  if (metric.unit === 'count') return `${Math.round(self)} ${metric.name}`
+  return `${formatValue(self, metric)} ${metric.name}`
 }
 
-function baseName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1)
+function themeNamed(name: string): Theme {
+  const theme = THEMES[name]
+  if (!theme)
+    throw new ProfconvError(
+      'dot',
+      `unknown --colormap '${name}': use ${Object.keys(THEMES).join(', ')}`,
+    )
+  return theme
 }
 
-function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(2)}%`
+function list(value: Many<string> | undefined): string[] {
+  if (value === undefined) return []
+  return (typeof value === 'string' ? [value] : [...value]).filter((v) => v !== '')
+}
+
+function regexes(flag: string, value: Many<string> | undefined): RegExp[] {
+  return list(value).map((source) => {
+    try {
+      return new RegExp(source)
+    } catch (error) {
+      throw new ProfconvError(
+        'dot',
+        `--${flag} '${source}' is not a regular expression: ${(error as Error).message}`,
+      )
+    }
+  })
 }

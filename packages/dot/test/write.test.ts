@@ -68,7 +68,7 @@ describe('writeDot', () => {
     (_, name) => {
       const dot = writeDot(tinyProfile({ name, file: name }, { name: `${name}2` }))
       const statements = dot.split('\n').filter((l) => l.startsWith('\t'))
-      expect(statements).toHaveLength(3 + 2 + 1)
+      expect(statements).toHaveLength(4 + 2 + 1)
       // Every quote inside a statement is escaped or paired: strip escapes and count.
       for (const s of statements)
         expect((s.replace(/\\./g, '').match(/"/g) ?? []).length % 2).toBe(0)

@@ -1,0 +1,226 @@
+import {
+  graphOf,
+  graphTotals,
+  samplesToGraph,
+  withSamples,
+  type CallGraph,
+  type Frame,
+  type Profile,
+} from '@profconv/model'
+import { backEdges } from './cycles.js'
+import { filterStacks, type StackFilters } from './stack-filter.js'
+
+/** What decides which functions and calls are drawn (see `DotOptions` for each). */
+export interface Selection {
+  metric: number
+  nodeThres: number
+  edgeThres: number
+  paths: readonly string[]
+  roots: readonly string[]
+  leaves: readonly string[]
+  depth: number
+  filters: StackFilters
+  nodeCount?: number
+  /** The name a glob is matched against, besides the bare name. */
+  nameOf(frame: Frame): string
+}
+
+export interface DrawnNode {
+  readonly frame: number
+  readonly self: number
+  readonly total: number
+  readonly calls?: number
+}
+
+export interface DrawnEdge {
+  readonly caller: number
+  readonly callee: number
+  readonly total: number
+  readonly calls?: number
+  /** Joins two kept functions across removed ones (`--node-count`, `--hide`, `--show`). */
+  readonly residual: boolean
+  /** Goes back up a recursion: no share of the total of its own (see `backEdges`). */
+  readonly back: boolean
+}
+
+export interface Drawing {
+  nodes: DrawnNode[]
+  edges: DrawnEdge[]
+  /** The profile total of the metric: percentages are of this (before any filter). */
+  total: number
+  /** What the selection approximated or dropped, for `meta.notes`. */
+  notes: string[]
+}
+
+/**
+ * The functions and calls to draw, in gprof2dot's order: pprof-style stack filters and
+ * `--node-count` first (exact on samples, on estimated stacks for call graphs), then the node
+ * threshold, the path prefixes, the edge threshold, and last the root and leaf globs.
+ */
+export function selectDrawing(profile: Profile, s: Selection): Drawing {
+  const m = s.metric
+  const notes: string[] = []
+  let graph = graphOf(profile)
+  const total = graphTotals(graph, profile.metrics.length)[m]
+  const ratio = (v: number) => (total > 0 ? v / total : 0)
+  const shownCount = (g: CallGraph) =>
+    g.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres).length
+
+  const { focus, ignore, hide, show } = s.filters
+  const filtering = [focus, ignore, hide, show].some((r) => r && r.length > 0)
+  const counting = s.nodeCount !== undefined && shownCount(graph) > s.nodeCount
+  let residual = new Set<string>()
+  if (filtering || counting) {
+    const estimated = !profile.samples
+    const samples = profile.samples ?? withSamples(profile).samples!
+    let filtered = filterStacks(samples, profile.frames, s.filters)
+    let derived = samplesToGraph(filtered.samples, profile.metrics.length)
+    if (s.nodeCount !== undefined && shownCount(derived) > s.nodeCount) {
+      const before = shownCount(derived)
+      const keep = new Set(
+        [...derived.nodes]
+          .sort((a, b) => b.total[m] - a.total[m] || b.self[m] - a.self[m])
+          .slice(0, s.nodeCount)
+          .map((n) => n.frame),
+      )
+      filtered = filterStacks(samples, profile.frames, { ...s.filters, keep })
+      derived = samplesToGraph(filtered.samples, profile.metrics.length)
+      notes.push(
+        `the graph kept the ${s.nodeCount} heaviest of ${before} functions (--node-count); dotted edges join kept functions across removed ones`,
+      )
+    }
+    residual = filtered.residual
+    if (estimated) {
+      notes.push(
+        'filters and --node-count worked on stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs drawn are estimates' +
+          (focus?.length || ignore?.length ? ' and call counts are not shown' : ''),
+      )
+      derived = withCounts(derived, graph, !(focus?.length || ignore?.length))
+    }
+    graph = derived
+  }
+
+  const back = backEdges(graph, m)
+  let nodes = graph.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres)
+  if (s.paths.length > 0) {
+    nodes = nodes.filter((n) => {
+      const f = profile.frames.get(n.frame)
+      if (f.file) return s.paths.some((p) => f.file!.startsWith(p))
+      if (f.module) return s.paths.some((p) => f.module!.includes(p))
+      return true
+    })
+  }
+  const totalOf = new Map(graph.nodes.map((n) => [n.frame, n.total[m]]))
+  const shown = new Set(nodes.map((n) => n.frame))
+  let edges: DrawnEdge[] = []
+  graph.edges.forEach((e, i) => {
+    if (!shown.has(e.caller) || !shown.has(e.callee)) return
+    const isBack = back.has(i)
+    const t = isBack ? Math.min(totalOf.get(e.caller)!, totalOf.get(e.callee)!) : e.total[m]
+    if (ratio(t) * 100 < s.edgeThres) return
+    edges.push({
+      caller: e.caller,
+      callee: e.callee,
+      total: t,
+      calls: e.calls,
+      residual: residual.has(`${e.caller},${e.callee}`),
+      back: isBack,
+    })
+  })
+
+  const reach = (globs: readonly string[], down: boolean) => {
+    const patterns = globs.map(globToRegExp)
+    const starts = nodes
+      .filter((n) => {
+        const f = profile.frames.get(n.frame)
+        return patterns.some((p) => p.test(f.name) || p.test(s.nameOf(f)))
+      })
+      .map((n) => n.frame)
+    if (starts.length === 0) {
+      const which = down ? 'root' : 'leaf'
+      notes.push(`no shown function matches the ${which} pattern ${globs.join(', ')}`)
+    }
+    return reachable(starts, edges, down, s.depth)
+  }
+  if (s.roots.length > 0) {
+    const keep = reach(s.roots, true)
+    nodes = nodes.filter((n) => keep.has(n.frame))
+    edges = edges.filter((e) => keep.has(e.caller) && keep.has(e.callee))
+  }
+  if (s.leaves.length > 0) {
+    const keep = reach(s.leaves, false)
+    nodes = nodes.filter((n) => keep.has(n.frame))
+    edges = edges.filter((e) => keep.has(e.caller) && keep.has(e.callee))
+  }
+  return {
+    nodes: nodes.map((n) => ({
+      frame: n.frame,
+      self: n.self[m],
+      total: n.total[m],
+      calls: n.calls,
+    })),
+    edges,
+    total,
+    notes,
+  }
+}
+
+/** Call counts of `source` copied onto the nodes and edges `derived` still has (when exact). */
+function withCounts(derived: CallGraph, source: CallGraph, keepCounts: boolean): CallGraph {
+  if (!keepCounts) return derived
+  const nodeCalls = new Map(source.nodes.map((n) => [n.frame, n.calls]))
+  const edgeCalls = new Map(source.edges.map((e) => [`${e.caller},${e.callee}`, e.calls]))
+  return {
+    nodes: derived.nodes.map((n) => ({ ...n, calls: nodeCalls.get(n.frame) })),
+    edges: derived.edges.map((e) => ({ ...e, calls: edgeCalls.get(`${e.caller},${e.callee}`) })),
+  }
+}
+
+/** Functions within `depth` calls (any when negative) below (`down`) or above `starts`. */
+function reachable(
+  starts: readonly number[],
+  edges: readonly DrawnEdge[],
+  down: boolean,
+  depth: number,
+): Set<number> {
+  const next = new Map<number, number[]>()
+  for (const e of edges) {
+    const [from, to] = down ? [e.caller, e.callee] : [e.callee, e.caller]
+    if (!next.has(from)) next.set(from, [])
+    next.get(from)!.push(to)
+  }
+  const seen = new Set(starts)
+  let frontier = [...starts]
+  for (let d = 0; frontier.length > 0 && (depth < 0 || d < depth); d++) {
+    const following: number[] = []
+    for (const f of frontier)
+      for (const g of next.get(f) ?? [])
+        if (!seen.has(g)) {
+          seen.add(g)
+          following.push(g)
+        }
+    frontier = following
+  }
+  return seen
+}
+
+/** A shell glob (`*`, `?`, `[…]`, as Python's fnmatch) as a whole-string regex. */
+export function globToRegExp(glob: string): RegExp {
+  let out = ''
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]
+    if (c === '*') out += '.*'
+    else if (c === '?') out += '.'
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2)
+      if (end < 0) out += '\\['
+      else {
+        let set = glob.slice(i + 1, end).replace(/\\/g, '\\\\')
+        if (set.startsWith('!')) set = '^' + set.slice(1)
+        out += `[${set}]`
+        i = end
+      }
+    } else out += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+  }
+  return new RegExp(`^(?:${out})$`, 's')
+}
