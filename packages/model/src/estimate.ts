@@ -1,5 +1,6 @@
 import { graphOf } from './derive.js'
-import { graphTotals, type CallGraph } from './graph.js'
+import { graphTotals, type CallGraph, type GraphNode } from './graph.js'
+import { graphComponents } from './scc.js'
 import type { Profile } from './profile.js'
 import { SamplesBuilder, type Samples } from './samples.js'
 
@@ -64,21 +65,45 @@ export function estimateSamples(
   const M = metricCount
   const nodeOf = new Map(graph.nodes.map((n) => [n.frame, n]))
   const out = new Map<number, { callee: number; total: number[] }[]>()
+  const component = graphComponents(graph)
+  const calledFromOutside = new Set<number>()
   const hasCaller = new Set<number>()
   for (const e of graph.edges) {
     if (e.caller === e.callee) continue
     if (!out.has(e.caller)) out.set(e.caller, [])
     out.get(e.caller)!.push({ callee: e.callee, total: e.total })
     hasCaller.add(e.callee)
+    if (component.get(e.caller) !== component.get(e.callee)) {
+      calledFromOutside.add(component.get(e.callee)!)
+    }
   }
   const grand = graphTotals(graph, M)
-  let roots = graph.nodes.filter((n) => !hasCaller.has(n.frame))
-  if (roots.length === 0 && graph.nodes.length > 0) {
-    roots = [graph.nodes.reduce((a, b) => (b.total[0] > a.total[0] ? b : a))]
+  // Roots: functions nobody calls, and the heaviest function of every cycle nobody outside
+  // calls (Python's importlib calls exec, which runs the program: a cycle at the very top).
+  const roots = graph.nodes.filter((n) => !hasCaller.has(n.frame))
+  const topCycles = new Map<number, GraphNode>()
+  for (const n of graph.nodes) {
+    const c = component.get(n.frame)!
+    if (!hasCaller.has(n.frame) || calledFromOutside.has(c)) continue
+    const best = topCycles.get(c)
+    if (!best || n.total[0] > best.total[0]) topCycles.set(c, n)
   }
+  roots.push(...topCycles.values())
+  // No function's self is placed twice: recursion in the source can promise callees more
+  // than there is (cProfile counts a recursive edge's time again at every level).
+  const selfLeft = new Map(graph.nodes.map((n) => [n.frame, Float64Array.from(n.self)]))
+  // A function whose total the source left at 0 (the `profile` module's fake top frame) still
+  // passes on what its calls carry.
+  const totalOf = new Map(
+    graph.nodes.map((n) => [
+      n.frame,
+      n.total.map((t, m) =>
+        t > 0 ? t : n.self[m] + (out.get(n.frame) ?? []).reduce((s, e) => s + e.total[m], 0),
+      ),
+    ]),
+  )
 
   const builder = new SamplesBuilder(M)
-  const emittedSelf = new Map<number, Float64Array>()
   const onPath = new Set<number>()
   // Weights start at the roots' totals; the cut is relative to them (or to the self sum).
   const scale = grand.map((g, m) =>
@@ -93,7 +118,7 @@ export function estimateSamples(
   // Explicit stack of frames to enter, and markers to take a frame off the path.
   const work: (Pending | { leave: number })[] = []
   for (const root of roots) {
-    work.push({ frame: root.frame, node: -1, weight: Float64Array.from(root.total) })
+    work.push({ frame: root.frame, node: -1, weight: Float64Array.from(totalOf.get(root.frame)!) })
   }
   while (work.length > 0) {
     const item = work.pop()!
@@ -104,39 +129,28 @@ export function estimateSamples(
     const { frame, weight } = item
     const g = nodeOf.get(frame)!
     const node = builder.tree.child(item.node, frame)
-    const ratio = weight.map((w, m) => (g.total[m] > 0 ? w / g.total[m] : 0))
-    const self = ratio.map((r, m) => g.self[m] * r)
+    const total = totalOf.get(frame)!
+    const ratio = weight.map((w, m) => (total[m] > 0 ? Math.min(1, w / total[m]) : 0))
+    const left = selfLeft.get(frame)!
+    const self = ratio.map((r, m) => Math.min(g.self[m] * r, left[m]))
+    self.forEach((v, m) => (left[m] -= v))
     const children: Pending[] = []
-    const childSum = new Float64Array(M)
     for (const e of out.get(frame) ?? []) {
       if (onPath.has(e.callee) || e.callee === frame) continue
-      const share = ratio.map((r, m) => e.total[m] * r)
-      children.push({ frame: e.callee, node, weight: share })
-      share.forEach((v, m) => (childSum[m] += v))
-    }
-    // Inconsistent sources (recursion in cProfile) can promise callees more than there is.
-    for (let m = 0; m < M; m++) {
-      const room = Math.max(0, weight[m] - self[m])
-      if (childSum[m] > room) for (const c of children) c.weight[m] *= room / childSum[m]
+      children.push({ frame: e.callee, node, weight: ratio.map((r, m) => e.total[m] * r) })
     }
     onPath.add(frame)
     work.push({ leave: frame })
     for (let i = children.length - 1; i >= 0; i--) {
       if (isSignificant(children[i].weight)) work.push(children[i])
     }
-    if (self.some((v) => v !== 0)) {
-      builder.add(node, self)
-      const sum = emittedSelf.get(frame) ?? new Float64Array(M)
-      self.forEach((v, m) => (sum[m] += v))
-      emittedSelf.set(frame, sum)
-    }
+    if (self.some((v) => v !== 0)) builder.add(node, self)
   }
   // Self cost that no path reached (cut away, or behind a cycle) becomes a one-frame stack.
   const unplaced = new Array<number>(M).fill(0)
   for (const g of graph.nodes) {
-    const emitted = emittedSelf.get(g.frame) ?? new Float64Array(M)
-    const rest = g.self.map((s, m) => Math.max(0, s - emitted[m]))
-    if (rest.some((v, m) => v > 1e-9 * Math.max(1, Math.abs(g.self[m])))) {
+    const rest = Array.from(selfLeft.get(g.frame)!, (v) => Math.max(0, v))
+    if (rest.some((v, m) => v > 1e-12 * Math.abs(g.self[m]))) {
       builder.addStack([g.frame], rest)
       rest.forEach((v, m) => (unplaced[m] += grand[m] > 0 ? v / grand[m] : 0))
     }

@@ -14,7 +14,7 @@ export type { Profile, ProfileMeta } from './profile.js'
 export { graphOf, samplesToGraph, walkTree } from './derive.js'
 export { ESTIMATED_STACKS_NOTE, estimateSamples, withGraph, withSamples } from './estimate.js'
 export type { Estimate, EstimateOptions } from './estimate.js'
-export { graphCycles, stronglyConnected } from './scc.js'
+export { graphComponents, graphCycles, stronglyConnected } from './scc.js'
 export { mergeProfiles } from './merge.js'
 export {
   DEFAULT_MAX_INPUT,

@@ -61,11 +61,8 @@ export function stronglyConnected(start: Int32Array, targets: Int32Array): Int32
   return component
 }
 
-/**
- * The cycles of a call graph: each strongly connected component of two or more functions, as
- * lists of frame ids. (A function calling only itself is direct recursion, not a cycle.)
- */
-export function graphCycles(graph: CallGraph): number[][] {
+/** The strongly connected component of every function of a call graph, by frame id. */
+export function graphComponents(graph: CallGraph): Map<number, number> {
   const vertexOf = new Map<number, number>()
   graph.nodes.forEach((node, i) => vertexOf.set(node.frame, i))
   const start = new Int32Array(graph.nodes.length + 1)
@@ -75,10 +72,18 @@ export function graphCycles(graph: CallGraph): number[][] {
   const targets = new Int32Array(graph.edges.length)
   for (const e of graph.edges) targets[fill[vertexOf.get(e.caller)!]++] = vertexOf.get(e.callee)!
   const component = stronglyConnected(start, targets)
+  return new Map(graph.nodes.map((node, i) => [node.frame, component[i]]))
+}
+
+/**
+ * The cycles of a call graph: each strongly connected component of two or more functions, as
+ * lists of frame ids. (A function calling only itself is direct recursion, not a cycle.)
+ */
+export function graphCycles(graph: CallGraph): number[][] {
   const members = new Map<number, number[]>()
-  component.forEach((c, i) => {
+  for (const [frame, c] of graphComponents(graph)) {
     if (!members.has(c)) members.set(c, [])
-    members.get(c)!.push(graph.nodes[i].frame)
-  })
+    members.get(c)!.push(frame)
+  }
   return [...members.values()].filter((m) => m.length > 1)
 }

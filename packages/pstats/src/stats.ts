@@ -1,10 +1,12 @@
 import {
   FrameTable,
   GraphBuilder,
+  graphComponents,
   graphOf,
   nanosecondsPer,
   newMeta,
   resolveMetric,
+  type CallGraph,
   type Frame,
   type Profile,
 } from '@profconv/model'
@@ -64,10 +66,7 @@ export function entriesToProfile(entries: readonly PstatsEntry[], format: string
       const edge = graph.edge(frames.intern(keyToFrame(key)), node.frame)
       if (typeof value === 'number') {
         estimated = true
-        const share = nc > 0 ? value / nc : 0
         edge.calls = (edge.calls ?? 0) + value
-        edge.total[0] += entry.ct * share
-        edge.self = [(edge.self?.[0] ?? 0) + entry.tt * share]
       } else {
         edge.calls = (edge.calls ?? 0) + value[0]
         edge.primitiveCalls = (edge.primitiveCalls ?? 0) + value[1]
@@ -77,13 +76,43 @@ export function entriesToProfile(entries: readonly PstatsEntry[], format: string
     }
   })
   if (swapped) meta.comments.push('yappi-style table: cc and nc of each function swapped back')
-  if (estimated) meta.notes.push(ESTIMATED_CALLER_TIMES)
+  if (estimated) {
+    estimateCallerTimes(graph.finish())
+    meta.notes.push(ESTIMATED_CALLER_TIMES)
+  }
   return {
     metrics: [{ ...TIME_METRIC }],
     defaultMetric: 0,
     frames,
     graph: graph.finish(estimated),
     meta,
+  }
+}
+
+/**
+ * Per-caller times from bare call counts (Python's `profile` module). A function's cumulative
+ * time counts only its outermost calls, and those come from callers outside its recursion
+ * cycle: they share `ct` by their calls. Callers inside the cycle (recursive calls) and the own
+ * time `tt` are shared by all calls.
+ */
+function estimateCallerTimes(graph: CallGraph): void {
+  const component = graphComponents(graph)
+  const outsideCalls = new Map<number, number>()
+  for (const e of graph.edges) {
+    if (component.get(e.caller) !== component.get(e.callee)) {
+      outsideCalls.set(e.callee, (outsideCalls.get(e.callee) ?? 0) + (e.calls ?? 0))
+    }
+  }
+  const nodeOf = new Map(graph.nodes.map((n) => [n.frame, n]))
+  for (const e of graph.edges) {
+    const callee = nodeOf.get(e.callee)!
+    const calls = e.calls ?? 0
+    const all = callee.calls ?? 0
+    const outside = outsideCalls.get(e.callee) ?? 0
+    const fromOutside = component.get(e.caller) !== component.get(e.callee) && outside > 0
+    const share = fromOutside ? calls / outside : all > 0 ? calls / all : 0
+    e.total[0] = callee.total[0] * share
+    e.self = [all > 0 ? (callee.self[0] * calls) / all : 0]
   }
 }
 
