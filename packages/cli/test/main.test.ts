@@ -172,3 +172,59 @@ describe('the bin', () => {
     expect(r.stderr).toBe('profconv: error: /nonexistent.prof: no such file\n')
   })
 })
+
+describe('commands next to the default conversion', () => {
+  test('a file named like a command is reached as ./info', async () => {
+    const dir = tmp()
+    writeFileSync(join(dir, 'info'), fixture('pstats/recursion.prof'))
+    const r = await cli([join(dir, 'info'), '-t', 'folded'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('fib')
+  })
+
+  test('merge sums same-kind profiles like the default command', async () => {
+    const files = [fixturePath('pstats/recursion.prof'), fixturePath('pstats/recursion-2.prof')]
+    const merged = await cli(['merge', ...files, '-t', 'pstats-json'])
+    const plain = await cli([...files, '-t', 'pstats-json'])
+    expect(merged.code).toBe(0)
+    expect(merged.stdout).toBe(plain.stdout)
+  })
+
+  test('merge refuses profiles of different kinds, naming both', async () => {
+    const r = await cli([
+      'merge',
+      fixturePath('pstats/recursion.prof'),
+      fixturePath('pprof/cpu.pb.gz'),
+      '-t',
+      'pprof',
+    ])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(
+      /^profconv: error: cannot merge profiles of different kinds: .*recursion\.prof has time \(seconds\), .*cpu\.pb\.gz has samples \(count\), cpu \(nanoseconds\)\n$/,
+    )
+  })
+
+  test('completion prints a script, and completes format names after -t', async () => {
+    const script = await cli(['completion'])
+    expect(script.code).toBe(0)
+    expect(script.stdout).toContain('###-begin-profconv-completions-###')
+    const formats = await cli(['--get-yargs-completions', 'profconv', 'x.prof', '-t', ''])
+    expect(formats.stdout.split('\n')).toEqual(expect.arrayContaining(['dot', 'pprof']))
+    const commands = await cli(['--get-yargs-completions', 'profconv', ''])
+    expect(commands.stdout.split('\n')).toEqual(expect.arrayContaining(['info', 'merge']))
+    expect(commands.stdout).not.toContain('$0')
+  })
+
+  test('--version prints the package version', async () => {
+    const r = await cli(['--version'])
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  test('--help shows the commands and examples', async () => {
+    const r = await cli(['--help'])
+    expect(r.stdout).toMatch(/profconv info <files\.\.>/)
+    expect(r.stdout).toMatch(/profconv merge <inputs\.\.>/)
+    expect(r.stdout).toMatch(/Examples:/)
+  })
+})

@@ -1,0 +1,207 @@
+import { createRequire } from 'node:module'
+import yargs, { type Argv } from 'yargs'
+import { listFormats } from '@profconv/core'
+import type { FormatOption } from '@profconv/model'
+import { UsageError } from './input.js'
+
+const VERSION: string = createRequire(import.meta.url)('../package.json').version
+
+/** Options shared by every command; format options arrive under their camelCase keys. */
+export interface Options {
+  inputs: string[]
+  to?: string
+  output?: string
+  from?: string
+  metric?: string
+  maxInputSize?: number
+  json?: boolean
+  quiet: boolean
+  debug: boolean
+  [option: string]: unknown
+}
+
+/** What the command line asks for: a command with its options, or text to print (help). */
+export type Request =
+  { command: 'convert' | 'merge' | 'info'; options: Options } | { command: 'print'; text: string }
+
+/** yargs drops a bare `-`; it stands in for stdin (an input) or stdout (`-o -`). */
+const DASH = '\u0000-'
+const FORMAT_FLAGS = ['-t', '--to', '-f', '--from']
+
+export async function parseArgs(args: readonly string[]): Promise<Request> {
+  if (args[0] === 'completion') return { command: 'print', text: await completionScript() }
+  let text = ''
+  let failure: string | undefined
+  const argv = await commandLine(args)
+    .exitProcess(false)
+    .parse(
+      args.map((a) => (a === '-' ? DASH : a)),
+      {},
+      (err, _argv, out) => {
+        text = out
+        if (err) failure = err.message
+      },
+    )
+  if (failure !== undefined) throw new UsageError(`${failure} (see profconv --help)`)
+  if (argv.help || argv.version || argv['get-yargs-completions'] !== undefined)
+    return { command: 'print', text }
+  const command = argv._[0] === 'info' || argv._[0] === 'merge' ? argv._[0] : 'convert'
+  const inputs = (command === 'info' ? argv.files : argv.inputs) as string[] | undefined
+  return {
+    command,
+    options: {
+      ...(argv as unknown as Options),
+      inputs: (inputs ?? []).map((a) => (a === DASH ? '-' : a)),
+      output: argv.output === DASH ? undefined : (argv.output as string | undefined),
+      maxInputSize: argv['max-input-size'] as number | undefined,
+    },
+  }
+}
+
+function commandLine(args: readonly string[]): Argv {
+  const parser = yargs()
+    .scriptName('profconv')
+    .usage(
+      [
+        'Usage: $0 <inputs..> -t <format> [-o <file>]   convert (several inputs are merged)',
+        '       $0 info <files..>                         describe profiles',
+        '       $0 merge <inputs..> -t <format>           merge same-kind profiles strictly',
+        '',
+        'Convert profiles between formats.',
+      ].join('\n'),
+    )
+    .command('$0 <inputs..>', 'convert to --to (several inputs are merged)', (y) =>
+      y
+        .positional('inputs', {
+          type: 'string',
+          array: true,
+          describe: 'profile files, - for stdin; several are merged',
+        })
+        .option('to', outputFormat),
+    )
+    .command(
+      'info <files..>',
+      'describe each profile: format, metrics and totals, functions, samples, time span, notes',
+      (y) =>
+        y
+          .positional('files', {
+            type: 'string',
+            array: true,
+            describe: 'profile files, - for stdin',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+    )
+    .command(
+      'merge <inputs..>',
+      'merge profiles of the same kind (runs, threads, hosts); fails when their metrics differ',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, describe: 'profile files' })
+          .option('to', outputFormat),
+    )
+    .command('completion', 'print a bash/zsh completion script (profconv completion >> ~/.bashrc)')
+    .completion(
+      'completion',
+      false,
+      (_current: string, _argv: unknown, defaults: Defaults, done: Done) => {
+        // Words typed so far follow the completion flag; the last one is being completed.
+        const words = args.slice(args.indexOf('--get-yargs-completions') + 1)
+        if (FORMAT_FLAGS.includes(words[words.length - 2]))
+          return done(listFormats().map((f) => f.name))
+        defaults((_err, list) => done((list ?? []).filter((c) => c !== '$0')))
+      },
+    )
+    .option('output', { alias: 'o', type: 'string', describe: 'output file (default: stdout)' })
+    .option('from', { alias: 'f', type: 'string', describe: 'input format (default: detected)' })
+    .option('metric', {
+      alias: 'm',
+      type: 'string',
+      describe: 'metric shown by one-metric outputs (name or index)',
+    })
+  for (const option of formatOptions()) {
+    parser.option(option.flag, {
+      type: option.type,
+      default: option.default,
+      alias: option.alias,
+      choices: option.choices as string[] | undefined,
+      describe: option.description,
+      group: 'Format options:',
+    })
+  }
+  return parser
+    .option('max-input-size', {
+      type: 'number',
+      describe: 'cap on decompressed input, bytes (default 4 GiB)',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'print no notes and no progress bar',
+    })
+    .option('debug', {
+      type: 'boolean',
+      default: false,
+      describe: 'print stack traces of internal errors',
+    })
+    .example('$0 info app.prof', 'what is in this file?')
+    .example('$0 app.prof -t top --limit 20', 'the 20 functions with the most self time')
+    .example(
+      '$0 app.prof -t dot | dot -Tsvg -o app.svg',
+      'cProfile output as a gprof2dot-style call graph',
+    )
+    .example('$0 cpu.pb.gz -t speedscope -o cpu.json', 'open a pprof profile in speedscope')
+    .example('$0 merge run1.prof run2.prof -t pstats -o all.prof', 'sum several runs')
+    .example('cat app.prof | $0 - -t folded > app.folded', 'read stdin')
+    .epilog(formatTable())
+    .strict()
+    .version(VERSION)
+    .help()
+    .wrap(100)
+}
+
+type Done = (completions: string[]) => void
+type Defaults = (
+  onCompleted: (err: Error | null, completions: string[] | undefined) => void,
+) => void
+
+const outputFormat = {
+  alias: 't',
+  type: 'string',
+  demandOption: true,
+  describe: 'output format (see Formats below)',
+} as const
+
+/** The completion script; a parser without the default command, which would take the word. */
+async function completionScript(): Promise<string> {
+  let text = ''
+  await yargs()
+    .scriptName('profconv')
+    .completion('completion')
+    .exitProcess(false)
+    .parse(['completion'], {}, (_err, _argv, out) => {
+      text = out
+    })
+  return text
+}
+
+/** Every format's own options, once each (formats may share a flag). */
+function formatOptions(): FormatOption[] {
+  const byFlag = new Map<string, FormatOption>()
+  for (const format of listFormats()) for (const o of format.options ?? []) byFlag.set(o.flag, o)
+  return [...byFlag.values()]
+}
+
+function formatTable(): string {
+  const rows = listFormats().map(
+    (f) =>
+      `  ${f.name.padEnd(13)} ${f.read ? 'read' : '    '} ${f.write ? 'write' : '     '}  ${f.extensions.join(' ')}\n${' '.repeat(27)}${f.description}`,
+  )
+  return [
+    'Formats:',
+    ...rows,
+    '',
+    'Input formats are detected from content (gzip too), then from the file name.',
+    'A file named like a command (info, merge, completion) is given as ./info.',
+  ].join('\n')
+}

@@ -1,0 +1,77 @@
+import { open } from 'node:fs/promises'
+import { inputFormat, readInput, type ReadInputOptions } from '@profconv/core'
+import type { FormatDescriptor, Profile } from '@profconv/model'
+import { Progress, counted, type MaybeTty } from './progress.js'
+
+/** Where an input is read from and how its reading is shown. */
+export interface InputContext {
+  stdin?: NodeJS.ReadableStream
+  /** Where the progress bar goes; drawn only when it is a terminal. */
+  stderr: MaybeTty
+  /** Inputs larger than this many bytes get a progress bar. */
+  progressAbove: number
+  quiet: boolean
+}
+
+/** Thrown for a command-line mistake (no stdin to read, bad arguments). */
+export class UsageError extends Error {}
+
+/**
+ * The profiles of one input (a file, or `-` for stdin) and the format they were read with.
+ * Files whose format reads from chunks are streamed (callgrind files can be larger than
+ * memory); the rest are read whole.
+ */
+export async function readOne(
+  input: string,
+  options: ReadInputOptions,
+  context: InputContext,
+): Promise<{ format: FormatDescriptor; profiles: Profile[] }> {
+  const readOptions = { ...options, fileName: input === '-' ? undefined : input }
+  if (input === '-') {
+    const bytes = await readAll(context.stdin)
+    return readInput(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), readOptions)
+  }
+  const handle = await open(input, 'r')
+  try {
+    const { size } = await handle.stat()
+    const head = new Uint8Array(Math.min(64 * 1024, size))
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    const format = inputFormat(head.subarray(0, bytesRead), readOptions)
+    let chunks: AsyncIterable<Uint8Array> = handle.createReadStream({
+      start: 0,
+      highWaterMark: 1 << 20,
+      autoClose: false,
+    })
+    if (size > context.progressAbove && context.stderr.isTTY && !context.quiet)
+      chunks = counted(chunks, new Progress(context.stderr, input, size))
+    if (format.readStream) return { format, profiles: await format.readStream(chunks, readOptions) }
+    const bytes = await collect(chunks, size)
+    return { format, profiles: format.read!(bytes, readOptions) }
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The whole input in one array, sized from `size` (grown if the file grew meanwhile). */
+async function collect(chunks: AsyncIterable<Uint8Array>, size: number): Promise<Uint8Array> {
+  let bytes = new Uint8Array(size)
+  let length = 0
+  for await (const chunk of chunks) {
+    if (length + chunk.length > bytes.length) {
+      const bigger = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length))
+      bigger.set(bytes.subarray(0, length))
+      bytes = bigger
+    }
+    bytes.set(chunk, length)
+    length += chunk.length
+  }
+  return bytes.subarray(0, length)
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) throw new UsageError('no standard input to read')
+  const chunks: Buffer[] = []
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  return Buffer.concat(chunks)
+}

@@ -1,0 +1,65 @@
+/** A stream that may be a terminal (`process.stderr` is). */
+export interface MaybeTty {
+  write(chunk: string): unknown
+  isTTY?: boolean
+  columns?: number
+}
+
+/**
+ * A one-line progress bar on a terminal: `profconv: reading big.out [#####     ] 45% 120/260 MiB`,
+ * redrawn at most every 100 ms and erased when done. Never drawn on a pipe.
+ */
+export class Progress {
+  private done = 0
+  private lastDraw = 0
+
+  constructor(
+    private readonly stream: MaybeTty,
+    private readonly label: string,
+    private readonly size: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts `bytes` more as read; redraws when enough time passed. */
+  advance(bytes: number): void {
+    this.done += bytes
+    const t = this.now()
+    if (t - this.lastDraw < 100 && this.done < this.size) return
+    this.lastDraw = t
+    this.draw()
+  }
+
+  /** Erases the bar. */
+  finish(): void {
+    this.stream.write('\r\u001b[K')
+  }
+
+  private draw(): void {
+    const fraction = this.size > 0 ? Math.min(1, this.done / this.size) : 1
+    const mib = (n: number) => (n / 2 ** 20).toFixed(0)
+    const tail = ` ${Math.floor(fraction * 100)
+      .toString()
+      .padStart(3)}% ${mib(this.done)}/${mib(this.size)} MiB`
+    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 40))
+    const filled = Math.round(fraction * width)
+    const bar = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}]`
+    const room = Math.max(8, (this.stream.columns ?? 80) - bar.length - tail.length - 21)
+    const name = this.label.length > room ? `…${this.label.slice(-(room - 1))}` : this.label
+    this.stream.write(`\r\u001b[Kprofconv: reading ${name} ${bar}${tail}`)
+  }
+}
+
+/** `chunks` unchanged, advancing `progress` as they pass; the bar is erased at the end. */
+export async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  progress: Progress,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of chunks) {
+      progress.advance(chunk.length)
+      yield chunk
+    }
+  } finally {
+    progress.finish()
+  }
+}
