@@ -311,6 +311,19 @@ interface CodeLayout {
   exceptionTable: boolean
 }
 
+/** Code object fields before 3.11, after the leading ints. */
+const CLASSIC_FIELDS = [
+  'code',
+  'consts',
+  'names',
+  'varnames',
+  'freevars',
+  'cellvars',
+  'filename',
+  'name',
+  'firstlineno',
+] as const
+
 const CODE_LAYOUTS: readonly CodeLayout[] = [
   {
     // 3.11+: argcount posonly kwonly stacksize flags
@@ -331,49 +344,19 @@ const CODE_LAYOUTS: readonly CodeLayout[] = [
   {
     // 3.8–3.10: argcount posonly kwonly nlocals stacksize flags
     ints: 6,
-    objects: [
-      'code',
-      'consts',
-      'names',
-      'varnames',
-      'freevars',
-      'cellvars',
-      'filename',
-      'name',
-      'firstlineno',
-    ],
+    objects: CLASSIC_FIELDS,
     exceptionTable: false,
   },
   {
     // 3.0–3.7: argcount kwonly nlocals stacksize flags
     ints: 5,
-    objects: [
-      'code',
-      'consts',
-      'names',
-      'varnames',
-      'freevars',
-      'cellvars',
-      'filename',
-      'name',
-      'firstlineno',
-    ],
+    objects: CLASSIC_FIELDS,
     exceptionTable: false,
   },
   {
     // 2.7: argcount nlocals stacksize flags
     ints: 4,
-    objects: [
-      'code',
-      'consts',
-      'names',
-      'varnames',
-      'freevars',
-      'cellvars',
-      'filename',
-      'name',
-      'firstlineno',
-    ],
+    objects: CLASSIC_FIELDS,
     exceptionTable: false,
   },
 ]
