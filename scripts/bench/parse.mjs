@@ -1,5 +1,5 @@
 // Times one reader in-process, without the CLI's start-up: `node parse.mjs <format> <file>`.
-// Prints {"ms": …} on stdout. Callgrind is read as a stream of 1 MiB chunks, as the CLI streams it.
+// Prints {"ms": …, "cpuMs": …} (wall and CPU time of the reading) on stdout. Callgrind is read as a stream of 1 MiB chunks, as the CLI streams it.
 import { createReadStream, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -9,10 +9,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const [format, file] = process.argv.slice(2)
 const { readCallgrindStream } = await import(join(ROOT, 'packages/callgrind/dist/index.js'))
 const { getFormat } = await import(join(ROOT, 'packages/core/dist/index.js'))
+const cpu = process.cpuUsage()
 const start = performance.now()
 const profiles =
   format === 'callgrind'
     ? await readCallgrindStream(createReadStream(file, { highWaterMark: 1 << 20 }))
     : getFormat(format).read(new Uint8Array(readFileSync(file)), {})
 const ms = performance.now() - start
-process.stdout.write(`${JSON.stringify({ ms, profiles: profiles.length })}\n`)
+const used = process.cpuUsage(cpu)
+const cpuMs = (used.user + used.system) / 1000
+process.stdout.write(`${JSON.stringify({ ms, cpuMs, profiles: profiles.length })}\n`)

@@ -1,5 +1,8 @@
 const utf8 = new TextDecoder('utf-8')
 
+/** Ids are small counters in callgrind's own files: below this they index an array. */
+const DENSE_IDS = 1 << 22
+
 /**
  * One of callgrind's three name spaces (objects, files, functions): names interned to dense
  * slots, and the file's compressed ids `(12)` mapped to them. An id is normally defined on its
@@ -10,7 +13,10 @@ export class NameTable {
   private readonly names: (string | undefined)[] = []
   private readonly pendingIds: number[] = []
   private readonly slots = new Map<string, number>()
-  private readonly ids = new Map<number, number>()
+  /** Slot + 1 of each compressed id below `DENSE_IDS` (0: not seen), grown as ids come. */
+  private ids = new Int32Array(1024)
+  /** Slots of larger ids (a hostile or odd file): a map, so an id never sizes an array. */
+  private readonly bigIds = new Map<number, number>()
 
   /**
    * The slot of a name line's value (`(id) name`, `(id)` or a plain `name`) held in
@@ -24,24 +30,29 @@ export class NameTable {
       if (p > start + 1 && p < end && buf[p] === 41 /* ) */) {
         p++
         while (p < end && buf[p] === 32) p++
-        let slot = this.ids.get(id)
+        let slot =
+          id < DENSE_IDS
+            ? id < this.ids.length
+              ? this.ids[id] - 1
+              : -1
+            : (this.bigIds.get(id) ?? -1)
         if (p === end) {
-          if (slot === undefined) {
+          if (slot < 0) {
             slot = this.names.push(undefined) - 1
             this.pendingIds[slot] = id
-            this.ids.set(id, slot)
+            this.setId(id, slot)
           }
           return slot
         }
         const name = utf8.decode(buf.subarray(p, end))
-        if (slot !== undefined && this.names[slot] === undefined) {
+        if (slot >= 0 && this.names[slot] === undefined) {
           // Defined after its first reference.
           this.names[slot] = name
           if (!this.slots.has(name)) this.slots.set(name, slot)
           return slot
         }
         slot = this.intern(name)
-        this.ids.set(id, slot)
+        this.setId(id, slot)
         return slot
       }
     }
@@ -58,6 +69,19 @@ export class NameTable {
   /** How many ids were referenced but never defined. */
   get undefinedIds(): number {
     return this.names.filter((n) => n === undefined).length
+  }
+
+  private setId(id: number, slot: number): void {
+    if (id >= DENSE_IDS) {
+      this.bigIds.set(id, slot)
+      return
+    }
+    if (id >= this.ids.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.ids.length * 2))
+      grown.set(this.ids)
+      this.ids = grown
+    }
+    this.ids[id] = slot + 1
   }
 
   private intern(name: string): number {

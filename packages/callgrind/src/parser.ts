@@ -25,10 +25,14 @@ interface Part {
    */
   graph: GraphBuilder
   /**
-   * Index of each function: by fn slot, `[ob, fl, index, …]` for each object and file it was
-   * seen in (usually one); and the triples in index order.
+   * Index + 1 of each function by fn slot, for the object and file it was first seen in
+   * (`firstOb`, `firstFl`); the same fn in another object or file is found in `otherFunctions`.
    */
-  functionOf: number[][]
+  functionOf: Int32Array
+  firstOb: Int32Array
+  firstFl: Int32Array
+  otherFunctions: Map<string, number>
+  /** The functions' triples in index order. */
   triples: number[]
   /** The `summary:` or `totals:` figures the file states, to check against the costs. */
   stated: { key: string; values: number[] }[]
@@ -73,7 +77,8 @@ export class CallgrindParser {
   /** Self cost of the current function in the current part, or undefined before resolving. */
   private self: number[] | undefined
   /** Set by a `calls=` line: the next cost line is that call's inclusive cost. */
-  private call: { edge: GraphEdge; count: number } | undefined
+  private call: GraphEdge | undefined
+  private callCount = 0
   private costs = new Float64Array(0)
 
   push(chunk: Uint8Array): void {
@@ -105,14 +110,14 @@ export class CallgrindParser {
     let p = start
     while (p < end && buf[p] !== 61 /* = */ && buf[p] !== 58 /* : */) p++
     if (p === end) throw this.error(`unrecognised line '${text(buf, start, end)}'`)
+    if (buf[p] === 61) return this.specLine(specKey(buf, start, p), buf, p + 1, end)
     const key = ascii(buf, start, p)
-    if (buf[p] === 61) return this.specLine(key, buf, p + 1, end)
     let v = p + 1
     while (v < end && buf[v] === 32) v++
     this.headerLine(key, text(buf, v, end))
   }
 
-  private specLine(key: string, buf: Uint8Array, start: number, end: number): void {
+  private specLine(key: SpecKey, buf: Uint8Array, start: number, end: number): void {
     switch (key) {
       case 'ob':
         this.ob = this.objects.resolve(buf, start, end)
@@ -160,7 +165,8 @@ export class CallgrindParser {
       this.cfl >= 0 ? this.cfl : this.file,
       this.cfn,
     )
-    this.call = { edge: part.graph.edge(caller, callee), count }
+    this.call = part.graph.edge(caller, callee)
+    this.callCount = count
     // cob, cfi/cfl and cfn name the target of this one call only.
     this.cob = this.cfl = this.cfn = -1
   }
@@ -194,9 +200,9 @@ export class CallgrindParser {
     const call = this.call
     if (call) {
       this.call = undefined
-      const total = call.edge.total
+      const total = call.total
       for (let e = 0; e < costs.length; e++) total[e] += costs[e]
-      call.edge.calls = (call.edge.calls ?? 0) + call.count
+      call.calls = (call.calls ?? 0) + this.callCount
       return
     }
     let self = this.self
@@ -272,7 +278,10 @@ export class CallgrindParser {
     this.part = {
       metrics,
       graph: new GraphBuilder(metrics.length),
-      functionOf: [],
+      functionOf: new Int32Array(1024),
+      firstOb: new Int32Array(1024),
+      firstFl: new Int32Array(1024),
+      otherFunctions: new Map(),
       triples: [],
       stated: this.pendingStated,
     }
@@ -282,13 +291,25 @@ export class CallgrindParser {
 
   /** The index, in `part`, of the function `fn` of file `fl` in object `ob`. */
   private frame(part: Part, ob: number, fl: number, fn: number): number {
-    // Numbers, not a string key: this runs for every calls= line.
-    const seen = (part.functionOf[fn] ??= [])
-    for (let i = 0; i < seen.length; i += 3) {
-      if (seen[i] === ob && seen[i + 1] === fl) return seen[i + 2]
+    // Typed arrays, not a string key: this runs for every calls= line.
+    if (fn >= part.functionOf.length) {
+      const size = Math.max(fn + 1, part.functionOf.length * 2)
+      part.functionOf = grown(part.functionOf, size)
+      part.firstOb = grown(part.firstOb, size)
+      part.firstFl = grown(part.firstFl, size)
     }
-    const id = part.triples.push(ob, fl, fn) / 3 - 1
-    seen.push(ob, fl, id)
+    const first = part.functionOf[fn] - 1
+    if (first >= 0 && part.firstOb[fn] === ob && part.firstFl[fn] === fl) return first
+    const key = `${ob},${fl},${fn}`
+    let id = first < 0 ? undefined : part.otherFunctions.get(key)
+    if (id === undefined) {
+      id = part.triples.push(ob, fl, fn) / 3 - 1
+      if (first < 0) {
+        part.functionOf[fn] = id + 1
+        part.firstOb[fn] = ob
+        part.firstFl[fn] = fl
+      } else part.otherFunctions.set(key, id)
+    }
     return id
   }
 
@@ -400,6 +421,28 @@ export class CallgrindParser {
 
 function known(name: string | undefined): string | undefined {
   return name === undefined || name === UNKNOWN_NAME ? undefined : name
+}
+
+const SPEC_KEYS = ['ob', 'fl', 'fi', 'fe', 'fn', 'cob', 'cfi', 'cfl', 'cfn', 'calls'] as const
+type SpecKey = (typeof SPEC_KEYS)[number] | 'other'
+
+/**
+ * The key of a `key=value` line as one of the known constants, compared byte by byte: no
+ * string is built for the millions of fn=, cfn= and calls= lines of a big file.
+ */
+function specKey(buf: Uint8Array, start: number, end: number): SpecKey {
+  next: for (const key of SPEC_KEYS) {
+    if (key.length !== end - start) continue
+    for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== buf[start + i]) continue next
+    return key
+  }
+  return 'other'
+}
+
+function grown(a: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size)
+  out.set(a)
+  return out
 }
 
 function ascii(buf: Uint8Array, start: number, end: number): string {
