@@ -53,8 +53,6 @@ export function filterStacks(
   const show = matcher(filters.show)
   const keep = filters.keep
 
-  const tree = new StackTree()
-  const mapped = new Int32Array(n)
   const removed = new Uint8Array(n)
   const focused = new Uint8Array(n)
   const ignored = new Uint8Array(n)
@@ -66,13 +64,28 @@ export function filterStacks(
     ignored[node] = (p >= 0 && ignored[p]) || (ignore?.(f) ?? false) ? 1 : 0
     const drop = (hide?.(f) ?? false) || (show ? !show(f) : false) || (keep ? !keep.has(f) : false)
     removed[node] = drop ? 1 : 0
-    const above = p >= 0 ? mapped[p] : -1
-    mapped[node] = drop ? above : tree.child(above, f)
+  }
+
+  // The new tree holds only the stacks of kept samples; `mapped` is filled on first use.
+  const tree = new StackTree()
+  const UNSEEN = -2
+  const mapped = new Int32Array(n).fill(UNSEEN)
+  const residual = new Set<string>()
+  const path: number[] = []
+  const mapStack = (leaf: number): number => {
+    for (let node = leaf; node >= 0 && mapped[node] === UNSEEN; node = parent[node]) path.push(node)
+    while (path.length > 0) {
+      const node = path.pop()!
+      const p = parent[node]
+      const above = p >= 0 ? mapped[p] : -1
+      mapped[node] = removed[node] ? above : tree.child(above, frame[node])
+      if (!removed[node] && p >= 0 && removed[p] && above >= 0)
+        residual.add(`${tree.frame(above)},${frame[node]}`)
+    }
+    return mapped[leaf]
   }
 
   const builder = new SamplesBuilder(samples.values.length, tree)
-  const residual = new Set<string>()
-  const visited = new Uint8Array(n)
   const values = new Float64Array(samples.values.length)
   for (let i = 0; i < samples.stack.length; i++) {
     const leaf = samples.stack[i]
@@ -80,14 +93,8 @@ export function filterStacks(
     if (focus && !focused[leaf]) continue
     if (ignore && ignored[leaf]) continue
     for (let m = 0; m < values.length; m++) values[m] = samples.values[m][i]
-    if (mapped[leaf] >= 0) builder.add(mapped[leaf], values)
-    // Residual links on this stack, each tree node looked at once.
-    for (let node = leaf; node >= 0 && !visited[node]; node = parent[node]) {
-      visited[node] = 1
-      const p = parent[node]
-      if (!removed[node] && p >= 0 && removed[p] && mapped[p] >= 0)
-        residual.add(`${tree.frame(mapped[p])},${frame[node]}`)
-    }
+    const node = mapStack(leaf)
+    if (node >= 0) builder.add(node, values)
   }
   return { samples: builder.finish(), residual }
 }
