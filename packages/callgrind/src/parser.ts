@@ -403,7 +403,7 @@ export class CallgrindParser {
         value = value * 16 + d
       }
       this.at = p
-      return p > digits ? value : -1
+      return p > digits && value !== Infinity ? value : -1
     }
     for (; p < end; p++) {
       const d = buf[p] - 48
@@ -411,7 +411,8 @@ export class CallgrindParser {
       value = value * 10 + d
     }
     this.at = p
-    return p > from ? value : -1
+    // Hundreds of digits overflow a double: an error, never an infinite cost.
+    return p > from && value !== Infinity ? value : -1
   }
 
   private error(reason: string): ProfconvError {
