@@ -99,7 +99,9 @@ function parseCount(token: string): number {
     if (c === 46 /* . */ && !dot && i > 0) dot = true
     else if (c < 48 || c > 57) return NaN
   }
-  return Number(token)
+  // Hundreds of digits overflow a double: not a count.
+  const count = Number(token)
+  return count === Infinity ? NaN : count
 }
 
 function lastSpace(line: string, end: number): number {
