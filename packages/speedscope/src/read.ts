@@ -104,7 +104,9 @@ function readSampled(raw: Json, at: string, builder: SamplesBuilder, frameId: Fr
     const frames = samples[i]
     const weight = weights[i]
     if (!Array.isArray(frames)) fail(`${at}, sample ${i}: the stack is not an array`)
-    if (typeof weight !== 'number') fail(`${at}, sample ${i}: the weight is not a number`)
+    // JSON allows 1e999, which parses to Infinity.
+    if (typeof weight !== 'number' || !Number.isFinite(weight))
+      fail(`${at}, sample ${i}: the weight is not a finite number`)
     stack.length = 0
     for (const f of frames) stack.push(frameId(f, `sample ${i}`))
     builder.addStack(stack, [weight])
@@ -133,8 +135,8 @@ function readEvented(
   for (let i = 0; i < events.length; i++) {
     const event = events[i]
     const what = `event ${i}`
-    if (!isObject(event) || typeof event.at !== 'number')
-      fail(`${at}, ${what}: needs a numeric 'at'`)
+    if (!isObject(event) || typeof event.at !== 'number' || !Number.isFinite(event.at))
+      fail(`${at}, ${what}: needs a finite numeric 'at'`)
     if (event.at < last) {
       fail(`${at}, ${what} at ${event.at} comes after an event at ${last}: events must be in order`)
     }
