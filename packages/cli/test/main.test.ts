@@ -210,7 +210,7 @@ describe('commands next to the default conversion', () => {
     expect(script.code).toBe(0)
     expect(script.stdout).toContain('###-begin-profconv-completions-###')
     const formats = await cli(['--get-yargs-completions', 'profconv', 'x.prof', '-t', ''])
-    expect(formats.stdout.split('\n')).toEqual(expect.arrayContaining(['dot', 'pprof']))
+    expect(formats.stdout.split('\n')).toEqual(expect.arrayContaining(['dot', 'pprof', 'top']))
     const commands = await cli(['--get-yargs-completions', 'profconv', ''])
     expect(commands.stdout.split('\n')).toEqual(expect.arrayContaining(['info', 'merge']))
     expect(commands.stdout).not.toContain('$0')

@@ -6,6 +6,7 @@ import { collapsedFormat, foldedFormat } from '@profconv/folded'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
 import { speedscopeFormat } from '@profconv/speedscope'
+import { topFormat } from '@profconv/top'
 
 /**
  * Every format profconv knows, in sniffing order (most specific first). Adding a format is one
@@ -19,6 +20,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   cpuprofileFormat,
   callgrindFormat,
   dotFormat,
+  topFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,

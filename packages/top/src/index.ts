@@ -1,0 +1,5 @@
+export { writeTop } from './write.js'
+export type { TopOptions, TopSort } from './write.js'
+export { columnUnit, formatPercent } from './units.js'
+export type { ColumnUnit } from './units.js'
+export { topFormat } from './format.js'

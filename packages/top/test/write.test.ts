@@ -1,0 +1,117 @@
+import {
+  FrameTable,
+  GraphBuilder,
+  SamplesBuilder,
+  newMeta,
+  withGraph,
+  type Profile,
+} from '@profconv/model'
+import { writeTop } from '../src/index.js'
+
+/** main → parse → lex, main → emit; self 10/30/50/10 ms, with call counts. */
+function graphProfile(): Profile {
+  const frames = new FrameTable()
+  const [main, parse, lex, emit] = ['main', 'parse', 'lex', 'emit'].map((name) =>
+    frames.intern({ name, file: 'app.py', line: name.length }),
+  )
+  const g = new GraphBuilder(1)
+  const set = (f: number, self: number, total: number, calls: number, primitive = calls) =>
+    Object.assign(g.node(f), { calls, primitiveCalls: primitive }).self.splice(0, 1, self) &&
+    g.node(f).total.splice(0, 1, total)
+  set(main, 0.01, 0.1, 1)
+  set(parse, 0.03, 0.08, 5, 2)
+  set(lex, 0.05, 0.05, 40)
+  set(emit, 0.01, 0.01, 3)
+  g.edge(main, parse).total[0] = 0.08
+  g.edge(parse, lex).total[0] = 0.05
+  g.edge(main, emit).total[0] = 0.01
+  return {
+    metrics: [{ name: 'time', unit: 'seconds' }],
+    defaultMetric: 0,
+    frames,
+    graph: g.finish(),
+    meta: newMeta('test'),
+  }
+}
+
+/** Two metrics from samples: cpu in ns and alloc in bytes; `idle` has a zero-valued sample. */
+function samplesProfile(): Profile {
+  const frames = new FrameTable()
+  const [main, work, idle] = ['main', 'work', 'idle'].map((name) => frames.intern({ name }))
+  const s = new SamplesBuilder(2)
+  s.addStack([main, work], [2_000_000, 4096])
+  s.addStack([main, work], [1_000_000, 0])
+  s.addStack([main], [500_000, 10])
+  s.addStack([main, idle], [0, 0])
+  return {
+    metrics: [
+      { name: 'cpu', unit: 'nanoseconds' },
+      { name: 'alloc', unit: 'bytes' },
+    ],
+    defaultMetric: 0,
+    frames,
+    samples: s.finish(),
+    meta: newMeta('test'),
+  }
+}
+
+const rows = (text: string) => text.trimEnd().split('\n').slice(2)
+
+describe('writeTop', () => {
+  test('pprof -top columns with print_stats calls, in ms, sorted by self', () => {
+    expect(writeTop(graphProfile())).toBe(
+      [
+        'time (seconds): all 4 functions, accounting for 100 ms (100.00%) of 100 ms total',
+        'flat (ms)   flat%     sum%  cum (ms)     cum%  calls  name',
+        '       50  50.00%   50.00%        50   50.00%     40  lex (app.py:3)',
+        '       30  30.00%   80.00%        80   80.00%    5/2  parse (app.py:5)',
+        '       10  10.00%   90.00%        10   10.00%      3  emit (app.py:4)',
+        '       10  10.00%  100.00%       100  100.00%      1  main (app.py:4)',
+      ].join('\n') + '\n',
+    )
+  })
+
+  test('--sort total and calls, ties by name; --limit keeps the first rows', () => {
+    const p = graphProfile()
+    expect(rows(writeTop(p, { sort: 'total' })).map((r) => r.split(/\s+/).at(-2))).toEqual([
+      'main',
+      'parse',
+      'lex',
+      'emit',
+    ])
+    expect(rows(writeTop(p, { sort: 'calls' })).map((r) => r.split(/\s+/).at(-2))).toEqual([
+      'lex',
+      'parse',
+      'emit',
+      'main',
+    ])
+    const top2 = writeTop(p, { limit: 2 })
+    expect(rows(top2)).toHaveLength(2)
+    expect(top2).toMatch(
+      /^time \(seconds\): top 2 of 4 functions, accounting for 80 ms \(80\.00%\) of 100 ms total/,
+    )
+  })
+
+  test('samples: no calls column, functions without cost left out, --metric picks bytes', () => {
+    const p = withGraph(samplesProfile())
+    expect(writeTop(p)).toBe(
+      [
+        'cpu (nanoseconds): all 2 functions, accounting for 3.500 ms (100.00%) of 3.500 ms total',
+        'flat (ms)   flat%     sum%  cum (ms)     cum%  name',
+        '    3.000  85.71%   85.71%     3.000   85.71%  work',
+        '    0.500  14.29%  100.00%     3.500  100.00%  main',
+      ].join('\n') + '\n',
+    )
+    expect(rows(writeTop(p, { metric: 'alloc' }))).toEqual([
+      '    4096  99.76%   99.76%     4096   99.76%  work',
+      '      10   0.24%  100.00%     4106  100.00%  main',
+    ])
+  })
+
+  test('colour only when asked: hot rows red, header bold', () => {
+    expect(writeTop(graphProfile())).not.toContain('\u001b[')
+    const coloured = writeTop(graphProfile(), { color: true })
+    expect(coloured).toContain('\u001b[1mflat (ms)')
+    expect(coloured).toContain('\u001b[31m       50  50.00%')
+  })
+})
