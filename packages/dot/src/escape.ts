@@ -13,6 +13,18 @@ export function quote(text: string): string {
 
 /** Several label lines as one quoted DOT string (each line escaped, joined by `\n`). */
 export function quoteLines(lines: readonly string[]): string {
+  return quoteWith(lines, '\\\\')
+}
+
+/**
+ * Tooltip lines as one quoted DOT string. Graphviz unescapes tooltips once more than labels and
+ * expands `\N`, `\G` there even after an escaped backslash, so a backslash is written doubly.
+ */
+export function quoteTooltip(lines: readonly string[]): string {
+  return quoteWith(lines, '\\\\\\\\')
+}
+
+function quoteWith(lines: readonly string[], backslash: string): string {
   const pieces: string[] = []
   let current = ''
   let length = 0
@@ -29,7 +41,7 @@ export function quoteLines(lines: readonly string[]): string {
     if (i > 0) add('\\n')
     for (const ch of line) {
       const code = ch.codePointAt(0)!
-      if (ch === '\\') add('\\\\')
+      if (ch === '\\') add(backslash)
       else if (ch === '"') add('\\"')
       else if (ch === '\n') add('\\n')
       else if (code >= 0x20 && code !== 0x7f) add(ch)

@@ -6,7 +6,7 @@ import {
   type Profile,
   type WriteOptions,
 } from '@profconv/model'
-import { quote, quoteLines } from './escape.js'
+import { quote, quoteLines, quoteTooltip } from './escape.js'
 import {
   baseName,
   displayName,
@@ -169,7 +169,7 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     if (node.calls !== undefined) lines.push(`${Math.round(node.calls)}×`)
     const weight = nodeWeight(node)
     out.push(
-      `\t${node.frame} [color=${quote(weightColor(theme, weight, skew))}, fontcolor=${quote(nodeTextColor(theme, weight, skew))}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, tooltip=${quoteLines(tooltip(frame))}];`,
+      `\t${node.frame} [color=${quote(weightColor(theme, weight, skew))}, fontcolor=${quote(nodeTextColor(theme, weight, skew))}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];`,
     )
   }
   for (const edge of drawing.edges) {

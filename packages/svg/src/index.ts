@@ -1,0 +1,3 @@
+export { renderSvg } from './render.js'
+export { SVG_MAX_NODES, writeSvg } from './write.js'
+export { svgFormat } from './format.js'

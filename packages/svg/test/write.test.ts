@@ -1,0 +1,108 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { FrameTable, SamplesBuilder, newMeta, type Frame, type Profile } from '@profconv/model'
+import { SVG_MAX_NODES, svgFormat, writeSvg } from '../src/index.js'
+
+/** Samples `main;<name>` for each name, the n-th with weight n + 1. */
+function profileOf(callees: Frame[]): Profile {
+  const frames = new FrameTable()
+  const samples = new SamplesBuilder(1)
+  const main = frames.intern({ name: 'main', file: 'main.c' })
+  callees.forEach((f, i) => samples.addStack([main, frames.intern(f)], [i + 1]))
+  return {
+    metrics: [{ name: 'cpu', unit: 'nanoseconds' }],
+    defaultMetric: 0,
+    frames,
+    samples: samples.finish(),
+    meta: newMeta('test'),
+  }
+}
+
+interface Element {
+  [key: string]: unknown
+}
+
+/** Every element named `tag` in a fast-xml-parser tree. */
+function elements(tree: unknown, tag: string, out: Element[] = []): Element[] {
+  const stack = [tree]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (Array.isArray(value)) stack.push(...value)
+    else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value as Element)) {
+        if (key === tag) out.push(...((Array.isArray(child) ? child : [child]) as Element[]))
+        stack.push(child)
+      }
+    }
+  }
+  return out
+}
+
+/** The SVG parsed after checking it is well-formed XML; its node groups and node tooltips. */
+function parse(svg: string) {
+  expect(XMLValidator.validate(svg)).toBe(true)
+  const tree = new XMLParser({
+    ignoreAttributes: false,
+    processEntities: true,
+    htmlEntities: true,
+  }).parse(svg)
+  const nodes = elements(tree, 'g').filter((g) => g['@_class'] === 'node')
+  const titles = nodes.flatMap((g) => elements(g, 'a').map((a) => String(a['@_xlink:title'])))
+  return { nodes, titles }
+}
+
+const HOSTILE = [
+  'a"b',
+  'back\\slash',
+  'new\nline',
+  'x];\n"evil" -> "pwned" [label="',
+  '<b>html</b> & <script>alert(1)</script>',
+  ']]><!--',
+  '9lives',
+  'node',
+  'edge',
+  'digraph',
+  '\\N\\G\\l',
+  'x'.repeat(20000),
+]
+
+describe('writeSvg', () => {
+  test('valid SVG with one node group per function, tooltips with name and file', () => {
+    const svg = writeSvg(
+      profileOf([
+        { name: 'parse', file: '/src/parse.c', line: 12 },
+        { name: 'lex', file: '/src/lex.c' },
+      ]),
+    )
+    const { nodes, titles } = parse(svg)
+    expect(nodes).toHaveLength(3)
+    expect(titles.sort()).toEqual(['lex\n/src/lex.c', 'main\nmain.c', 'parse\n/src/parse.c:12'])
+  })
+
+  test.each(HOSTILE.map((name, i) => [i, name]))(
+    'hostile name #%d: well-formed, every function one node, whole name in the tooltip',
+    (_, name) => {
+      const svg = writeSvg(profileOf([{ name, file: name }, { name: `${name}2` }]))
+      const { nodes, titles } = parse(svg)
+      expect(nodes).toHaveLength(3)
+      expect(titles).toContain(`${name}\n${name}`)
+      expect(titles).toContain(`${name}2`)
+    },
+  )
+
+  test(`draws at most ${SVG_MAX_NODES} functions by default, and says so`, () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ name: `f${i}` }))
+    const profile = profileOf(many)
+    const { nodes } = parse(writeSvg(profile, { nodeThres: 0 }))
+    expect(nodes).toHaveLength(SVG_MAX_NODES)
+    expect(profile.meta.notes.join('\n')).toMatch(/SVG output draws at most 200 functions/)
+    const all = profileOf(many)
+    expect(parse(writeSvg(all, { nodeThres: 0, nodeCount: 1000 })).nodes).toHaveLength(301)
+    expect(all.meta.notes).toEqual([])
+  })
+
+  test('the descriptor writes SVG with the dot options', () => {
+    const profile = profileOf([{ name: 'parse' }, { name: 'lex' }])
+    const svg = svgFormat.write!(profile, { root: 'lex' }) as string
+    expect(parse(svg).nodes).toHaveLength(1)
+  })
+})
