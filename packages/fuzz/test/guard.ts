@@ -1,4 +1,10 @@
-import { ProfconvError, peek, type FormatDescriptor, type Profile } from '@profconv/model'
+import {
+  ProfconvError,
+  dumpGraph,
+  peek,
+  type FormatDescriptor,
+  type Profile,
+} from '@profconv/model'
 import { READERS } from './corpus.js'
 
 /**
@@ -42,7 +48,41 @@ export function readChecked(format: FormatDescriptor, bytes: Uint8Array): Outcom
   }
   if (!Array.isArray(result) || result.length === 0 || !result.every(isProfile))
     broken(format, bytes, `returned ${describe(result)}`)
+  for (const profile of result) {
+    const bad = nonFinite(profile)
+    if (bad) broken(format, bytes, `returned a profile with ${bad}`)
+  }
   return 'profiles'
+}
+
+/**
+ * Reads `bytes` through `format.readStream` in chunks of `chunkSize` and checks that the result
+ * is what `read` gives: the same error, or profiles with the same call graphs.
+ */
+export async function streamMatchesRead(
+  format: FormatDescriptor,
+  bytes: Uint8Array,
+  chunkSize: number,
+): Promise<void> {
+  async function* chunks() {
+    for (let at = 0; at < bytes.length; at += chunkSize) yield bytes.subarray(at, at + chunkSize)
+  }
+  const options = { maxInputSize: BOUNDS.maxInputSize }
+  const whole = callCatching(() => format.read!(bytes, options))
+  let streamed: Profile[] | ProfconvError | Thrown
+  try {
+    streamed = await format.readStream!(chunks(), options)
+  } catch (error) {
+    streamed = error instanceof ProfconvError ? error : new Thrown(error)
+  }
+  const text = (r: typeof whole) =>
+    r instanceof ProfconvError
+      ? r.reason
+      : r instanceof Thrown
+        ? describe(r)
+        : r.map((p) => dumpGraph(p)).join('\n---\n')
+  if (text(whole) !== text(streamed))
+    broken(format, bytes, `read gave ${text(whole)} but readStream gave ${text(streamed)}`)
 }
 
 function isProfile(p: Profile): boolean {
@@ -54,6 +94,22 @@ function isProfile(p: Profile): boolean {
     p.defaultMetric < p.metrics.length &&
     (p.samples !== undefined || p.graph !== undefined)
   )
+}
+
+/** Where a profile holds a value that is not a finite number (NaN, ±Infinity), if anywhere. */
+function nonFinite(p: Profile): string | undefined {
+  for (const column of p.samples?.values ?? []) {
+    for (const v of column) if (!Number.isFinite(v)) return `a sample value of ${v}`
+  }
+  for (const n of p.graph?.nodes ?? []) {
+    for (const v of [...n.self, ...n.total])
+      if (!Number.isFinite(v)) return `a function cost of ${v}`
+    if (n.calls !== undefined && !Number.isFinite(n.calls)) return `a call count of ${n.calls}`
+  }
+  for (const e of p.graph?.edges ?? []) {
+    for (const v of e.total) if (!Number.isFinite(v)) return `an edge cost of ${v}`
+  }
+  return undefined
 }
 
 function callCatching<T>(fn: () => T): T | ProfconvError | Thrown {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { ALL_SEEDS, READERS, SEEDS } from './corpus.js'
-import { readChecked } from './guard.js'
+import { readChecked, streamMatchesRead } from './guard.js'
 import { mutated, randomBytes } from './mutate.js'
 import { FUZZ } from './settings.js'
 
@@ -30,6 +30,19 @@ describe.each(READERS.map((f) => [f.name, f] as const))('%s reader', (_name, for
       { seed: FUZZ.seed, numRuns: FUZZ.mutations },
     )
   })
+
+  if (format.readStream) {
+    test(`${FUZZ.stream} mutations read from chunks give what read gives`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          mutated(seeds, ALL_SEEDS),
+          fc.integer({ min: 1, max: 4096 }),
+          (bytes, size) => streamMatchesRead(format, bytes, size),
+        ),
+        { seed: FUZZ.seed, numRuns: FUZZ.stream },
+      )
+    })
+  }
 
   test(`${FUZZ.random} random inputs`, () => {
     fc.assert(

@@ -7,6 +7,11 @@ import { readChecked } from './guard.js'
 // a one-line ProfconvError saying what is wrong.
 const EXPECTED: Record<string, RegExp> = {
   'callgrind/comments-only.callgrind': /^callgrind: no profile data/,
+  'callgrind/cost-overflows-double.callgrind': /^callgrind: line 3: bad cost/,
+  'folded/count-overflows-double.folded': /^folded: line 1: expected 'stack count'/,
+  'speedscope/at-1e999.speedscope.json': /^speedscope: .*event 1: needs a finite numeric 'at'/,
+  'speedscope/weight-1e999.speedscope.json':
+    /^speedscope: .*sample 0: the weight is not a finite number/,
   'pprof/no-sample-types.pb.gz': /^pprof: the profile has no sample types/,
 }
 

@@ -10,6 +10,8 @@ export const FUZZ = {
   seed: seedText === 'random' ? Date.now() % 2 ** 31 : Number(seedText),
   /** Mutated fixtures per reader. */
   mutations: Math.round(1500 * multiplier),
+  /** Mutated fixtures per streaming reader, read from chunks and whole. */
+  stream: Math.round(300 * multiplier),
   /** Random inputs per reader. */
   random: Math.round(300 * multiplier),
   /** Random profiles per round-trip property. */
