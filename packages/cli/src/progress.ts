@@ -11,7 +11,7 @@ export interface MaybeTty {
  */
 export class Progress {
   private done = 0
-  private lastDraw = 0
+  private lastDraw = -Infinity
 
   constructor(
     private readonly stream: MaybeTty,
