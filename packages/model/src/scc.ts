@@ -63,16 +63,23 @@ export function stronglyConnected(start: Int32Array, targets: Int32Array): Int32
 
 /** The strongly connected component of every function of a call graph, by frame id. */
 export function graphComponents(graph: CallGraph): Map<number, number> {
-  const vertexOf = new Map<number, number>()
-  graph.nodes.forEach((node, i) => vertexOf.set(node.frame, i))
-  const start = new Int32Array(graph.nodes.length + 1)
-  for (const e of graph.edges) start[vertexOf.get(e.caller)! + 1]++
-  for (let i = 0; i < graph.nodes.length; i++) start[i + 1] += start[i]
+  const { nodes, edges } = graph
+  // Vertex + 1 by frame id, in an array: this runs over every edge of graphs of millions.
+  let maxFrame = -1
+  for (const node of nodes) if (node.frame > maxFrame) maxFrame = node.frame
+  const vertexOf = new Int32Array(maxFrame + 1)
+  nodes.forEach((node, i) => (vertexOf[node.frame] = i + 1))
+  const vertex = (frame: number) => vertexOf[frame] - 1
+  const start = new Int32Array(nodes.length + 1)
+  for (const e of edges) start[vertex(e.caller) + 1]++
+  for (let i = 0; i < nodes.length; i++) start[i + 1] += start[i]
   const fill = start.slice()
-  const targets = new Int32Array(graph.edges.length)
-  for (const e of graph.edges) targets[fill[vertexOf.get(e.caller)!]++] = vertexOf.get(e.callee)!
+  const targets = new Int32Array(edges.length)
+  for (const e of edges) targets[fill[vertex(e.caller)]++] = vertex(e.callee)
   const component = stronglyConnected(start, targets)
-  return new Map(graph.nodes.map((node, i) => [node.frame, component[i]]))
+  const byFrame = new Map<number, number>()
+  nodes.forEach((node, i) => byFrame.set(node.frame, component[i]))
+  return byFrame
 }
 
 /**
