@@ -191,8 +191,8 @@ function jobs(input, file) {
           peerCmd: gprof2dotCmd && [...gprof2dotCmd, '-f', 'pstats', file],
         },
         {
-          job: 'read + table',
-          profconv: profconv('-t', 'pstats-json'),
+          job: '→ top table',
+          profconv: profconv('-t', 'top'),
           peer: "pstats sort_stats('cumulative').print_stats()",
           peerCmd: py(
             "import pstats,sys,os; pstats.Stats(sys.argv[1], stream=open(os.devnull,'w')).sort_stats('cumulative').print_stats()",
@@ -235,10 +235,9 @@ function jobs(input, file) {
           peer: 'go tool pprof -callgrind',
           peerCmd: go('-callgrind'),
         },
-        // profconv has no `top` text writer; its closest job is the call graph it draws from.
         {
-          job: '→ top (profconv: dot)',
-          profconv: profconv('-t', 'dot'),
+          job: '→ top',
+          profconv: profconv('-t', 'top'),
           peer: 'go tool pprof -top',
           peerCmd: go('-top'),
         },
