@@ -54,7 +54,8 @@ export function entriesToProfile(entries: readonly PstatsEntry[], format: string
   const swapped = entries.some((e) => e.cc > e.nc)
   let estimated = false
   // Nodes first, in table order, so that writing back keeps the order.
-  const nodes = entries.map((entry) => graph.node(frames.intern(keyToFrame(entry.key))))
+  const frameOf = frameIds(frames)
+  const nodes = entries.map((entry) => graph.node(frameOf(entry.key)))
   entries.forEach((entry, i) => {
     const node = nodes[i]
     node.self[0] += entry.tt
@@ -63,7 +64,7 @@ export function entriesToProfile(entries: readonly PstatsEntry[], format: string
     node.calls = (node.calls ?? 0) + nc
     node.primitiveCalls = (node.primitiveCalls ?? 0) + cc
     for (const { key, value } of entry.callers) {
-      const edge = graph.edge(frames.intern(keyToFrame(key)), node.frame)
+      const edge = graph.edge(frameOf(key), node.frame)
       if (typeof value === 'number') {
         estimated = true
         edge.calls = (edge.calls ?? 0) + value
@@ -167,6 +168,23 @@ export function profileToEntries(profile: Profile, metricChoice?: string | numbe
   }
   if (unknownCalls) notes.push('call counts are not in the source; pstats shows them as 0')
   return [...entries.values()]
+}
+
+/**
+ * Frame ids of pstats keys, looked up by name, then file and line: the names decoded from the
+ * file are hashed once each, where a joined key string would be built for each of a million
+ * caller entries.
+ */
+function frameIds(frames: FrameTable): (key: PstatsKey) => number {
+  const byName = new Map<string, { file: string; line: number; id: number }[]>()
+  return (key) => {
+    let seen = byName.get(key.name)
+    if (!seen) byName.set(key.name, (seen = []))
+    for (const s of seen) if (s.line === key.line && s.file === key.file) return s.id
+    const id = frames.intern(keyToFrame(key))
+    seen.push({ file: key.file, line: key.line, id })
+    return id
+  }
 }
 
 function keyToFrame(key: PstatsKey): Frame {
