@@ -123,6 +123,8 @@ function numbers(v: Record<string, unknown>, names: string[], where: string): nu
   return names.map((name) => {
     const x = v[name]
     if (typeof x !== 'number') throw new ProfconvError(FORMAT, `${where}.${name} must be a number`)
+    // JSON allows 1e999, which parses to Infinity.
+    if (!Number.isFinite(x)) throw new ProfconvError(FORMAT, `${where}.${name} is too large`)
     return x
   })
 }
