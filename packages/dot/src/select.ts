@@ -116,7 +116,9 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   graph.edges.forEach((e, i) => {
     if (!shown.has(e.caller) || !shown.has(e.callee)) return
     const isBack = back.has(i)
-    const t = isBack ? Math.min(totalOf.get(e.caller)!, totalOf.get(e.callee)!) : e.total[m]
+    // A call never carries more than its callee's total (callgrind's arcs count recursion again).
+    const callee = totalOf.get(e.callee)!
+    const t = isBack ? Math.min(totalOf.get(e.caller)!, callee) : Math.min(e.total[m], callee)
     if (ratio(t) * 100 < s.edgeThres) return
     edges.push({
       caller: e.caller,
