@@ -6,6 +6,7 @@ import { collapsedFormat, foldedFormat } from '@profconv/folded'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
 import { speedscopeFormat } from '@profconv/speedscope'
+import { svgFormat } from '@profconv/svg'
 import { topFormat } from '@profconv/top'
 
 /**
@@ -20,6 +21,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   cpuprofileFormat,
   callgrindFormat,
   dotFormat,
+  svgFormat,
   topFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
