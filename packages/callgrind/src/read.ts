@@ -38,10 +38,22 @@ export async function readCallgrindStream(
   const maxBytes = options.maxInputSize ?? DEFAULT_MAX_INPUT
   let gunzip: Gunzip | undefined
   let first = true
+  /** A first chunk of one byte: gzip's magic is two. */
+  let head: Uint8Array | undefined
   let size = 0
-  for await (const chunk of chunks) {
+  for await (let chunk of chunks) {
     if (chunk.length === 0) continue
     if (first) {
+      if (head) {
+        const joined = new Uint8Array(1 + chunk.length)
+        joined.set(head)
+        joined.set(chunk, 1)
+        chunk = joined
+        head = undefined
+      } else if (chunk.length === 1) {
+        head = chunk
+        continue
+      }
       first = false
       if (isGzip(chunk)) {
         gunzip = new Gunzip((out) => {
@@ -59,6 +71,7 @@ export async function readCallgrindStream(
     if (gunzip) gunzipPush(gunzip, chunk, false)
     else parser.push(chunk)
   }
+  if (head) parser.push(head)
   if (gunzip) gunzipPush(gunzip, new Uint8Array(0), true)
   return parser.end()
 }
