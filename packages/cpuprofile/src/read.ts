@@ -57,7 +57,7 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
   if (samples.length !== timeDeltas.length) {
     fail(`${samples.length} samples but ${timeDeltas.length} timeDeltas`)
   }
-  const startTime = typeof json.startTime === 'number' ? json.startTime : 0
+  const startTime = Number.isFinite(json.startTime) ? (json.startTime as number) : 0
 
   const byId = new Map<number, CpuNode>()
   nodes.forEach((n: CpuNode, i) => {
@@ -115,10 +115,15 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
     if (timeDeltas[i] < 0 && i > 0) outOfOrder = true
     times[i] = t += timeDeltas[i]
   }
+  // Finite deltas can still sum past the largest double (JSON allows 1e308).
+  if (!Number.isFinite(t)) fail('the timeDeltas add up past the largest number')
   const order = Array.from({ length: n }, (_, i) => i)
   if (outOfOrder) order.sort((a, b) => times[a] - times[b] || a - b)
-  const endTime =
-    typeof json.endTime === 'number' ? json.endTime : n > 0 ? times[order[n - 1]] : startTime
+  const endTime = Number.isFinite(json.endTime)
+    ? (json.endTime as number)
+    : n > 0
+      ? times[order[n - 1]]
+      : startTime
 
   const drop = options.dropSpecialFrames === true
   let dropped = 0
@@ -126,6 +131,7 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
     const i = order[k]
     const next = k + 1 < n ? times[order[k + 1]] : Math.max(endTime, times[i])
     const weight = next - times[i]
+    if (!Number.isFinite(weight)) fail(`sample ${i} lasts longer than the largest number`)
     const node = byId.get(samples[i])
     if (!node) fail(`sample ${i} names node ${samples[i]}, which is not in 'nodes'`)
     if (drop && SPECIAL_FRAMES.includes(node.callFrame.functionName ?? '')) {
@@ -162,7 +168,7 @@ function frameOf(c: CallFrame): Frame {
 }
 
 function isNumbers(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'number')
+  return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v))
 }
 
 function fail(reason: string): never {
