@@ -12,8 +12,12 @@ import { READERS } from './corpus.js'
  * or an allocation driven by a declared length, not a slow path.
  */
 export const BOUNDS = {
-  /** Wall time of one read of a fuzzed input (at most a few hundred KiB). */
+  /**
+   * Wall time of one read: `timeMs` plus `timeMsPerByte` for each input byte (generous: the
+   * machine is shared, and a hang or a quadratic blow-up on a few KiB passes it by far).
+   */
   timeMs: 3000,
+  timeMsPerByte: 0.01,
   /** Growth of the JS heap plus array buffers during one read. */
   memoryBytes: 256 * 1024 ** 2,
   /** The decompression cap handed to readers, far below the 4 GiB default. */
@@ -39,7 +43,8 @@ export function readChecked(format: FormatDescriptor, bytes: Uint8Array): Outcom
   const result = callCatching(() => format.read!(bytes, { maxInputSize: BOUNDS.maxInputSize }))
   const elapsed = performance.now() - start
   const grown = memory() - memoryBefore
-  if (elapsed > BOUNDS.timeMs) broken(format, bytes, `took ${Math.round(elapsed)} ms`)
+  if (elapsed > BOUNDS.timeMs + bytes.length * BOUNDS.timeMsPerByte)
+    broken(format, bytes, `took ${Math.round(elapsed)} ms`)
   if (grown > BOUNDS.memoryBytes) broken(format, bytes, `allocated ${grown >> 20} MiB`)
   if (result instanceof ProfconvError) {
     if (/[\r\n]/.test(result.message))

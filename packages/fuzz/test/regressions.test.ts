@@ -1,13 +1,16 @@
 import { readdirSync } from 'node:fs'
 import { getFormat } from '@profconv/core'
 import { fixture, fixturePath } from '@profconv/testkit'
-import { readChecked } from './guard.js'
+import { readChecked, streamMatchesRead } from './guard.js'
 
 // Inputs the fuzzer once crashed a reader with, kept in test-data/fuzz/<format>/. Each now gives
 // a one-line ProfconvError saying what is wrong.
 const EXPECTED: Record<string, RegExp> = {
   'callgrind/comments-only.callgrind': /^callgrind: no profile data/,
   'callgrind/cost-overflows-double.callgrind': /^callgrind: line 3: bad cost/,
+  'cpuprofile/delta-1e999.cpuprofile': /^cpuprofile: missing 'timeDeltas'/,
+  'cpuprofile/deltas-sum-past-double.cpuprofile': /^cpuprofile: the timeDeltas add up past/,
+  'pstats-json/nc-1e999.json': /^pstats-json: functions\[0\]\.nc is too large/,
   'folded/count-overflows-double.folded': /^folded: line 1: expected 'stack count'/,
   'speedscope/at-1e999.speedscope.json': /^speedscope: .*event 1: needs a finite numeric 'at'/,
   'speedscope/weight-1e999.speedscope.json':
@@ -15,12 +18,15 @@ const EXPECTED: Record<string, RegExp> = {
   'pprof/no-sample-types.pb.gz': /^pprof: the profile has no sample types/,
 }
 
+// Inputs a streaming reader once read differently from `read` when fed one byte at a time.
+const STREAMED = ['callgrind/gzip-in-one-byte-chunks.callgrind.gz']
+
 describe('fuzz regressions', () => {
   test('every fixture in test-data/fuzz has an expectation here', () => {
     const files = readdirSync(fixturePath('fuzz')).flatMap((dir) =>
       readdirSync(fixturePath(`fuzz/${dir}`)).map((name) => `${dir}/${name}`),
     )
-    expect(files.sort()).toEqual(Object.keys(EXPECTED).sort())
+    expect(files.sort()).toEqual([...Object.keys(EXPECTED), ...STREAMED].sort())
   })
 
   test.each(Object.entries(EXPECTED))('%s', (file, message) => {
@@ -28,5 +34,12 @@ describe('fuzz regressions', () => {
     const bytes = fixture(`fuzz/${file}`)
     expect(readChecked(format, bytes)).toBe('error')
     expect(() => format.read!(bytes, {})).toThrow(message)
+  })
+
+  test.each(STREAMED)('%s read one byte at a time', async (file) => {
+    const format = getFormat(file.split('/')[0])
+    const bytes = fixture(`fuzz/${file}`)
+    expect(readChecked(format, bytes)).toBe('profiles')
+    await streamMatchesRead(format, bytes, 1)
   })
 })
