@@ -35,7 +35,14 @@ export function inputFormat(head: Uint8Array, options: ReadInputOptions = {}): F
   return format
 }
 
-/** Reads one input into its profiles, detecting the format unless `from` names it. */
+/**
+ * Reads one input into its profiles, detecting the format unless `from` names it.
+ *
+ * @param bytes - the whole input; gzip is accepted.
+ * @returns the format read and every profile the input holds (callgrind parts and threads are
+ *   separate profiles).
+ * @throws ProfconvError when no format recognises the input, or the input is malformed.
+ */
 export function readInput(
   bytes: Uint8Array,
   options: ReadInputOptions = {},
@@ -44,19 +51,45 @@ export function readInput(
   return { format, profiles: format.read!(bytes, options) }
 }
 
-/** `profile` with the view `format`'s writer works from (estimated stacks add a note). */
+/**
+ * `profile` with the view `format`'s writer works from: samples → call graph is exact (the pprof
+ * rule); call graph → samples is an estimate and adds a note to `meta.notes`.
+ */
 export function prepareFor(format: FormatDescriptor, profile: Profile): Profile {
   return format.writes === 'samples' ? withSamples(profile) : withGraph(profile)
 }
 
+/**
+ * Options of {@link convert}: the output format, the reader's options (`from`, `fileName`,
+ * `maxInputSize`, a format's own keys) and the writer's (`metric`, a format's own keys, e.g.
+ * `nodeThres` for dot, `sort` and `limit` for top) in one object, camelCase as the CLI passes them.
+ */
 export interface ConvertOptions extends ReadInputOptions, WriteOptions {
-  /** Output format name. */
+  /** Output format name (`listFormats()` has them all; `-t` on the command line). */
   to: string
 }
 
 /**
  * Converts one or more inputs (merged, as `pstats.Stats(a, b)` merges) to the `to` format.
  * Returns the output and the notes of everything estimated or dropped on the way.
+ *
+ * @param inputs - one input or several, each the bytes of a whole file (gzip accepted). The
+ *   format of each is detected from its content, then from `options.fileName`, unless
+ *   `options.from` names it.
+ * @returns `output`: a string for text formats, bytes for binary ones (pprof, pstats);
+ *   `notes`: one sentence per thing estimated or dropped (the CLI prints them on stderr).
+ * @throws ProfconvError for an unknown format name (with a suggestion), an undetectable or
+ *   malformed input, or a format that cannot be written.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync, writeFileSync } from 'node:fs'
+ * import { convert } from '@profconv/core'
+ *
+ * const { output, notes } = convert(readFileSync('app.prof'), { to: 'speedscope' })
+ * writeFileSync('app.speedscope.json', output)
+ * for (const note of notes) console.warn(note)
+ * ```
  */
 export function convert(
   inputs: Uint8Array | readonly Uint8Array[],

@@ -1,3 +1,15 @@
+/**
+ * profconv as a library: the format registry, detection, reading and `convert()`. Every reader
+ * and writer works on `Uint8Array` and strings, with no Node built-in: it runs in browsers too.
+ *
+ * ```ts
+ * import { convert, detectFormat, listFormats } from '@profconv/core'
+ * const { output, notes } = convert(bytes, { to: 'speedscope' })
+ * ```
+ *
+ * @packageDocumentation
+ * @module @profconv/core
+ */
 export { FORMATS } from './formats.js'
 export { detectFormat, getFormat, listFormats } from './registry.js'
 export { convert, inputFormat, prepareFor, readInput } from './convert.js'

@@ -1,12 +1,25 @@
 import { ProfconvError, peek, type FormatDescriptor } from '@profconv/model'
 import { FORMATS } from './formats.js'
 
-/** Every known format. */
+/**
+ * Every format profconv knows, in sniffing order: each with its `name`, `description`,
+ * `extensions`, and `read`/`write` where it can read or write.
+ *
+ * @example
+ * ```ts
+ * const writable = listFormats().filter((f) => f.write).map((f) => f.name)
+ * ```
+ */
 export function listFormats(): readonly FormatDescriptor[] {
   return FORMATS
 }
 
-/** The format called `name`; a clear error (with a suggestion) when there is none. */
+/**
+ * The format called `name` (case-insensitive).
+ *
+ * @throws ProfconvError when there is none, suggesting the closest name
+ *   (`unknown format 'callgrnd' (did you mean callgrind?)`).
+ */
 export function getFormat(name: string): FormatDescriptor {
   const format = FORMATS.find((f) => f.name === name.toLowerCase())
   if (format) return format
@@ -22,7 +35,16 @@ export function getFormat(name: string): FormatDescriptor {
 
 /**
  * The readable format of `bytes` (gzip is looked through): by content first, then by the
- * file name's extension. Undefined when neither tells. Sniffers see at most the first 64 KiB.
+ * file name's extension or a tool's naming pattern (`callgrind.out.<pid>`). Undefined when
+ * neither tells. Sniffers see at most the first 64 KiB, so the head of a file will do.
+ *
+ * @param bytes - the input, or its first bytes.
+ * @param fileName - the input's name or path, used only when the content does not tell.
+ *
+ * @example
+ * ```ts
+ * detectFormat(bytes, 'cpu.pb.gz')?.name // 'pprof'
+ * ```
  */
 export function detectFormat(bytes: Uint8Array, fileName?: string): FormatDescriptor | undefined {
   const readable = FORMATS.filter((f) => f.read)

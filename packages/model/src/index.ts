@@ -1,3 +1,11 @@
+/**
+ * The one profile model every profconv reader produces and every writer consumes, with the
+ * builders, derivations (samples → graph exact, graph → samples estimated), merge and input
+ * helpers format packages share.
+ *
+ * @packageDocumentation
+ * @module @profconv/model
+ */
 export { ProfconvError } from './error.js'
 export type { Position } from './error.js'
 export { nanosecondsPer, resolveMetric } from './metric.js'
