@@ -20,7 +20,7 @@ import {
   openSync,
   closeSync,
 } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { clearInterval, setInterval } from 'node:timers'
 import { fileURLToPath } from 'node:url'
@@ -274,6 +274,8 @@ const fmtSize = (b) =>
 
 async function main() {
   const started = Date.now()
+  // Other work on the machine stretches wall times: the load averages go into the results.
+  const loadBefore = loadavg()
   const rows = []
   // Start-up: --version and a small conversion.
   const small = join(ROOT, 'test-data/pstats')
@@ -344,10 +346,13 @@ async function main() {
     }).stdout.trim(),
     node: process.version,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory: totalmem() },
+    load: { before: loadBefore, after: loadavg() },
     seconds: Math.round((Date.now() - started) / 1000),
     rows,
   }
-  console.log(`\n${table(rows)}\n\ntotal ${result.seconds} s`)
+  console.log(
+    `\n${table(rows)}\n\ntotal ${result.seconds} s; load average ${loadBefore[0].toFixed(1)} before, ${result.load.after[0].toFixed(1)} after (${cpus().length} CPUs)`,
+  )
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true })
   writeFileSync(join(ROOT, 'bench-results/latest.json'), `${JSON.stringify(result, null, 2)}\n`)
   if (flag('--docs'))
