@@ -1,3 +1,5 @@
+// Must load before viz.js, which binds console.warn when it loads.
+import { quietly } from './quiet-console.js'
 import renderStringSync from '@aduh95/viz.js/sync'
 import { ProfconvError } from '@profconv/model'
 
@@ -8,7 +10,7 @@ import { ProfconvError } from '@profconv/model'
  */
 export function renderSvg(dot: string): string {
   try {
-    return renderStringSync(dot, { format: 'svg', engine: 'dot' })
+    return quietly(() => renderStringSync(dot, { format: 'svg', engine: 'dot' }))
   } catch (error) {
     throw new ProfconvError('svg', `Graphviz could not draw the graph: ${(error as Error).message}`)
   }
