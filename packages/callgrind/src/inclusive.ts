@@ -16,7 +16,9 @@ export const CYCLE_NOTE =
  * its own component). An arc entering a component from outside starts an outermost activation
  * of it, and outermost activations never overlap, so the sum of the entering arcs' inclusive
  * costs is the component's exact inclusive cost. A component nobody calls (a root) costs its
- * members' self plus the arcs leaving it. A function alone in its component (also with direct
+ * members' self plus the arcs leaving it, and so does one that is both called and run at the top
+ * (a thread's root, a stack pprof truncated), whose top-level activations no arc enters: the
+ * larger of the two figures is kept. A function alone in its component (also with direct
  * recursion, and `fn'2` names from `--separate-recs`) gets that figure, which is exact; a
  * function in a cycle of several gets the cycle's figure, an upper bound (with `CYCLE_NOTE`).
  * A total is never below the function's self, and never above the program total (the sum of
@@ -45,7 +47,6 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
   component.forEach((c) => size[c]++)
   const zeros = () => new Array<number>(metricCount).fill(0)
   const entering = Array.from({ length: count }, zeros)
-  const isEntered = new Uint8Array(count)
   // For components nobody calls: their self plus the arcs that leave them.
   const rootCost = Array.from({ length: count }, zeros)
   nodes.forEach((node, i) => addInto(rootCost[component[i]], node.self))
@@ -61,7 +62,6 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
     if (e.calls !== undefined) callee.calls = (callee.calls ?? 0) + e.calls
     if (from === to) continue
     addInto(entering[to], e.total)
-    isEntered[to] = 1
     addInto(rootCost[from], e.total)
     if (e.calls !== undefined) callee.primitiveCalls = (callee.primitiveCalls ?? 0) + e.calls
   }
@@ -70,9 +70,11 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
   for (const node of nodes) addInto(program, node.self)
   nodes.forEach((node, i) => {
     const c = component[i]
-    const figure = isEntered[c] ? entering[c] : rootCost[c]
+    // A component both called and run at the top (a thread's root, a truncated stack) has
+    // activations no arc enters: its self plus leaving arcs then exceed the entering arcs.
     for (let m = 0; m < metricCount; m++) {
-      node.total[m] = Math.max(node.self[m], Math.min(figure[m], program[m]))
+      const cost = Math.max(entering[c][m], rootCost[c][m])
+      node.total[m] = Math.max(node.self[m], Math.min(cost, program[m]))
     }
     if (node.calls === undefined) delete node.calls
     if (node.primitiveCalls === undefined) delete node.primitiveCalls
