@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { getFormat } from '@profconv/core'
+import { dumpGraph } from '@profconv/model'
 import { fixture, fixturePath } from '@profconv/testkit'
 import { readChecked, streamMatchesRead } from './guard.js'
 
@@ -18,6 +19,17 @@ const EXPECTED: Record<string, RegExp> = {
   'pprof/no-sample-types.pb.gz': /^pprof: the profile has no sample types/,
 }
 
+// Inputs a reader once read wrongly, with the call graph it must give.
+const GRAPHS: Record<string, string> = {
+  'callgrind/root-and-callee.callgrind': [
+    'edge main (app.py) -> work (app.py) total=1',
+    'edge work (app.py) -> leaf (app.py) total=1',
+    'fn leaf (app.py) self=1 total=1',
+    'fn main (app.py) self=0 total=1',
+    'fn work (app.py) self=1 total=2',
+  ].join('\n'),
+}
+
 // Inputs a streaming reader once read differently from `read` when fed one byte at a time.
 const STREAMED = ['callgrind/gzip-in-one-byte-chunks.callgrind.gz']
 
@@ -26,7 +38,9 @@ describe('fuzz regressions', () => {
     const files = readdirSync(fixturePath('fuzz')).flatMap((dir) =>
       readdirSync(fixturePath(`fuzz/${dir}`)).map((name) => `${dir}/${name}`),
     )
-    expect(files.sort()).toEqual([...Object.keys(EXPECTED), ...STREAMED].sort())
+    expect(files.sort()).toEqual(
+      [...Object.keys(EXPECTED), ...Object.keys(GRAPHS), ...STREAMED].sort(),
+    )
   })
 
   test.each(Object.entries(EXPECTED))('%s', (file, message) => {
@@ -41,5 +55,11 @@ describe('fuzz regressions', () => {
     const bytes = fixture(`fuzz/${file}`)
     expect(readChecked(format, bytes)).toBe('profiles')
     await streamMatchesRead(format, bytes, 1)
+  })
+
+  test.each(Object.entries(GRAPHS))('%s reads as the right call graph', (file, graph) => {
+    const format = getFormat(file.split('/')[0])
+    const [profile] = format.read!(fixture(`fuzz/${file}`), {})
+    expect(dumpGraph(profile)).toBe(graph)
   })
 })
