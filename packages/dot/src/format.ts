@@ -128,6 +128,12 @@ export const DOT_OPTIONS: readonly FormatOption[] = [
     type: 'number',
     description: 'dot: draw the N heaviest functions, dotted edges across removed ones',
   },
+  {
+    flag: 'compare-tolerance',
+    type: 'number',
+    default: 0.1,
+    description: 'dot: with --compare, changes within this % of the base total count as none',
+  },
 ]
 
 export const dotFormat: FormatDescriptor = {

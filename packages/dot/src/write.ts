@@ -6,6 +6,7 @@ import {
   type Profile,
   type WriteOptions,
 } from '@profconv/model'
+import { changeColor, checkTolerance, compareWith, signedPercent } from './compare.js'
 import { quote, quoteLines, quoteTooltip } from './escape.js'
 import {
   baseName,
@@ -16,7 +17,7 @@ import {
   stripName,
   wrapName,
 } from './label.js'
-import { globToRegExp, selectDrawing, type DrawnNode } from './select.js'
+import { globToRegExp, selectDrawing, type DrawnEdge, type DrawnNode } from './select.js'
 import {
   THEMES,
   arrowSize,
@@ -82,6 +83,15 @@ export interface DotOptions extends WriteOptions {
   show?: Many<string>
   /** Draw at most this many functions, the heaviest; dotted edges join across removed ones. */
   nodeCount?: number
+  /**
+   * A base profile (any format) to compare with, as gprof2dot's `--compare` and pprof's
+   * `-diff_base`: this profile's graph is drawn, coloured by each function's and call's change
+   * of total against the base (red slower, green faster, grey unchanged), with the change as a
+   * percentage of the base total under the usual labels. Functions are matched by identity.
+   */
+  base?: Profile
+  /** Changes within this many percent of the base total are drawn as unchanged. Default 0.1. */
+  compareTolerance?: number
 }
 
 /**
@@ -126,6 +136,9 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     nameOf,
   })
   profile.meta.notes.push(...drawing.notes)
+  const tolerance = checkTolerance(options.compareTolerance ?? 0.1)
+  const comparison = options.base && compareWith(profile, m, options.base, options.nodeThres ?? 0.5)
+  if (comparison) profile.meta.notes.push(...comparison.notes)
 
   if (options.listFunctions !== undefined) {
     const selector = options.listFunctions
@@ -143,6 +156,17 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
   const nodeWeight = (n: DrawnNode) =>
     options.colorNodesBySelftime ? (maxSelf > 0 ? ratio(n.self) / maxSelf : 0) : ratio(n.total)
   const value = (v: number) => formatValue(v, metric, options.timeFormat)
+  // --compare: changes are shares of the base total; colours are relative to the largest change.
+  const baseTotal = comparison && comparison.total > 0 ? comparison.total : drawing.total
+  const change = (now: number, before: number | undefined) =>
+    baseTotal > 0 ? (now - (before ?? 0)) / baseTotal : 0
+  const nodeChange = (n: DrawnNode) => change(n.total, comparison?.node(n.frame)?.total)
+  const edgeChange = (e: DrawnEdge) => change(e.total, comparison?.edge(e.caller, e.callee))
+  const largestChange = Math.max(
+    0,
+    ...drawing.nodes.map((n) => Math.abs(nodeChange(n))),
+    ...drawing.edges.filter((e) => !e.back).map((e) => Math.abs(edgeChange(e))),
+  )
   const font = quote(theme.fontName)
 
   const out = [
@@ -168,8 +192,18 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     if (options.showSamples) lines.push(samplesText(profile, m, node.self))
     if (node.calls !== undefined) lines.push(`${Math.round(node.calls)}×`)
     const weight = nodeWeight(node)
+    let colors = `color=${quote(weightColor(theme, weight, skew))}, fontcolor=${quote(nodeTextColor(theme, weight, skew))}`
+    if (comparison) {
+      const before = comparison.node(node.frame)
+      lines.push(
+        before
+          ? `${signedPercent(nodeChange(node))} (${signedPercent(change(node.self, before.self))})`
+          : 'new',
+      )
+      colors = `color=${quote(changeColor(nodeChange(node), largestChange, tolerance))}, fontcolor="black"`
+    }
     out.push(
-      `\t${node.frame} [color=${quote(weightColor(theme, weight, skew))}, fontcolor=${quote(nodeTextColor(theme, weight, skew))}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];`,
+      `\t${node.frame} [${colors}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];`,
     )
   }
   for (const edge of drawing.edges) {
@@ -178,7 +212,12 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
       ...(edge.back ? [] : [percent(weight)]),
       ...(edge.calls !== undefined ? [`${Math.round(edge.calls)}×`] : []),
     ]
-    const color = quote(weightColor(theme, weight, skew))
+    let color = quote(weightColor(theme, weight, skew))
+    if (comparison && !edge.back) {
+      const before = comparison.edge(edge.caller, edge.callee)
+      lines.push(before === undefined ? 'new' : signedPercent(edgeChange(edge)))
+      color = quote(changeColor(edgeChange(edge), largestChange, tolerance))
+    }
     const pen = penWidth(theme, weight)
     out.push(
       `\t${edge.caller} -> ${edge.callee} [arrowsize=${quote(arrowSize(theme, weight).toFixed(2))}, color=${color}, fontcolor=${color}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, labeldistance=${quote(pen.toFixed(2))}, penwidth=${quote(pen.toFixed(2))}${edge.residual ? ', style=dotted' : ''}];`,
