@@ -13,6 +13,8 @@ export interface Options {
   output?: string
   from?: string
   metric?: string
+  /** A base profile to draw the output against (`--compare`, dot and svg). */
+  compare?: string
   maxInputSize?: number
   json?: boolean
   quiet: boolean
@@ -117,6 +119,10 @@ function commandLine(args: readonly string[]): Argv {
       alias: 'm',
       type: 'string',
       describe: 'metric shown by one-metric outputs (name or index)',
+    })
+    .option('compare', {
+      type: 'string',
+      describe: 'base profile (any format) to draw the change against (dot, svg)',
     })
   for (const option of formatOptions()) {
     parser.option(option.flag, {

@@ -51,6 +51,18 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       return result
     }
 
+    // --compare: the base is read like an input and prepared like it; writers that draw a
+    // comparison declare --compare-tolerance.
+    const readBase = async (input: string) => {
+      const to = getFormat(options.to!)
+      if (!to.options?.some((o) => o.flag === 'compare-tolerance'))
+        throw new UsageError(
+          `--compare: ${to.name} output cannot draw a comparison (use dot or svg)`,
+        )
+      const { profiles } = await read(input)
+      return prepareFor(to, mergeProfiles(profiles))
+    }
+
     if (request.command === 'info') {
       const blocks: string[] = []
       const json: object[] = []
@@ -77,7 +89,8 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       inputs.push({ input, profiles: (await read(input)).profiles })
     if (request.command === 'merge') checkSameKind(inputs)
     const profile = prepareFor(to, mergeProfiles(inputs.flatMap((i) => i.profiles)))
-    const output = await to.write(profile, writeOptions(options, io))
+    const base = options.compare === undefined ? undefined : await readBase(options.compare)
+    const output = await to.write(profile, { ...writeOptions(options, io), base })
     if (options.output) await writeAtomically(options.output, output)
     else if (!(await writeOut(io.stdout, output))) return EXIT.ok // reader went away
     if (!options.quiet) for (const note of profile.meta.notes) say(`note: ${note}`)
