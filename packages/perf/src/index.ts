@@ -1,0 +1,5 @@
+export { perfScriptFormat } from './format.js'
+export { readPerfScript, readPerfScriptStream } from './read.js'
+export type { PerfReadOptions } from './read.js'
+export type { PerfThreads } from './parser.js'
+export { sniffPerfScript } from './sniff.js'
