@@ -3,6 +3,7 @@ import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
 import { collapsedFormat, foldedFormat } from '@profconv/folded'
+import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
 import { speedscopeFormat } from '@profconv/speedscope'
@@ -23,6 +24,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   dotFormat,
   svgFormat,
   topFormat,
+  perfScriptFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,
