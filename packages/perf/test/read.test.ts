@@ -45,6 +45,49 @@ describe('perf script reader on the recorded fixture', () => {
     expect(ours.sort()).toEqual(folded.sort())
   })
 
+  test('the speedscope app’s own import of it has the same stacks, dsos and sample times', () => {
+    // The app turns perf samples into timed events (the last sample is dropped): the stacks,
+    // with `name (dso base name)` frames, must be the same, and the time on each stack the same
+    // within one sampling interval (the app places the boundaries between samples its own way).
+    const app = JSON.parse(
+      new TextDecoder().decode(fixture('speedscope/perf-script.speedscope.json')),
+    ) as {
+      shared: { frames: { name: string; file: string }[] }
+      profiles: { events: { type: 'O' | 'C'; frame: number; at: number }[] }[]
+    }
+    const theirs = new Map<string, number>()
+    const open: string[] = []
+    let last = 0
+    for (const event of app.profiles[0].events) {
+      if (event.at > last && open.length > 0) {
+        const key = open.join(';')
+        theirs.set(key, (theirs.get(key) ?? 0) + (event.at - last))
+      }
+      last = event.at
+      const { name, file } = app.shared.frames[event.frame]
+      if (event.type === 'O') open.push(`${name} (${file.slice(file.lastIndexOf('/') + 1)})`)
+      else open.pop()
+    }
+    const ours = new Map<string, number>()
+    const s = profile.samples!
+    let interval = 0
+    for (let i = 1; i < s.stack.length; i++) {
+      const key = s.tree
+        .stack(s.stack[i])
+        .map((id) => profile.frames.get(id))
+        .map((f) => `${f.name} (${f.module})`)
+        .join(';')
+      const seconds = (s.time![i] - s.time![i - 1]) / 1e9
+      interval = Math.max(interval, seconds)
+      ours.set(key, (ours.get(key) ?? 0) + seconds)
+    }
+    expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort())
+    expect(interval).toBeLessThan(0.02)
+    for (const [key, seconds] of theirs) {
+      expect(Math.abs(ours.get(key)! - seconds)).toBeLessThanOrEqual(interval)
+    }
+  })
+
   test('the period is the weight: every sample here is 2004008 ns of cpu-clock', () => {
     expect(profile.metrics).toEqual([
       { name: 'samples', unit: 'count' },
