@@ -72,6 +72,11 @@ export class PerfScriptParser {
         },
       )
     }
+    if (!Number.isFinite(header.time ?? 0) || !Number.isFinite(header.period ?? 0)) {
+      throw new ProfconvError(FORMAT, `time or period out of range in ${quote(line)}`, {
+        line: lineNo,
+      })
+    }
     this.header = header
     this.part = this.partOf(header)
     if (header.rest !== '') {

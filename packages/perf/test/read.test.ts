@@ -233,6 +233,12 @@ describe('perf script reader on hand-written variants', () => {
     )
   })
 
+  test('numbers too big for a double are errors, not infinite weights', () => {
+    expect(errorOf(`app 7 1.0: ${'9'.repeat(400)} cycles:\n\t1 a (/x)\n`)).toMatch(
+      /^perf-script: line 1: time or period out of range/,
+    )
+  })
+
   test('empty input gives one empty profile', () => {
     const p = one('')
     expect(p.samples!.stack.length).toBe(0)
