@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { PassThrough, Readable } from 'node:stream'
 import { main } from '@profconv/cli'
@@ -53,3 +56,34 @@ describe.each(READERS.map((f) => [f.name, f] as const))(
     })
   },
 )
+
+describe('--max-input-size', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'profconv-fuzz-'))
+  const folded = Buffer.from('main;work 3\n'.repeat(10_000))
+  const gz = gzipSync(folded)
+
+  test.each([
+    ['stdin', ['-', '--from', 'folded']],
+    ['a file', [join(dir, 'app.folded.gz')]],
+    ['a streamed callgrind file', [join(dir, 'app.callgrind.gz')]],
+  ])('reaches the reader of %s', async (_what, input) => {
+    writeFileSync(join(dir, 'app.folded.gz'), gz)
+    writeFileSync(
+      join(dir, 'app.callgrind.gz'),
+      gzipSync('events: Ir\nfn=main\n' + '1 1\n'.repeat(30_000)),
+    )
+    const small = await cli([...input, '-t', 'folded', '--max-input-size', '1000'], gz)
+    expect(small).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^profconv: error: .*expands past the limit of 1000 bytes \(raise it with --max-input-size\)\n$/,
+      ),
+    })
+    const enough = await cli(
+      [...input, '-t', 'folded', '--max-input-size', String(10 * folded.length)],
+      gz,
+    )
+    expect(enough.code).toBe(0)
+  })
+})
