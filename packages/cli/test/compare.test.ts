@@ -47,6 +47,14 @@ describe('--compare <base>', () => {
     expect(other.stderr).toMatch(/note: --compare: .* functions of the base .* not in this profile/)
   })
 
+  test('-t svg draws the comparison too', async () => {
+    const r = await cli([now, '-t', 'svg', '--compare', base])
+    expect(r.code).toBe(0)
+    const text = r.stdout.replace(/&#45;/g, '-') // Graphviz writes '-' as a character reference
+    expect(text).toContain('-20.00% (-20.00%)')
+    expect(text).toContain('+20.00% (+20.00%)')
+  })
+
   test('formats that draw no comparison refuse it; a missing base is an input error', async () => {
     const r = await cli([now, '-t', 'folded', '--compare', base])
     expect(r.code).toBe(2)
