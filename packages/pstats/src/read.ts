@@ -28,7 +28,7 @@ function toEntry(key: PyValue, value: PyValue, offset: number): PstatsEntry {
   if (!Array.isArray(value) || value.length !== 5) return bad(`for ${fn.name} is not a 5-tuple`)
   const [cc, nc, tt, ct] = value
     .slice(0, 4)
-    .map((v) => toNumber(v) ?? bad(`for ${fn.name} has a non-number`))
+    .map((v) => toNumber(v) ?? bad(`for ${fn.name} has a non-number (or inf, nan)`))
   const callersDict = value[4]
   if (!(callersDict instanceof PyDict)) return bad(`for ${fn.name} has no callers dict`)
   const callers = callersDict.entries.map(([k, v]) => {
@@ -54,9 +54,15 @@ function toKey(v: PyValue): PstatsKey | undefined {
   return { file, line, name }
 }
 
+/** A finite number: Python floats can be inf or nan, a profile's times and counts cannot. */
 function toNumber(v: PyValue): number | undefined {
-  if (typeof v === 'number') return v
-  if (typeof v === 'bigint') return Number(v)
-  if (typeof v === 'boolean') return v ? 1 : 0
-  return undefined
+  const n =
+    typeof v === 'number'
+      ? v
+      : typeof v === 'bigint'
+        ? Number(v)
+        : typeof v === 'boolean'
+          ? Number(v)
+          : undefined
+  return n !== undefined && Number.isFinite(n) ? n : undefined
 }
