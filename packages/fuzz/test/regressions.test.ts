@@ -11,6 +11,8 @@ const EXPECTED: Record<string, RegExp> = {
   'callgrind/cost-overflows-double.callgrind': /^callgrind: line 3: bad cost/,
   'cpuprofile/delta-1e999.cpuprofile': /^cpuprofile: missing 'timeDeltas'/,
   'cpuprofile/deltas-sum-past-double.cpuprofile': /^cpuprofile: the timeDeltas add up past/,
+  'pstats/nan-time.prof':
+    /^pstats: at byte \d+: the entry here for main has a non-number \(or inf, nan\)/,
   'pstats-json/nc-1e999.json': /^pstats-json: functions\[0\]\.nc is too large/,
   'folded/count-overflows-double.folded': /^folded: line 1: expected 'stack count'/,
   'speedscope/at-1e999.speedscope.json': /^speedscope: .*event 1: needs a finite numeric 'at'/,
