@@ -151,9 +151,23 @@ describe('speedscope frame indices', () => {
 })
 
 describe('sample counts that would overflow', () => {
-  test('folded: counts past 2^53 or past the largest double', () => {
-    for (const count of ['99999999999999999999', '1' + '0'.repeat(400)]) {
-      expect(readChecked(getFormat('folded'), bytes(`main;work ${count}\nmain 1\n`))).toBeDefined()
-    }
+  test('folded: a count past 2^53 is kept as the nearest double, one past a double is an error', () => {
+    const [p] = read('folded', 'main;work 99999999999999999999\nmain 1\n')
+    expect(dumpStacks(p)).toBe('main 1\nmain;work 100000000000000000000')
+    expect(readChecked(getFormat('folded'), bytes(`main;work 1${'0'.repeat(400)}\n`))).toBe('error')
   })
+
+  test.each(['callgrind', 'speedscope', 'pstats-json', 'cpuprofile'])(
+    '%s: a number past a double is an error, never Infinity',
+    (format) => {
+      const huge = `1${'0'.repeat(400)}`
+      const inputs: Record<string, string> = {
+        callgrind: `events: Ir\nfn=main\n1 ${huge}\n`,
+        speedscope: `{"$schema":"https://www.speedscope.app/file-format-schema.json","shared":{"frames":[{"name":"a"}]},"profiles":[{"type":"sampled","name":"p","unit":"none","startValue":0,"endValue":1,"samples":[[0]],"weights":[${huge}]}]}`,
+        'pstats-json': `{"format":"pstats-json","version":1,"unit":"seconds","functions":[{"file":"a","line":1,"name":"a","cc":1,"nc":1,"tt":${huge},"ct":1,"callers":[]}]}`,
+        cpuprofile: `{"nodes":[{"id":1,"callFrame":{"functionName":"a","url":"","lineNumber":0,"columnNumber":0}}],"startTime":0,"endTime":${huge},"samples":[1],"timeDeltas":[${huge}]}`,
+      }
+      expect(readChecked(getFormat(format), bytes(inputs[format]))).toBe('error')
+    },
+  )
 })
