@@ -40,7 +40,8 @@ export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uin
   if (profile.graph?.nodes.some((n) => n.calls !== undefined)) note(CALLS_NOTE)
   const message = new ProfileWriter(profile, notes).build()
   const bytes = encodeProfile(message)
-  return options.gzip === false ? bytes : gzipSync(bytes)
+  // mtime 0, as Go's gzip writer leaves it: the same profile gives the same bytes.
+  return options.gzip === false ? bytes : gzipSync(bytes, { mtime: 0 })
 }
 
 class ProfileWriter {
