@@ -5,6 +5,7 @@ import {
   FrameTable,
   SamplesBuilder,
   dumpStacks,
+  isGzip,
   mergeProfiles,
   newMeta,
   withGraph,
@@ -79,6 +80,15 @@ describe('JSON outputs', () => {
       }
     }
   })
+})
+
+test('gzip outputs carry no time stamp: the same profile always gives the same bytes', () => {
+  const gzipped = writeAll(profileNamed(['main', 'work'])).filter(
+    ({ output }) => output instanceof Uint8Array && isGzip(output),
+  )
+  expect(gzipped.map(({ format }) => format.name)).toContain('pprof')
+  for (const { output } of gzipped)
+    expect([...(output as Uint8Array).subarray(4, 8)]).toEqual([0, 0, 0, 0])
 })
 
 describe('names that are Object.prototype members', () => {
