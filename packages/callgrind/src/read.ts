@@ -1,8 +1,6 @@
-import { Gunzip } from 'fflate'
 import {
   DEFAULT_MAX_INPUT,
-  ProfconvError,
-  isGzip,
+  forEachInputChunk,
   maybeGunzip,
   type Profile,
   type ReadOptions,
@@ -35,52 +33,6 @@ export async function readCallgrindStream(
   options: ReadOptions = {},
 ): Promise<Profile[]> {
   const parser = new CallgrindParser()
-  const maxBytes = options.maxInputSize ?? DEFAULT_MAX_INPUT
-  let gunzip: Gunzip | undefined
-  let first = true
-  /** A first chunk of one byte: gzip's magic is two. */
-  let head: Uint8Array | undefined
-  let size = 0
-  for await (let chunk of chunks) {
-    if (chunk.length === 0) continue
-    if (first) {
-      if (head) {
-        const joined = new Uint8Array(1 + chunk.length)
-        joined.set(head)
-        joined.set(chunk, 1)
-        chunk = joined
-        head = undefined
-      } else if (chunk.length === 1) {
-        head = chunk
-        continue
-      }
-      first = false
-      if (isGzip(chunk)) {
-        gunzip = new Gunzip((out) => {
-          size += out.length
-          if (size > maxBytes) {
-            throw new ProfconvError(
-              'callgrind',
-              `gzip data expands past the limit of ${maxBytes} bytes (raise it with --max-input-size)`,
-            )
-          }
-          parser.push(out)
-        })
-      }
-    }
-    if (gunzip) gunzipPush(gunzip, chunk, false)
-    else parser.push(chunk)
-  }
-  if (head) parser.push(head)
-  if (gunzip) gunzipPush(gunzip, new Uint8Array(0), true)
+  await forEachInputChunk(chunks, 'callgrind', (chunk) => parser.push(chunk), options.maxInputSize)
   return parser.end()
-}
-
-function gunzipPush(gunzip: Gunzip, chunk: Uint8Array, final: boolean): void {
-  try {
-    gunzip.push(chunk, final)
-  } catch (error) {
-    if (error instanceof ProfconvError) throw error
-    throw new ProfconvError('callgrind', `corrupt gzip data (${(error as Error).message})`)
-  }
 }

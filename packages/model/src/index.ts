@@ -28,6 +28,7 @@ export {
   DEFAULT_MAX_INPUT,
   LineSplitter,
   decodeText,
+  forEachInputChunk,
   forEachLine,
   isGzip,
   maybeGunzip,

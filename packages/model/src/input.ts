@@ -9,6 +9,36 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
+ * A streaming gunzip whose output goes to `onData`: it throws ProfconvError(format) when the
+ * output would pass `maxBytes` (a gzip bomb) or the data is corrupt.
+ */
+function cappedGunzip(
+  format: string,
+  maxBytes: number,
+  onData: (chunk: Uint8Array) => void,
+): (chunk: Uint8Array, final: boolean) => void {
+  let size = 0
+  const gunzip = new Gunzip((chunk) => {
+    size += chunk.length
+    if (size > maxBytes) {
+      throw new ProfconvError(
+        format,
+        `gzip data expands past the limit of ${maxBytes} bytes (raise it with --max-input-size)`,
+      )
+    }
+    onData(chunk)
+  })
+  return (chunk, final) => {
+    try {
+      gunzip.push(chunk, final)
+    } catch (error) {
+      if (error instanceof ProfconvError) throw error
+      throw new ProfconvError(format, `corrupt gzip data (${(error as Error).message})`)
+    }
+  }
+}
+
+/**
  * `bytes` gunzipped when they are gzip (several members concatenated are joined), else
  * unchanged. Throws when the output would pass `maxBytes` (a gzip bomb) or the data is corrupt.
  */
@@ -19,28 +49,52 @@ export function maybeGunzip(
 ): Uint8Array {
   if (!isGzip(bytes)) return bytes
   const parts: Uint8Array[] = []
-  let size = 0
-  const gunzip = new Gunzip((chunk) => {
-    size += chunk.length
-    if (size > maxBytes) {
-      throw new ProfconvError(
-        format,
-        `gzip data expands past the limit of ${maxBytes} bytes (raise it with --max-input-size)`,
-      )
-    }
-    parts.push(chunk)
-  })
+  const push = cappedGunzip(format, maxBytes, (chunk) => parts.push(chunk))
   const step = 1 << 20
-  try {
-    for (let at = 0; at < bytes.length; at += step) {
-      gunzip.push(bytes.subarray(at, at + step), at + step >= bytes.length)
-    }
-  } catch (error) {
-    if (error instanceof ProfconvError) throw error
-    throw new ProfconvError(format, `corrupt gzip data (${(error as Error).message})`)
+  for (let at = 0; at < bytes.length; at += step) {
+    push(bytes.subarray(at, at + step), at + step >= bytes.length)
   }
-  if (parts.length === 1) return parts[0]
-  const out = new Uint8Array(size)
+  return parts.length === 1 ? parts[0] : concat(parts)
+}
+
+/**
+ * Passes the bytes of a chunked input to `onData` as they arrive, gunzipped when the input is
+ * gzip (decided on its first two bytes, however the chunks fall), with the same cap and errors
+ * as `maybeGunzip`. The streaming readers' input stage.
+ */
+export async function forEachInputChunk(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  format: string,
+  onData: (chunk: Uint8Array) => void,
+  maxBytes: number = DEFAULT_MAX_INPUT,
+): Promise<void> {
+  let push: ((chunk: Uint8Array, final: boolean) => void) | undefined
+  let head: Uint8Array | undefined // the first bytes, until there are two to test for gzip
+  let decided = false
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue
+    if (decided) {
+      if (push) push(chunk, false)
+      else onData(chunk)
+      continue
+    }
+    head = head ? concat([head, chunk]) : chunk
+    if (head.length < 2) continue
+    decided = true
+    if (isGzip(head)) {
+      push = cappedGunzip(format, maxBytes, onData)
+      push(head, false)
+    } else {
+      onData(head)
+    }
+    head = undefined
+  }
+  if (push) push(new Uint8Array(0), true)
+  else if (head) onData(head)
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const part of parts) {
     out.set(part, at)
@@ -69,13 +123,7 @@ export function peek(bytes: Uint8Array, want = 64 * 1024): Uint8Array {
   } catch {
     // keep what was decoded
   }
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out.subarray(0, want)
+  return concat(parts).subarray(0, want)
 }
 
 /** The text encoding a byte-order mark announces (UTF-8 without one). */
@@ -106,7 +154,7 @@ export class LineSplitter {
   push(chunk: Uint8Array): void {
     if (!this.decoder) {
       // A UTF-16 byte-order mark is two bytes: wait for both before choosing the decoder.
-      if (this.first) chunk = concat(this.first, chunk)
+      if (this.first) chunk = concat([this.first, chunk])
       if (chunk.length < 2) {
         this.first = chunk
         return
@@ -156,11 +204,4 @@ export function forEachLine(
     splitter.push(bytes.subarray(at, at + chunkSize))
   }
   splitter.end()
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
 }

@@ -1,14 +1,12 @@
 import {
-  DEFAULT_MAX_INPUT,
   LineSplitter,
   ProfconvError,
   forEachLine,
-  isGzip,
+  forEachInputChunk,
   maybeGunzip,
   type Profile,
   type ReadOptions,
 } from '@profconv/model'
-import { Gunzip } from 'fflate'
 import { FORMAT, PerfScriptParser, type PerfThreads } from './parser.js'
 
 export interface PerfReadOptions extends ReadOptions {
@@ -37,36 +35,7 @@ export async function readPerfScriptStream(
 ): Promise<Profile[]> {
   const parser = new PerfScriptParser(threadsOption(options))
   const splitter = new LineSplitter(parser.line)
-  const maxBytes = options.maxInputSize ?? DEFAULT_MAX_INPUT
-  let gunzip: Gunzip | undefined
-  let head: Uint8Array | undefined // the first bytes, until there are two to test for gzip
-  let decided = false
-  let size = 0
-  for await (const chunk of chunks) {
-    if (gunzip) push(gunzip, chunk, false)
-    else if (decided) splitter.push(chunk)
-    else {
-      head = head ? concat(head, chunk) : chunk
-      if (head.length < 2) continue
-      decided = true
-      if (isGzip(head)) {
-        gunzip = new Gunzip((out) => {
-          size += out.length
-          if (size > maxBytes) {
-            throw new ProfconvError(
-              FORMAT,
-              `gzip data expands past the limit of ${maxBytes} bytes (raise it with --max-input-size)`,
-            )
-          }
-          splitter.push(out)
-        })
-        push(gunzip, head, false)
-      } else splitter.push(head)
-      head = undefined
-    }
-  }
-  if (gunzip) push(gunzip, new Uint8Array(0), true)
-  else if (head) splitter.push(head)
+  await forEachInputChunk(chunks, FORMAT, (chunk) => splitter.push(chunk), options.maxInputSize)
   splitter.end()
   return parser.finish()
 }
@@ -80,20 +49,4 @@ function threadsOption(options: PerfReadOptions): PerfThreads {
     )
   }
   return threads
-}
-
-function push(gunzip: Gunzip, chunk: Uint8Array, final: boolean): void {
-  try {
-    gunzip.push(chunk, final)
-  } catch (error) {
-    if (error instanceof ProfconvError) throw error
-    throw new ProfconvError(FORMAT, `corrupt gzip data (${(error as Error).message})`)
-  }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
 }
