@@ -1,5 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
-import { readFolded } from './read.js'
+import { readFolded, readFoldedStream } from './read.js'
 import { sniffFolded } from './sniff.js'
 import { writeFolded } from './write.js'
 
@@ -10,6 +10,7 @@ export const foldedFormat: FormatDescriptor = {
   extensions: ['.folded', '.collapsed'],
   sniff: sniffFolded,
   read: (bytes, options) => [readFolded(bytes, options)],
+  readStream: async (chunks, options) => [await readFoldedStream(chunks, options)],
   writes: 'samples',
   write: (profile, options) => writeFolded(profile, options),
   options: [

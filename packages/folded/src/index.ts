@@ -1,5 +1,5 @@
 export { collapsedFormat, foldedFormat } from './format.js'
-export { readFolded } from './read.js'
+export { readFolded, readFoldedStream } from './read.js'
 export type { FoldedReadOptions } from './read.js'
 export { writeFolded } from './write.js'
 export { sniffFolded } from './sniff.js'

@@ -3,6 +3,7 @@ import {
   LineSplitter,
   ProfconvError,
   SamplesBuilder,
+  forEachInputChunk,
   maybeGunzip,
   newMeta,
   type Metric,
@@ -34,6 +35,30 @@ export const DIFFERENTIAL: readonly Metric[] = [
  */
 export function readFolded(bytes: Uint8Array, options: FoldedReadOptions = {}): Profile {
   const input = maybeGunzip(bytes, FORMAT, options.maxInputSize)
+  const parser = foldedParser(options)
+  const step = options.chunkSize ?? 1 << 20
+  for (let at = 0; at < input.length; at += step) parser.push(input.subarray(at, at + step))
+  return parser.finish()
+}
+
+/**
+ * The same from chunks (gzip accepted), for inputs too big to hold at once: memory grows with
+ * the distinct stacks, not with the file.
+ */
+export async function readFoldedStream(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: FoldedReadOptions = {},
+): Promise<Profile> {
+  const parser = foldedParser(options)
+  await forEachInputChunk(chunks, FORMAT, (chunk) => parser.push(chunk), options.maxInputSize)
+  return parser.finish()
+}
+
+/** Reads folded lines from the chunks pushed into it; `finish` gives the profile. */
+function foldedParser(options: FoldedReadOptions): {
+  push(chunk: Uint8Array): void
+  finish(): Profile
+} {
   const frames = new FrameTable()
   let builder: SamplesBuilder | undefined
   let counts = 0
@@ -75,18 +100,21 @@ export function readFolded(bytes: Uint8Array, options: FoldedReadOptions = {}): 
     }
     builder!.addStack(stack, values)
   })
-  const step = options.chunkSize ?? 1 << 20
-  for (let at = 0; at < input.length; at += step) splitter.push(input.subarray(at, at + step))
-  splitter.end()
 
-  const meta = newMeta(FORMAT)
-  if (skipped > 0) meta.notes.push(`skipped ${skipped} bad line(s) (first: ${firstSkipped})`)
   return {
-    metrics: counts === 2 ? DIFFERENTIAL.map((m) => ({ ...m })) : [{ ...SAMPLES }],
-    defaultMetric: counts === 2 ? 1 : 0,
-    frames,
-    samples: (builder ?? new SamplesBuilder(1)).finish(),
-    meta,
+    push: (chunk) => splitter.push(chunk),
+    finish() {
+      splitter.end()
+      const meta = newMeta(FORMAT)
+      if (skipped > 0) meta.notes.push(`skipped ${skipped} bad line(s) (first: ${firstSkipped})`)
+      return {
+        metrics: counts === 2 ? DIFFERENTIAL.map((m) => ({ ...m })) : [{ ...SAMPLES }],
+        defaultMetric: counts === 2 ? 1 : 0,
+        frames,
+        samples: (builder ?? new SamplesBuilder(1)).finish(),
+        meta,
+      }
+    },
   }
 }
 

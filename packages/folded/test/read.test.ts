@@ -1,7 +1,13 @@
 import { ProfconvError, dumpStacks } from '@profconv/model'
 import { readSpeedscope } from '@profconv/speedscope'
 import { fixture } from '@profconv/testkit'
-import { foldedFormat, readFolded, sniffFolded, writeFolded } from '../src/index.js'
+import {
+  foldedFormat,
+  readFolded,
+  readFoldedStream,
+  sniffFolded,
+  writeFolded,
+} from '../src/index.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 function utf16(text: string, bigEndian = false): Uint8Array {
@@ -99,6 +105,24 @@ describe('folded reader', () => {
       expect(dump(bytes, chunkSize)).toBe(dump(bytes))
     }
   })
+
+  test.each([1, 2, 3, 7, 4096])(
+    'readFoldedStream in chunks of %i byte(s), plain and gzipped, reads the same',
+    async (size) => {
+      const { gzipSync } = await import('node:zlib')
+      const chunks = function* (bytes: Uint8Array) {
+        for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size)
+      }
+      for (const bytes of [fixture('folded/perf.folded'), utf16('a;grüß 4\r\nb 1.5\r\n')]) {
+        expect(dumpStacks(await readFoldedStream(chunks(bytes)))).toBe(dump(bytes))
+        const gz = new Uint8Array(gzipSync(bytes))
+        expect(dumpStacks(await readFoldedStream(chunks(gz)))).toBe(dump(bytes))
+      }
+      await expect(readFoldedStream(chunks(utf8('a;b 1\nbroken\n')))).rejects.toThrow(
+        /line 2: expected 'stack count'/,
+      )
+    },
+  )
 
   test('gzip is accepted', async () => {
     const { gzipSync } = await import('node:zlib')
