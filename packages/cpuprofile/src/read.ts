@@ -3,12 +3,12 @@ import {
   FrameTable,
   SamplesBuilder,
   maybeGunzip,
+  parseJson,
   newMeta,
   type Frame,
   type Profile,
   type ReadOptions,
 } from '@profconv/model'
-import { parseJson } from './json.js'
 
 const FORMAT = 'cpuprofile'
 

@@ -8,7 +8,7 @@ import {
   type Profile,
 } from '@profconv/model'
 import { baseName } from './label.js'
-import { weightColor, type Theme } from './theme.js'
+import { COLOR_THEME, weightColor, type Theme } from './theme.js'
 
 /** The base profile's costs, seen from the frames of the profile being drawn. */
 export interface Comparison {
@@ -157,19 +157,7 @@ function unitScale(from: Metric, to: Metric): number | undefined {
 }
 
 /** Grey for no change, towards red for slower (more cost), towards green for faster. */
-const SLOWER: Theme = {
-  bgColor: [0, 0, 1],
-  minColor: [0, 0, 0.85],
-  maxColor: [0, 1, 0.5],
-  gamma: 1,
-  fontName: 'Arial',
-  fontColor: 'black',
-  nodeStyle: 'filled',
-  minFontSize: 10,
-  maxFontSize: 10,
-  minPenWidth: 0.5,
-  maxPenWidth: 4,
-}
+const SLOWER: Theme = { ...COLOR_THEME, minColor: [0, 0, 0.85], fontColor: 'black' }
 const FASTER: Theme = { ...SLOWER, minColor: [1 / 3, 0, 0.85], maxColor: [1 / 3, 1, 0.4] }
 
 /**

@@ -32,6 +32,7 @@ export {
   forEachLine,
   isGzip,
   maybeGunzip,
+  parseJson,
   peek,
   textEncoding,
 } from './input.js'

@@ -1,7 +1,7 @@
 import {
   ProfconvError,
-  decodeText,
   maybeGunzip,
+  parseJson,
   type Profile,
   type ReadOptions,
   type WriteOptions,
@@ -62,19 +62,7 @@ export function writePstatsJson(profile: Profile, options: WriteOptions = {}): s
 }
 
 export function readPstatsJson(bytes: Uint8Array, options: ReadOptions = {}): Profile {
-  const text = decodeText(maybeGunzip(bytes, FORMAT, options.maxInputSize))
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch (error) {
-    const message = (error as Error).message
-    const at = /position (\d+)/.exec(message)
-    throw new ProfconvError(
-      FORMAT,
-      `not valid JSON (${message})`,
-      at ? { offset: Number(at[1]) } : {},
-    )
-  }
+  const doc = parseJson(maybeGunzip(bytes, FORMAT, options.maxInputSize), FORMAT)
   if (!isObject(doc) || doc.format !== FORMAT) {
     throw new ProfconvError(FORMAT, `the top level must be an object with "format": "${FORMAT}"`)
   }

@@ -3,6 +3,7 @@ import {
   ProfconvError,
   SamplesBuilder,
   maybeGunzip,
+  parseJson,
   nanosecondsPer,
   newMeta,
   type Frame,
@@ -10,7 +11,6 @@ import {
   type ReadOptions,
 } from '@profconv/model'
 import type { SpeedscopeFrame, SpeedscopeUnit } from './file-format.js'
-import { parseJson } from './json.js'
 import { isSpeedscopeUnit, metricFor } from './units.js'
 
 const FORMAT = 'speedscope'
