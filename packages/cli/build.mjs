@@ -2,6 +2,7 @@
 // bin/profconv.js loads: start-up compiles nothing it has compiled before (docs/performance.md).
 import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 
 /**
@@ -41,10 +42,28 @@ await build({
   banner: { js: "const __profconvUrl = require('node:url').pathToFileURL(__filename).href;" },
 })
 
-// Run the CLI once with the cache recorder on: V8 writes the code of every function the run
-// compiled (module set-up, yargs, help), so later starts skip parsing and compiling them.
+// Run sample conversions with the cache recorder on: V8 saves the code of every function they
+// compiled (module set-up, yargs, readers and writers), so later starts skip parsing and
+// compiling it. Samples come from the repository's test-data; without it, only --help runs.
+const data = (path) => `../../test-data/${path}`
+const samples = [
+  ['pstats/asyncio_app.prof', 'dot'],
+  ['pstats/classes.prof', 'callgrind'],
+  ['pstats/classes.prof', 'top'],
+  ['callgrind/rec-plain.callgrind', 'dot'],
+  ['callgrind/yappi.callgrind', 'pstats'],
+  ['pprof/cpu.pb.gz', 'speedscope'],
+  ['pprof/heap.pb.gz', 'callgrind'],
+  ['cpuprofile/workload.cpuprofile', 'pprof'],
+  ['folded/perf.folded', 'folded'],
+  ['folded/perf-script.txt', 'top'],
+]
+const commands = [
+  ['--help'],
+  ...samples.filter(([path]) => existsSync(data(path))).map(([path, to]) => [data(path), '-t', to]),
+]
 await rm('dist/profconv.cjs.cache', { force: true })
-execFileSync(process.execPath, ['bin/profconv.js', '--help'], {
-  env: { ...process.env, PROFCONV_WRITE_CODE_CACHE: '1' },
-  stdio: 'ignore',
+execFileSync(process.execPath, ['bin/profconv.js'], {
+  env: { ...process.env, PROFCONV_RECORD_CODE_CACHE: JSON.stringify(commands) },
+  stdio: 'inherit',
 })

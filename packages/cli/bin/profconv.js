@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Loads the bundled CLI with V8's code cache recorded at build time (packages/cli/build.mjs);
-// a cache from another Node version is rejected by V8 and the bundle compiles as usual.
+// Loads the bundled CLI with the V8 code cache recorded at build time (packages/cli/build.mjs),
+// so a start compiles nothing; a cache from another Node version is rejected by V8 and the
+// bundle compiles as usual.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { Script } from 'node:vm'
 
@@ -15,9 +17,19 @@ try {
 } catch {
   // no cache: compile
 }
-const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`
-const script = new Script(wrapped, { filename: file, cachedData })
+const source = readFileSync(file, 'utf8')
+const wrapper = '(function (exports, require, module, __filename, __dirname) {'
+const script = new Script(`${wrapper}${source}\n})`, { filename: file, cachedData })
 const module = { exports: {} }
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file))
-if (process.env.PROFCONV_WRITE_CODE_CACHE === '1')
-  process.once('beforeExit', () => writeFileSync(cacheFile, script.createCachedData()))
+const cli = module.exports
+
+const training = process.env.PROFCONV_RECORD_CODE_CACHE
+if (training) {
+  // Build time: run the given commands so that their code is compiled, then save it all.
+  const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() })
+  for (const args of JSON.parse(training)) await cli.main(args, { stdout: sink(), stderr: sink() })
+  writeFileSync(cacheFile, script.createCachedData())
+} else {
+  await cli.run()
+}

@@ -1,10 +1,12 @@
+// The bundle's entry (dist/profconv.cjs): bin/profconv.js calls `run`, or `main` with sample
+// commands while recording V8's code cache at build time.
 import { main } from './main.js'
 
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error
-})
-// No top-level await: the bundle is CommonJS, so that bin/profconv.js can load it with V8's
-// code cache (build.mjs).
-void main(process.argv.slice(2), process).then((code) => {
-  process.exitCode = code
-})
+export { main }
+
+export async function run(): Promise<void> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+  process.exitCode = await main(process.argv.slice(2), process)
+}
