@@ -1,6 +1,13 @@
 import { ProfconvError, maybeGunzip, type Profile, type ReadOptions } from '@profconv/model'
 import { PyCode, PyDict, pyText, unmarshal, type PyValue } from './marshal.js'
-import { entriesToProfile, type CallerValue, type PstatsEntry, type PstatsKey } from './stats.js'
+import { scanPstats } from './scan.js'
+import {
+  entriesToProfile,
+  tableToProfile,
+  type CallerValue,
+  type PstatsEntry,
+  type PstatsKey,
+} from './stats.js'
 
 const FORMAT = 'pstats'
 
@@ -10,6 +17,14 @@ const FORMAT = 'pstats'
  */
 export function readPstats(bytes: Uint8Array, options: ReadOptions = {}): Profile {
   const data = maybeGunzip(bytes, FORMAT, options.maxInputSize)
+  // The fast path reads what Python writes; anything else (and every error) takes the general
+  // decoder, which builds the whole marshal value first.
+  const table = scanPstats(data)
+  return table ? tableToProfile(table, FORMAT) : readMarshalTree(data)
+}
+
+/** The general path: the whole marshal value decoded, then checked entry by entry. */
+export function readMarshalTree(data: Uint8Array): Profile {
   const root = unmarshal(data, FORMAT)
   if (!(root instanceof PyDict)) {
     throw new ProfconvError(FORMAT, 'the marshalled value is not a dict of function statistics', {

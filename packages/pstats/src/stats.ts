@@ -1,6 +1,5 @@
 import {
   FrameTable,
-  GraphBuilder,
   graphComponents,
   graphOf,
   nanosecondsPer,
@@ -8,8 +7,11 @@ import {
   resolveMetric,
   type CallGraph,
   type Frame,
+  type GraphEdge,
+  type GraphNode,
   type Profile,
 } from '@profconv/model'
+import { StatsTable } from './stats-table.js'
 
 /** A function as pstats names it: `(file, line, name)`; builtins are `('~', 0, name)`. */
 export interface PstatsKey {
@@ -43,51 +45,174 @@ const ESTIMATED_CALLER_TIMES =
   "per-caller times were estimated from call counts (Python's profile module records only counts per caller)"
 
 /**
- * The model of a pstats table: a call graph in seconds. yappi writes each function's `cc` and
- * `nc` swapped; a table where some function has more primitive than total calls is one of those
- * and is swapped back.
+ * The model of a list of pstats entries (the generic readers: the marshal tree, JSON).
  */
 export function entriesToProfile(entries: readonly PstatsEntry[], format: string): Profile {
-  const frames = new FrameTable()
-  const graph = new GraphBuilder(1)
-  const meta = newMeta(format)
-  const swapped = entries.some((e) => e.cc > e.nc)
-  let estimated = false
-  // Nodes first, in table order, so that writing back keeps the order.
-  const frameOf = frameIds(frames)
-  const nodes = entries.map((entry) => graph.node(frameOf(entry.key)))
-  entries.forEach((entry, i) => {
-    const node = nodes[i]
-    node.self[0] += entry.tt
-    node.total[0] += entry.ct
-    const [cc, nc] = swapped ? [entry.nc, entry.cc] : [entry.cc, entry.nc]
-    node.calls = (node.calls ?? 0) + nc
-    node.primitiveCalls = (node.primitiveCalls ?? 0) + cc
-    for (const { key, value } of entry.callers) {
-      const edge = graph.edge(frameOf(key), node.frame)
-      if (typeof value === 'number') {
-        estimated = true
-        edge.calls = (edge.calls ?? 0) + value
-      } else {
-        edge.calls = (edge.calls ?? 0) + value[0]
-        edge.primitiveCalls = (edge.primitiveCalls ?? 0) + value[1]
-        edge.self = [(edge.self?.[0] ?? 0) + value[2]]
-        edge.total[0] += value[3]
-      }
+  const table = new StatsTable()
+  const keyOf = (key: PstatsKey) => table.keys.keyOf(key.file, key.line, key.name)
+  for (const e of entries) {
+    const entry = table.entry(keyOf(e.key), e.cc, e.nc, e.tt, e.ct)
+    for (const { key, value } of e.callers) {
+      if (typeof value === 'number') table.callerCount(entry, keyOf(key), value)
+      else table.caller(entry, keyOf(key), ...value)
     }
-  })
+  }
+  return tableToProfile(table, format)
+}
+
+/**
+ * The model of a pstats table: a call graph in seconds, built as `GraphBuilder` would build it
+ * from the entries in order (same frame ids, node and edge order, and sums), but from flat
+ * arrays: a million caller records make a million edges and nothing else. yappi writes each
+ * function's `cc` and `nc` swapped; a table where some function has more primitive than total
+ * calls is one of those and is swapped back.
+ */
+export function tableToProfile(table: StatsTable, format: string): Profile {
+  const meta = newMeta(format)
+  const swapped = table.entryCc.some((cc, i) => cc > table.entryNc[i])
+  const { frames, frameOfKey, tableFrames } = tableFrameIds(table)
+  const nodes = tableNodes(table, frameOfKey, frames.length, tableFrames, swapped)
+  const { edges, estimated } = tableEdges(table, frameOfKey, frames.length)
+  const graph: CallGraph = estimated ? { nodes, edges, edgeCostsEstimated: true } : { nodes, edges }
   if (swapped) meta.comments.push('yappi-style table: cc and nc of each function swapped back')
   if (estimated) {
-    estimateCallerTimes(graph.finish())
+    estimateCallerTimes(graph)
     meta.notes.push(ESTIMATED_CALLER_TIMES)
   }
-  return {
-    metrics: [{ ...TIME_METRIC }],
-    defaultMetric: 0,
-    frames,
-    graph: graph.finish(estimated),
-    meta,
+  return { metrics: [{ ...TIME_METRIC }], defaultMetric: 0, frames, graph, meta }
+}
+
+/**
+ * Frame ids in `GraphBuilder`'s order: the table's functions first, in table order (so that
+ * writing back keeps the order), then callers that have no entry, as first met. Distinct keys
+ * are distinct frames, so frame ids are 0..n-1 and double as node indices.
+ */
+function tableFrameIds(table: StatsTable) {
+  const { keys } = table
+  const frames = new FrameTable()
+  const frameOfKey = new Int32Array(keys.length).fill(-1)
+  const assign = (key: number) => {
+    if (frameOfKey[key] >= 0) return
+    const file = keys.strings[keys.keyFile[key]]
+    const name = keys.strings[keys.keyName[key]]
+    frameOfKey[key] = frames.intern(keyToFrame({ file, line: keys.keyLine[key], name }))
   }
+  for (const key of table.entryKey) assign(key)
+  const tableFrames = frames.length
+  for (const key of table.recordKey) assign(key)
+  return { frames, frameOfKey, tableFrames }
+}
+
+/** One node per frame; the table's functions (the first `tableFrames`) carry their sums. */
+function tableNodes(
+  table: StatsTable,
+  frameOfKey: Int32Array,
+  count: number,
+  tableFrames: number,
+  swapped: boolean,
+): GraphNode[] {
+  const self = new Float64Array(tableFrames)
+  const total = new Float64Array(tableFrames)
+  const calls = new Float64Array(tableFrames)
+  const primitive = new Float64Array(tableFrames)
+  const [ccs, ncs] = swapped ? [table.entryNc, table.entryCc] : [table.entryCc, table.entryNc]
+  for (let i = 0; i < table.entries; i++) {
+    const f = frameOfKey[table.entryKey[i]]
+    self[f] += table.entryTt[i]
+    total[f] += table.entryCt[i]
+    calls[f] += ncs[i]
+    primitive[f] += ccs[i]
+  }
+  const nodes: GraphNode[] = new Array<GraphNode>(count)
+  for (let f = 0; f < count; f++) {
+    nodes[f] =
+      f < tableFrames
+        ? {
+            frame: f,
+            self: [self[f]],
+            total: [total[f]],
+            calls: calls[f],
+            primitiveCalls: primitive[f],
+          }
+        : { frame: f, self: [0], total: [0] }
+  }
+  return nodes
+}
+
+/**
+ * One edge per caller→callee pair, in the order pairs are first met, summing the records of a
+ * pair (only a hand-made file repeats one). Records are grouped by callee with a counting sort
+ * so that a pair's first record is found with a stamp per caller, not a map of pairs.
+ */
+function tableEdges(table: StatsTable, frameOfKey: Int32Array, frameCount: number) {
+  const records = table.records
+  const callerOf = new Int32Array(records)
+  const calleeOf = new Int32Array(records)
+  const start = new Int32Array(frameCount + 1)
+  for (let r = 0; r < records; r++) {
+    callerOf[r] = frameOfKey[table.recordKey[r]]
+    calleeOf[r] = frameOfKey[table.entryKey[table.recordEntry[r]]]
+    start[calleeOf[r] + 1]++
+  }
+  for (let f = 0; f < frameCount; f++) start[f + 1] += start[f]
+  const byCallee = new Int32Array(records)
+  const fill = start.slice(0, frameCount)
+  for (let r = 0; r < records; r++) byCallee[fill[calleeOf[r]]++] = r
+  // The first record of each pair: records of one callee are in table order, the first wins.
+  const firstOf = new Int32Array(records)
+  const stamp = new Int32Array(frameCount).fill(-1)
+  const firstRecord = new Int32Array(frameCount)
+  for (let callee = 0; callee < frameCount; callee++) {
+    for (let k = start[callee]; k < start[callee + 1]; k++) {
+      const r = byCallee[k]
+      const caller = callerOf[r]
+      if (stamp[caller] !== callee) {
+        stamp[caller] = callee
+        firstRecord[caller] = r
+      }
+      firstOf[r] = firstRecord[caller]
+    }
+  }
+  const edgeOf = new Int32Array(records)
+  let count = 0
+  for (let r = 0; r < records; r++) edgeOf[r] = firstOf[r] === r ? count++ : edgeOf[firstOf[r]]
+
+  const calls = new Float64Array(count)
+  const primitive = new Float64Array(count)
+  const self = new Float64Array(count)
+  const total = new Float64Array(count)
+  const hasTimes = new Uint8Array(count)
+  let estimated = false
+  for (let r = 0; r < records; r++) {
+    const e = edgeOf[r]
+    calls[e] += table.recordNc[r]
+    if (table.recordCountOnly[r]) {
+      estimated = true
+    } else {
+      primitive[e] += table.recordCc[r]
+      self[e] += table.recordTt[r]
+      total[e] += table.recordCt[r]
+      hasTimes[e] = 1
+    }
+  }
+  const edges: GraphEdge[] = new Array<GraphEdge>(count)
+  for (let r = 0; r < records; r++) {
+    if (firstOf[r] !== r) continue
+    const e = edgeOf[r]
+    const caller = callerOf[r]
+    const callee = calleeOf[r]
+    edges[e] = hasTimes[e]
+      ? {
+          caller,
+          callee,
+          total: [total[e]],
+          calls: calls[e],
+          primitiveCalls: primitive[e],
+          self: [self[e]],
+        }
+      : { caller, callee, total: [0], calls: calls[e] }
+  }
+  return { edges, estimated }
 }
 
 /**
@@ -104,9 +229,8 @@ function estimateCallerTimes(graph: CallGraph): void {
       outsideCalls.set(e.callee, (outsideCalls.get(e.callee) ?? 0) + (e.calls ?? 0))
     }
   }
-  const nodeOf = new Map(graph.nodes.map((n) => [n.frame, n]))
   for (const e of graph.edges) {
-    const callee = nodeOf.get(e.callee)!
+    const callee = graph.nodes[e.callee] // frame ids are node indices here
     const calls = e.calls ?? 0
     const all = callee.calls ?? 0
     const outside = outsideCalls.get(e.callee) ?? 0
@@ -168,23 +292,6 @@ export function profileToEntries(profile: Profile, metricChoice?: string | numbe
   }
   if (unknownCalls) notes.push('call counts are not in the source; pstats shows them as 0')
   return [...entries.values()]
-}
-
-/**
- * Frame ids of pstats keys, looked up by name, then file and line: the names decoded from the
- * file are hashed once each, where a joined key string would be built for each of a million
- * caller entries.
- */
-function frameIds(frames: FrameTable): (key: PstatsKey) => number {
-  const byName = new Map<string, { file: string; line: number; id: number }[]>()
-  return (key) => {
-    let seen = byName.get(key.name)
-    if (!seen) byName.set(key.name, (seen = []))
-    for (const s of seen) if (s.line === key.line && s.file === key.file) return s.id
-    const id = frames.intern(keyToFrame(key))
-    seen.push({ file: key.file, line: key.line, id })
-    return id
-  }
 }
 
 function keyToFrame(key: PstatsKey): Frame {

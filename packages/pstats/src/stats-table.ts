@@ -1,0 +1,146 @@
+/**
+ * A pstats table in columns: what both the marshal scanner and the generic readers (the
+ * marshal tree, JSON) produce, and what `tableToProfile` turns into the model. A million caller
+ * records are a few numbers each in flat arrays here, not an object per record.
+ */
+export class StatsTable {
+  readonly keys = new KeyTable()
+  /** Per function entry, in table order: its key id and `cc nc tt ct`. */
+  readonly entryKey: number[] = []
+  readonly entryCc: number[] = []
+  readonly entryNc: number[] = []
+  readonly entryTt: number[] = []
+  readonly entryCt: number[] = []
+  /**
+   * Per caller record, in table order: the caller's key id, the entry it belongs to (whose
+   * function is the callee) and `nc cc tt ct` (cProfile's order); `countOnly` records (Python's
+   * `profile` module) carry only `nc`.
+   */
+  readonly recordKey: number[] = []
+  readonly recordEntry: number[] = []
+  readonly recordNc: number[] = []
+  readonly recordCc: number[] = []
+  readonly recordTt: number[] = []
+  readonly recordCt: number[] = []
+  readonly recordCountOnly: boolean[] = []
+
+  /** Adds a function entry; returns its index for `caller`. */
+  entry(key: number, cc: number, nc: number, tt: number, ct: number): number {
+    this.entryKey.push(key)
+    this.entryCc.push(cc)
+    this.entryNc.push(nc)
+    this.entryTt.push(tt)
+    this.entryCt.push(ct)
+    return this.entryKey.length - 1
+  }
+
+  /** A caller's `(nc, cc, tt, ct)` tuple under `entry`. */
+  caller(entry: number, key: number, nc: number, cc: number, tt: number, ct: number): void {
+    this.record(entry, key, nc, cc, tt, ct, false)
+  }
+
+  /** A caller's bare call count under `entry` (Python's `profile` module). */
+  callerCount(entry: number, key: number, nc: number): void {
+    this.record(entry, key, nc, 0, 0, 0, true)
+  }
+
+  get entries(): number {
+    return this.entryKey.length
+  }
+
+  get records(): number {
+    return this.recordKey.length
+  }
+
+  private record(
+    entry: number,
+    key: number,
+    nc: number,
+    cc: number,
+    tt: number,
+    ct: number,
+    countOnly: boolean,
+  ): void {
+    this.recordEntry.push(entry)
+    this.recordKey.push(key)
+    this.recordNc.push(nc)
+    this.recordCc.push(cc)
+    this.recordTt.push(tt)
+    this.recordCt.push(ct)
+    this.recordCountOnly.push(countOnly)
+  }
+}
+
+/**
+ * pstats keys `(file, line, name)` interned: strings by value once each (`string`), then keys
+ * by their string ids and line in an open-addressing hash table, so that a key met a million
+ * times costs three small integers and one probe, never a string hash.
+ */
+export class KeyTable {
+  readonly strings: string[] = []
+  readonly keyFile: number[] = []
+  readonly keyLine: number[] = []
+  readonly keyName: number[] = []
+  private readonly stringIds = new Map<string, number>()
+  /** Key id + 1 per slot (0 = empty); the size is a power of two, at most half full. */
+  private slots = new Int32Array(1024)
+
+  /** The id of a string, added if new. */
+  string(s: string): number {
+    let id = this.stringIds.get(s)
+    if (id === undefined) {
+      id = this.strings.length
+      this.strings.push(s)
+      this.stringIds.set(s, id)
+    }
+    return id
+  }
+
+  /** The id of the key of these string ids and line, added if new. */
+  key(file: number, line: number, name: number): number {
+    const mask = this.slots.length - 1
+    let slot = keyHash(file, line, name) & mask
+    for (;;) {
+      const id = this.slots[slot] - 1
+      if (id < 0) break
+      if (this.keyName[id] === name && this.keyFile[id] === file && this.keyLine[id] === line) {
+        return id
+      }
+      slot = (slot + 1) & mask
+    }
+    const id = this.keyName.length
+    this.keyFile.push(file)
+    this.keyLine.push(line)
+    this.keyName.push(name)
+    this.slots[slot] = id + 1
+    if (2 * this.keyName.length > this.slots.length) this.grow()
+    return id
+  }
+
+  /** The id of a key given as text (the generic readers). */
+  keyOf(file: string, line: number, name: string): number {
+    return this.key(this.string(file), line, this.string(name))
+  }
+
+  get length(): number {
+    return this.keyName.length
+  }
+
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 2)
+    const mask = this.slots.length - 1
+    for (let id = 0; id < this.keyName.length; id++) {
+      let slot = keyHash(this.keyFile[id], this.keyLine[id], this.keyName[id]) & mask
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask
+      this.slots[slot] = id + 1
+    }
+  }
+}
+
+/** A 32-bit mix of a key's parts (lines are integers in practice; a fraction only collides). */
+function keyHash(file: number, line: number, name: number): number {
+  let h = Math.imul(name, 0x9e3779b1) ^ Math.imul(file + 0x7f4a7c15, 0x85ebca6b)
+  h ^= Math.imul(line | 0, 0xc2b2ae35)
+  h ^= h >>> 15
+  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13)
+}

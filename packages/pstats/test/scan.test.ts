@@ -1,0 +1,67 @@
+import { readdirSync } from 'node:fs'
+import { fixture, fixturePath } from '@profconv/testkit'
+import { readMarshalTree } from '../src/read.js'
+import { scanPstats } from '../src/scan.js'
+import { tableToProfile } from '../src/stats.js'
+import { writePstats } from '../src/write.js'
+
+const fixtures = readdirSync(fixturePath('pstats')).filter((f) => f.endsWith('.prof'))
+
+/** The fast path's profile, or undefined where it hands the file to the general decoder. */
+function scanned(bytes: Uint8Array) {
+  const table = scanPstats(bytes)
+  return table && tableToProfile(table, 'pstats')
+}
+
+describe('the marshal scanner (fast path)', () => {
+  test.each(fixtures)('%s: same profile as the general decoder, or declines', (name) => {
+    const bytes = fixture(`pstats/${name}`)
+    const fast = scanned(bytes)
+    if (fast) expect(fast).toStrictEqual(readMarshalTree(bytes))
+  })
+
+  test('reads what CPython and our writer write: all fixtures but code-object keys', () => {
+    const declined = fixtures.filter((f) => !scanPstats(fixture(`pstats/${f}`)))
+    // Python's profile module names some functions by code objects: the general path reads those.
+    expect(declined).toEqual(['recursion.profile.prof', 'recursion.py27-profile.prof'])
+  })
+
+  test('key tuples referred back to (our writer) read the same', () => {
+    const written = writePstats(readMarshalTree(fixture('pstats/asyncio_app.prof')))
+    expect(scanned(written)).toStrictEqual(readMarshalTree(written))
+  })
+
+  test('a repeated function and a repeated caller are summed as the general path sums them', () => {
+    // {k: (1, 1, 0.5, 1.0, {k: (1, 1, 0.25, 0.5), k: (2, 2, 0.25, 0.5)}), k: (…same…)}
+    const key = [0x29, 3, 0x7a, 1, 0x61, 0x69, 1, 0, 0, 0, 0x7a, 1, 0x66]
+    const float = (v: number) => [0x67, ...new Uint8Array(new Float64Array([v]).buffer)]
+    const int = (v: number) => [0x69, v, 0, 0, 0]
+    const caller = (n: number) => [
+      ...key,
+      0x29,
+      4,
+      ...int(n),
+      ...int(n),
+      ...float(0.25),
+      ...float(0.5),
+    ]
+    const entry = [...key, 0x29, 5, ...int(1), ...int(1), ...float(0.5), ...float(1)]
+    const dict = [...entry, 0x7b, ...caller(1), ...caller(2), 0x30]
+    const bytes = Uint8Array.from([0x7b, ...dict, ...dict, 0x30])
+    const fast = scanned(bytes)
+    expect(fast).toBeDefined()
+    expect(fast).toStrictEqual(readMarshalTree(bytes))
+    expect(fast!.graph!.edges).toHaveLength(1)
+    expect(fast!.graph!.edges[0].calls).toBe(6)
+  })
+
+  test.each([
+    ['a truncated file', (b: Uint8Array) => b.subarray(0, b.length - 3)],
+    [
+      'a back-reference to nothing',
+      (b: Uint8Array) => Uint8Array.from([...b.subarray(0, 2), 0x72, 0xff, 0xff, 0, 0]),
+    ],
+  ])('declines %s (the general decoder reports it)', (_, cut) => {
+    expect(scanPstats(cut(fixture('pstats/recursion.prof')))).toBeUndefined()
+  })
+})
