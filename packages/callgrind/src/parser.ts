@@ -5,12 +5,12 @@ import {
   type CallGraph,
   ProfconvError,
   newMeta,
-  type GraphEdge,
   type Metric,
   type Profile,
 } from '@profconv/model'
+import { CostGraph } from './cost-graph.js'
 import { functionTotals } from './inclusive.js'
-import { ByteLineScanner } from './line-scanner.js'
+import { WholeLines } from './whole-lines.js'
 import { NameTable } from './name-table.js'
 import { eventUnit, UNKNOWN_NAME } from './events.js'
 
@@ -23,17 +23,7 @@ interface Part {
    * The graph, keyed by function index: functions are `ob`/`fl`/`fn` slot triples, named at the
    * end of the part (a name may be defined after its first reference).
    */
-  graph: GraphBuilder
-  /**
-   * Index + 1 of each function by fn slot, for the object and file it was first seen in
-   * (`firstOb`, `firstFl`); the same fn in another object or file is found in `otherFunctions`.
-   */
-  functionOf: Int32Array
-  firstOb: Int32Array
-  firstFl: Int32Array
-  otherFunctions: Map<string, number>
-  /** The functions' triples in index order. */
-  triples: number[]
+  graph: CostGraph
   /** The `summary:` or `totals:` figures the file states, to check against the costs. */
   stated: { key: string; values: number[] }[]
 }
@@ -45,9 +35,7 @@ interface Part {
  * from the bytes and summed at once.
  */
 export class CallgrindParser {
-  private readonly scanner = new ByteLineScanner((buf, start, end, lineNo) =>
-    this.line(buf, start, end, lineNo),
-  )
+  private readonly input = new WholeLines((buf, start, end) => this.lines(buf, start, end))
   private readonly objects = new NameTable()
   private readonly files = new NameTable()
   private readonly functions = new NameTable()
@@ -74,20 +62,22 @@ export class CallgrindParser {
   private cfl = -1
   private cfn = -1
   private part: Part | undefined
-  /** Self cost of the current function in the current part, or undefined before resolving. */
-  private self: number[] | undefined
-  /** Set by a `calls=` line: the next cost line is that call's inclusive cost. */
-  private call: GraphEdge | undefined
+  /** Where the current function's self cost starts in `part.graph.self`, or -1 before known. */
+  private selfAt = -1
+  /** Set by a `calls=` line: the next cost line is the inclusive cost of this arc, or -1. */
+  private callArc = -1
   private callCount = 0
+  /** The figures of the cost line being read, one per event. */
   private costs = new Float64Array(0)
 
   push(chunk: Uint8Array): void {
-    this.scanner.push(chunk)
+    this.input.push(chunk)
   }
 
   end(): Profile[] {
-    this.scanner.end()
-    if (this.call) throw this.error('the file ends after a calls= line without its cost line')
+    this.input.end()
+    if (this.callArc >= 0)
+      throw this.error('the file ends after a calls= line without its cost line')
     this.finishPart()
     if (this.profiles.length === 0)
       throw new ProfconvError(
@@ -97,15 +87,84 @@ export class CallgrindParser {
     return this.profiles
   }
 
+  /** The number of the line being read (1-based). */
   private lineNo = 0
 
-  private line(buf: Uint8Array, start: number, end: number, lineNo: number): void {
-    this.lineNo = lineNo
+  /**
+   * Reads the whole lines of `buf[p..end)` (`buf[end - 1]` is a newline). Most lines of a big
+   * file are plain cost lines: `fastCostLine` reads them as it scans their bytes. Every other
+   * line is cut at its newline and handed to `line`.
+   */
+  private lines(buf: Uint8Array, p: number, end: number): void {
+    while (p < end) {
+      const c = buf[p]
+      if (isCostLineStart(c)) {
+        const next = this.fastCostLine(buf, p)
+        if (next >= 0) {
+          p = next
+          continue
+        }
+      }
+      let nl = p
+      while (buf[nl] !== 10) nl++
+      this.lineNo++
+      this.line(buf, p, nl > p && buf[nl - 1] === 13 ? nl - 1 : nl)
+      p = nl + 1
+    }
+  }
+
+  /**
+   * The common cost line, read in one pass over its bytes: decimal positions (`12`, `+3`, `-1`,
+   * `*`) and decimal costs, separated by blanks and ended by `\n`; its costs are added at once.
+   * Returns where the next line starts, or -1 for any other shape (hex, CR, a malformed figure,
+   * more costs than events), which `line` then reads with every check and error message.
+   * Nothing is changed before the line is known to be plain, so the fallback starts afresh.
+   */
+  private fastCostLine(buf: Uint8Array, p: number): number {
+    const costs = this.costs
+    let c = buf[p]
+    for (let k = 0; k < this.positions; k++) {
+      if (k > 0) {
+        if (c !== 32 && c !== 9) return -1
+        do c = buf[++p]
+        while (c === 32 || c === 9)
+      }
+      if (c === 42 /* * */) {
+        c = buf[++p]
+        continue
+      }
+      if (c === 43 /* + */ || c === 45 /* - */) c = buf[++p]
+      if (c < 48 || c > 57) return -1
+      do c = buf[++p]
+      while (c >= 48 && c <= 57)
+    }
+    let e = 0
+    while (c !== 10) {
+      if (c !== 32 && c !== 9) return -1
+      do c = buf[++p]
+      while (c === 32 || c === 9)
+      if (c === 10) break
+      if (c < 48 || c > 57 || e === costs.length) return -1
+      let value = c - 48
+      for (c = buf[++p]; c >= 48 && c <= 57; c = buf[++p]) value = value * 10 + (c - 48)
+      // Hundreds of digits overflow a double: the full reader reports it.
+      if (value === Infinity) return -1
+      costs[e++] = value
+    }
+    for (; e < costs.length; e++) costs[e] = 0
+    this.lineNo++
+    this.addCosts()
+    return p + 1
+  }
+
+  private line(buf: Uint8Array, start: number, end: number): void {
+    if (this.lineNo === 1 && buf[start] === 0xef && buf[start + 1] === 0xbb) {
+      if (buf[start + 2] === 0xbf) start += 3 // a UTF-8 byte-order mark
+    }
     if (start === end) return
     const c = buf[start]
-    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42)
-      return this.costLine(buf, start, end)
-    if (this.call) throw this.error('a calls= line must be followed by its cost line')
+    if (isCostLineStart(c)) return this.costLine(buf, start, end)
+    if (this.callArc >= 0) throw this.error('a calls= line must be followed by its cost line')
     if (c === 35 /* # */) return
     let p = start
     while (p < end && buf[p] !== 61 /* = */ && buf[p] !== 58 /* : */) p++
@@ -119,32 +178,29 @@ export class CallgrindParser {
 
   private specLine(key: SpecKey, buf: Uint8Array, start: number, end: number): void {
     switch (key) {
-      case 'ob':
+      case SpecKey.ob:
         this.ob = this.objects.resolve(buf, start, end)
         return
-      case 'fl':
-      case 'fi':
-      case 'fe':
+      case SpecKey.fl:
         // Code inlined from another file (fi/fe) still costs the current function.
         this.file = this.files.resolve(buf, start, end)
         return
-      case 'fn':
+      case SpecKey.fn:
         this.fn = this.functions.resolve(buf, start, end)
         this.fnOb = this.ob
         this.fnFile = this.file
-        this.self = undefined
+        this.selfAt = -1
         return
-      case 'cob':
+      case SpecKey.cob:
         this.cob = this.objects.resolve(buf, start, end)
         return
-      case 'cfi':
-      case 'cfl':
+      case SpecKey.cfl:
         this.cfl = this.files.resolve(buf, start, end)
         return
-      case 'cfn':
+      case SpecKey.cfn:
         this.cfn = this.functions.resolve(buf, start, end)
         return
-      case 'calls':
+      case SpecKey.calls:
         return this.callsLine(buf, start, end)
       default:
         // jump=, jcnd= (--collect-jumps) and unknown specifications carry no cost of ours.
@@ -157,15 +213,14 @@ export class CallgrindParser {
     if (count < 0) throw this.error('bad call count in calls= line')
     if (this.fn < 0 || this.cfn < 0)
       throw this.error('calls= line without a fn= and cfn= before it')
-    const part = this.ensurePart()
-    const caller = this.frame(part, this.fnOb, this.fnFile, this.fn)
-    const callee = this.frame(
-      part,
+    const graph = this.ensurePart().graph
+    const caller = graph.function(this.fnOb, this.fnFile, this.fn)
+    const callee = graph.function(
       this.cob >= 0 ? this.cob : this.ob,
       this.cfl >= 0 ? this.cfl : this.file,
       this.cfn,
     )
-    this.call = part.graph.edge(caller, callee)
+    this.callArc = graph.arc(caller, callee)
     this.callCount = count
     // cob, cfi/cfl and cfn name the target of this one call only.
     this.cob = this.cfl = this.cfn = -1
@@ -197,21 +252,30 @@ export class CallgrindParser {
       p = this.at
       while (p < end && (buf[p] === 32 || buf[p] === 9)) p++
     }
-    const call = this.call
-    if (call) {
-      this.call = undefined
-      const total = call.total
-      for (let e = 0; e < costs.length; e++) total[e] += costs[e]
-      call.calls = (call.calls ?? 0) + this.callCount
+    this.addCosts()
+  }
+
+  /** Adds the cost line's `costs` to the arc of the `calls=` line before it, else to self. */
+  private addCosts(): void {
+    const costs = this.costs
+    const M = costs.length
+    if (this.callArc >= 0) {
+      const graph = this.part!.graph
+      const total = graph.arcTotal
+      const at = this.callArc * M
+      for (let e = 0; e < M; e++) total[at + e] += costs[e]
+      graph.arcCalls[this.callArc] += this.callCount
+      this.callArc = -1
       return
     }
-    let self = this.self
-    if (!self) {
+    if (this.selfAt < 0) {
       if (this.fn < 0) throw this.error('cost line before any fn= line')
-      const part = this.ensurePart()
-      self = this.self = part.graph.node(this.frame(part, this.fnOb, this.fnFile, this.fn)).self
+      const graph = this.ensurePart().graph
+      this.selfAt = graph.function(this.fnOb, this.fnFile, this.fn) * M
     }
-    for (let e = 0; e < costs.length; e++) self[e] += costs[e]
+    const self = this.part!.graph.self
+    const at = this.selfAt
+    for (let e = 0; e < M; e++) self[at + e] += costs[e]
   }
 
   private headerLine(key: string, value: string): void {
@@ -277,40 +341,11 @@ export class CallgrindParser {
     }))
     this.part = {
       metrics,
-      graph: new GraphBuilder(metrics.length),
-      functionOf: new Int32Array(1024),
-      firstOb: new Int32Array(1024),
-      firstFl: new Int32Array(1024),
-      otherFunctions: new Map(),
-      triples: [],
+      graph: new CostGraph(metrics.length),
       stated: this.pendingStated,
     }
     this.pendingStated = []
     return this.part
-  }
-
-  /** The index, in `part`, of the function `fn` of file `fl` in object `ob`. */
-  private frame(part: Part, ob: number, fl: number, fn: number): number {
-    // Typed arrays, not a string key: this runs for every calls= line.
-    if (fn >= part.functionOf.length) {
-      const size = Math.max(fn + 1, part.functionOf.length * 2)
-      part.functionOf = grown(part.functionOf, size)
-      part.firstOb = grown(part.firstOb, size)
-      part.firstFl = grown(part.firstFl, size)
-    }
-    const first = part.functionOf[fn] - 1
-    if (first >= 0 && part.firstOb[fn] === ob && part.firstFl[fn] === fl) return first
-    const key = `${ob},${fl},${fn}`
-    let id = first < 0 ? undefined : part.otherFunctions.get(key)
-    if (id === undefined) {
-      id = part.triples.push(ob, fl, fn) / 3 - 1
-      if (first < 0) {
-        part.functionOf[fn] = id + 1
-        part.firstOb[fn] = ob
-        part.firstFl[fn] = fl
-      } else part.otherFunctions.set(key, id)
-    }
-    return id
   }
 
   /**
@@ -319,20 +354,20 @@ export class CallgrindParser {
    */
   private named(part: Part): { frames: FrameTable; graph: CallGraph } {
     const frames = new FrameTable()
-    const t = part.triples
-    const frameOf: number[] = []
-    for (let i = 0; i < t.length; i += 3) {
-      frameOf.push(
-        frames.intern({
-          name: this.functions.name(t[i + 2])!,
-          file: known(this.files.name(t[i + 1])),
-          module: known(this.objects.name(t[i])),
-        }),
-      )
+    const frameOf = new Int32Array(part.graph.functionCount)
+    let identity = true
+    for (let f = 0; f < frameOf.length; f++) {
+      const [ob, fl, fn] = part.graph.slots(f)
+      frameOf[f] = frames.intern({
+        name: this.functions.name(fn)!,
+        file: known(this.files.name(fl)),
+        module: known(this.objects.name(ob)),
+      })
+      if (frameOf[f] !== f) identity = false
     }
-    const graph = part.graph.finish()
-    // The usual case: the graph's keys are already the frame ids.
-    if (frameOf.every((f, i) => f === i)) return { frames, graph }
+    const graph = part.graph.toCallGraph(frameOf)
+    // The usual case: the function indices are already the frame ids.
+    if (identity) return { frames, graph }
     const merged = new GraphBuilder(part.metrics.length)
     for (const node of graph.nodes) addInto(merged.node(frameOf[node.frame]).self, node.self)
     for (const edge of graph.edges) {
@@ -348,15 +383,13 @@ export class CallgrindParser {
     // A summary: line after the last part belongs to it (callgrind writes totals: at the end).
     if (!part) return
     this.part = undefined
-    this.self = undefined
+    this.selfAt = -1
     part.stated.push(...this.pendingStated)
     this.pendingStated = []
     const M = part.metrics.length
+    // Arcs whose calls summed to 0 come without a count: calls=0 is how go tool pprof (and
+    // profconv) write "count unknown".
     const { frames, graph } = this.named(part)
-    for (const edge of graph.edges) {
-      // calls=0 is how go tool pprof (and profconv) write "count unknown".
-      if (edge.calls === 0) delete edge.calls
-    }
     const meta = newMeta('callgrind')
     if (this.name) meta.name = this.name
     meta.comments.push(...this.comments)
@@ -424,26 +457,54 @@ function known(name: string | undefined): string | undefined {
   return name === undefined || name === UNKNOWN_NAME ? undefined : name
 }
 
-const SPEC_KEYS = ['ob', 'fl', 'fi', 'fe', 'fn', 'cob', 'cfi', 'cfl', 'cfn', 'calls'] as const
-type SpecKey = (typeof SPEC_KEYS)[number] | 'other'
-
-/**
- * The key of a `key=value` line as one of the known constants, compared byte by byte: no
- * string is built for the millions of fn=, cfn= and calls= lines of a big file.
- */
-function specKey(buf: Uint8Array, start: number, end: number): SpecKey {
-  next: for (const key of SPEC_KEYS) {
-    if (key.length !== end - start) continue
-    for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== buf[start + i]) continue next
-    return key
-  }
-  return 'other'
+/** The `key=value` lines that matter; fi/fe read as fl, and cfi as cfl (the same name kind). */
+const enum SpecKey {
+  other,
+  ob,
+  fl,
+  fn,
+  cob,
+  cfl,
+  cfn,
+  calls,
 }
 
-function grown(a: Int32Array, size: number): Int32Array {
-  const out = new Int32Array(size)
-  out.set(a)
-  return out
+/**
+ * The key of a `key=value` line, compared byte by byte: no string (nor closure) is made for the
+ * millions of fn=, cfn= and calls= lines of a big file. The `c` of `cob`, `cfi`, `cfl`, `cfn`
+ * marks the target of a call; what follows names the kind as in `ob`, `fi`, `fl`, `fn`.
+ */
+function specKey(buf: Uint8Array, start: number, end: number): SpecKey {
+  const length = end - start
+  if (length === 5) return keyIs(buf, start, 'calls') ? SpecKey.calls : SpecKey.other
+  const call = length === 3 && buf[start] === 99 /* c */
+  if (length !== 2 && !call) return SpecKey.other
+  const a = buf[end - 2]
+  const b = buf[end - 1]
+  let kind = SpecKey.other
+  if (a === 102 /* f */) {
+    if (b === 110 /* n */) kind = SpecKey.fn
+    else if (b === 108 /* l */ || b === 105 /* i */ || (b === 101 /* e */ && !call))
+      kind = SpecKey.fl
+  } else if (a === 111 /* o */ && b === 98 /* b */) kind = SpecKey.ob
+  if (!call) return kind
+  return kind === SpecKey.fn
+    ? SpecKey.cfn
+    : kind === SpecKey.fl
+      ? SpecKey.cfl
+      : kind === SpecKey.ob
+        ? SpecKey.cob
+        : SpecKey.other
+}
+
+function keyIs(buf: Uint8Array, start: number, key: string): boolean {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== buf[start + i]) return false
+  return true
+}
+
+/** Whether a line starting with byte `c` is a cost line: a position, `+N`, `-N` or `*`. */
+function isCostLineStart(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42
 }
 
 function ascii(buf: Uint8Array, start: number, end: number): string {
