@@ -25,6 +25,22 @@ const lazySegmenter = {
   },
 }
 
+/**
+ * protobufjs loads long.js, if present, when it starts; long.js instantiates a WebAssembly
+ * module as it loads (~6 ms). @profconv/pprof turns Long off (`protobuf.util.Long = null`,
+ * 64-bit fields as numbers), so the bundle gives protobufjs an empty `long` and it finds none.
+ */
+const noLong = {
+  name: 'no-long',
+  setup(build) {
+    build.onResolve({ filter: /^long$/ }, () => ({ path: 'long', namespace: 'no-long' }))
+    build.onLoad({ filter: /.*/, namespace: 'no-long' }, () => ({
+      contents: 'module.exports = null',
+      loader: 'js',
+    }))
+  },
+}
+
 await build({
   entryPoints: ['dist/bin.js'],
   outfile: 'dist/profconv.cjs',
@@ -37,7 +53,7 @@ await build({
   // Node 20 has RegExp's `v` flag: lowering string-width's /\p{RGI_Emoji}/v literals to
   // `new RegExp(…)` would build them at every start (~19 ms) instead of once into the cache.
   supported: { 'regexp-set-notation': true },
-  plugins: [lazySegmenter],
+  plugins: [lazySegmenter, noLong],
   define: { 'import.meta.url': '__profconvUrl' },
   banner: { js: "const __profconvUrl = require('node:url').pathToFileURL(__filename).href;" },
 })
