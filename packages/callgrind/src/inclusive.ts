@@ -1,4 +1,4 @@
-import { addInto, stronglyConnected, type CallGraph } from '@profconv/model'
+import { stronglyConnected, type CallGraph, type GraphNode } from '@profconv/model'
 
 /**
  * The note added when mutual recursion made some functions show their cycle's inclusive cost.
@@ -31,53 +31,89 @@ export const CYCLE_NOTE =
  */
 export function functionTotals(graph: CallGraph, metricCount: number): { notes: string[] } {
   const { nodes, edges } = graph
-  const vertex = new Map<number, number>()
-  nodes.forEach((node, i) => vertex.set(node.frame, i))
-  const start = new Int32Array(nodes.length + 1)
-  for (const e of edges) start[vertex.get(e.caller)! + 1]++
-  for (let i = 0; i < nodes.length; i++) start[i + 1] += start[i]
+  const M = metricCount
+  const n = nodes.length
+  // Typed arrays throughout: this runs over every function and arc of the part once.
+  const vertex = vertexOfFrame(nodes)
+  const from = new Int32Array(edges.length)
+  const to = new Int32Array(edges.length)
+  const start = new Int32Array(n + 1)
+  edges.forEach((e, i) => {
+    from[i] = vertex[e.caller]
+    to[i] = vertex[e.callee]
+    start[from[i] + 1]++
+  })
+  for (let v = 0; v < n; v++) start[v + 1] += start[v]
   const fill = start.slice()
   const targets = new Int32Array(edges.length)
-  for (const e of edges) targets[fill[vertex.get(e.caller)!]++] = vertex.get(e.callee)!
+  for (let i = 0; i < edges.length; i++) targets[fill[from[i]]++] = to[i]
   const component = stronglyConnected(start, targets)
 
   let count = 0
   for (const c of component) count = Math.max(count, c + 1)
   const size = new Int32Array(count)
-  component.forEach((c) => size[c]++)
-  const zeros = () => new Array<number>(metricCount).fill(0)
-  const entering = Array.from({ length: count }, zeros)
-  // For components nobody calls: their self plus the arcs that leave them.
-  const rootCost = Array.from({ length: count }, zeros)
-  nodes.forEach((node, i) => addInto(rootCost[component[i]], node.self))
+  for (const c of component) size[c]++
+  // Per component and metric, at c * M + m: the cost of the arcs entering it, and (for
+  // components nobody calls) its self plus the arcs that leave it.
+  const entering = new Float64Array(count * M)
+  const rootCost = new Float64Array(count * M)
+  const program = new Float64Array(M)
+  nodes.forEach((node, v) => {
+    const at = component[v] * M
+    for (let m = 0; m < M; m++) rootCost[at + m] += node.self[m]
+  })
 
-  for (const node of nodes) {
-    node.calls = undefined
-    node.primitiveCalls = undefined
-  }
-  for (const e of edges) {
-    const from = component[vertex.get(e.caller)!]
-    const callee = nodes[vertex.get(e.callee)!]
-    const to = component[vertex.get(e.callee)!]
-    if (e.calls !== undefined) callee.calls = (callee.calls ?? 0) + e.calls
-    if (from === to) continue
-    addInto(entering[to], e.total)
-    addInto(rootCost[from], e.total)
-    if (e.calls !== undefined) callee.primitiveCalls = (callee.primitiveCalls ?? 0) + e.calls
-  }
+  const calls = new Float64Array(n)
+  const primitiveCalls = new Float64Array(n)
+  /** Bit 1: some arc gave the callee a count; bit 2: some arc from outside its component. */
+  const counted = new Uint8Array(n)
+  edges.forEach((e, i) => {
+    const callerComponent = component[from[i]]
+    const callee = to[i]
+    const calleeComponent = component[callee]
+    if (e.calls !== undefined) {
+      calls[callee] += e.calls
+      counted[callee] |= 1
+    }
+    if (callerComponent === calleeComponent) return
+    const into = calleeComponent * M
+    const out = callerComponent * M
+    for (let m = 0; m < M; m++) {
+      entering[into + m] += e.total[m]
+      rootCost[out + m] += e.total[m]
+    }
+    if (e.calls !== undefined) {
+      primitiveCalls[callee] += e.calls
+      counted[callee] |= 2
+    }
+  })
 
-  const program = zeros()
-  for (const node of nodes) addInto(program, node.self)
-  nodes.forEach((node, i) => {
-    const c = component[i]
+  for (const node of nodes) for (let m = 0; m < M; m++) program[m] += node.self[m]
+  nodes.forEach((node, v) => {
+    const at = component[v] * M
     // A component both called and run at the top (a thread's root, a truncated stack) has
     // activations no arc enters: its self plus leaving arcs then exceed the entering arcs.
-    for (let m = 0; m < metricCount; m++) {
-      const cost = Math.max(entering[c][m], rootCost[c][m])
+    for (let m = 0; m < M; m++) {
+      const cost = Math.max(entering[at + m], rootCost[at + m])
       node.total[m] = Math.max(node.self[m], Math.min(cost, program[m]))
     }
-    if (node.calls === undefined) delete node.calls
-    if (node.primitiveCalls === undefined) delete node.primitiveCalls
+    setCount(node, 'calls', counted[v] & 1 ? calls[v] : undefined)
+    setCount(node, 'primitiveCalls', counted[v] & 2 ? primitiveCalls[v] : undefined)
   })
   return { notes: size.some((s) => s > 1) ? [CYCLE_NOTE] : [] }
+}
+
+/** The vertex (index in `nodes`) of each frame id; frame ids are small and dense. */
+function vertexOfFrame(nodes: readonly GraphNode[]): Int32Array {
+  let max = -1
+  for (const node of nodes) max = Math.max(max, node.frame)
+  const vertex = new Int32Array(max + 1)
+  nodes.forEach((node, v) => (vertex[node.frame] = v))
+  return vertex
+}
+
+/** Sets a count, or leaves the property out when no arc gave one. */
+function setCount(node: GraphNode, key: 'calls' | 'primitiveCalls', value: number | undefined) {
+  if (value !== undefined) node[key] = value
+  else if (key in node) delete node[key]
 }

@@ -60,6 +60,11 @@ export class NameTable {
     return this.intern(utf8.decode(buf.subarray(start, end)))
   }
 
+  /** The slot of compressed id `id` seen before, or -1 (then `resolve` handles it). */
+  knownSlot(id: number): number {
+    return id < this.ids.length ? this.ids[id] - 1 : -1
+  }
+
   /** The name of a slot; an id never defined reads as `(id)`. */
   name(slot: number): string | undefined {
     if (slot < 0) return undefined

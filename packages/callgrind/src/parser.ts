@@ -98,12 +98,14 @@ export class CallgrindParser {
   private lines(buf: Uint8Array, p: number, end: number): void {
     while (p < end) {
       const c = buf[p]
-      if (isCostLineStart(c)) {
-        const next = this.fastCostLine(buf, p)
-        if (next >= 0) {
-          p = next
-          continue
-        }
+      const next = isCostLineStart(c)
+        ? this.fastCostLine(buf, p)
+        : c === 99 /* c */ || c === 102 /* f */
+          ? this.fastSpecLine(buf, p)
+          : -1
+      if (next >= 0) {
+        p = next
+        continue
       }
       let nl = p
       while (buf[nl] !== 10) nl++
@@ -157,6 +159,47 @@ export class CallgrindParser {
     return p + 1
   }
 
+  /**
+   * The common name and call lines, read in one pass over their bytes: a reference to a
+   * compressed name seen before (`fn=(12)`, `cfi=(3)`, …) and `calls=<count> <target>`. Returns
+   * where the next line starts, or -1 for anything else (a name's definition, a plain name, hex,
+   * CR), which `line` then reads; nothing is changed before the line is known to be plain.
+   */
+  private fastSpecLine(buf: Uint8Array, p: number): number {
+    if (this.callArc >= 0) return -1 // an error: let `line` report it
+    let eq = p
+    let c: number
+    do c = buf[++eq]
+    while (c >= 97 && c <= 122) // a-z: the key; the line's newline stops this too
+    if (c !== 61 /* = */) return -1
+    const key = specKey(buf, p, eq)
+    if (key === SpecKey.other) return -1
+    p = eq + 1
+    c = buf[p]
+    if (key === SpecKey.calls) {
+      if (c < 48 || c > 57) return -1
+      let count = c - 48
+      for (c = buf[++p]; c >= 48 && c <= 57; c = buf[++p]) count = count * 10 + (c - 48)
+      if ((c !== 32 && c !== 9 && c !== 10) || count === Infinity) return -1
+      // The target position after the count is not needed.
+      while (c !== 10) c = buf[++p]
+      this.lineNo++
+      this.callsLine(count)
+      return p + 1
+    }
+    if (c !== 40 /* ( */) return -1
+    c = buf[++p]
+    if (c < 48 || c > 57) return -1
+    let id = c - 48
+    for (c = buf[++p]; c >= 48 && c <= 57; c = buf[++p]) id = id * 10 + (c - 48)
+    if (c !== 41 /* ) */ || buf[p + 1] !== 10) return -1
+    const slot = this.names(key).knownSlot(id)
+    if (slot < 0) return -1
+    this.lineNo++
+    this.setName(key, slot)
+    return p + 2
+  }
+
   private line(buf: Uint8Array, start: number, end: number): void {
     if (this.lineNo === 1 && buf[start] === 0xef && buf[start + 1] === 0xbb) {
       if (buf[start + 2] === 0xbf) start += 3 // a UTF-8 byte-order mark
@@ -177,40 +220,54 @@ export class CallgrindParser {
   }
 
   private specLine(key: SpecKey, buf: Uint8Array, start: number, end: number): void {
+    if (key === SpecKey.calls) {
+      const count = this.number(buf, start, end)
+      if (count < 0) throw this.error('bad call count in calls= line')
+      return this.callsLine(count)
+    }
+    // jump=, jcnd= (--collect-jumps) and unknown specifications carry no cost of ours.
+    if (key !== SpecKey.other) this.setName(key, this.names(key).resolve(buf, start, end))
+  }
+
+  /** The name table of a name line's kind: objects, files or functions. */
+  private names(key: SpecKey): NameTable {
+    return key === SpecKey.ob || key === SpecKey.cob
+      ? this.objects
+      : key === SpecKey.fl || key === SpecKey.cfl
+        ? this.files
+        : this.functions
+  }
+
+  /** Applies a name line: `slot` is the name's slot in its table. */
+  private setName(key: SpecKey, slot: number): void {
     switch (key) {
       case SpecKey.ob:
-        this.ob = this.objects.resolve(buf, start, end)
+        this.ob = slot
         return
       case SpecKey.fl:
         // Code inlined from another file (fi/fe) still costs the current function.
-        this.file = this.files.resolve(buf, start, end)
+        this.file = slot
         return
       case SpecKey.fn:
-        this.fn = this.functions.resolve(buf, start, end)
+        this.fn = slot
         this.fnOb = this.ob
         this.fnFile = this.file
         this.selfAt = -1
         return
       case SpecKey.cob:
-        this.cob = this.objects.resolve(buf, start, end)
+        this.cob = slot
         return
       case SpecKey.cfl:
-        this.cfl = this.files.resolve(buf, start, end)
+        this.cfl = slot
         return
       case SpecKey.cfn:
-        this.cfn = this.functions.resolve(buf, start, end)
-        return
-      case SpecKey.calls:
-        return this.callsLine(buf, start, end)
-      default:
-        // jump=, jcnd= (--collect-jumps) and unknown specifications carry no cost of ours.
+        this.cfn = slot
         return
     }
   }
 
-  private callsLine(buf: Uint8Array, start: number, end: number): void {
-    const count = this.number(buf, start, end)
-    if (count < 0) throw this.error('bad call count in calls= line')
+  /** A `calls=` line: the next cost line is the inclusive cost of `count` calls to `cfn`. */
+  private callsLine(count: number): void {
     if (this.fn < 0 || this.cfn < 0)
       throw this.error('calls= line without a fn= and cfn= before it')
     const graph = this.ensurePart().graph
