@@ -6,21 +6,32 @@ import { existsSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 
 /**
- * string-width (through yargs → cliui) builds an `Intl.Segmenter` when its module loads, which
- * loads ICU data (~17 ms) on every start, though only `--help` measures text. This creates it
- * on first use instead; if string-width changes shape, the build fails rather than silently
- * losing the saving.
+ * string-width (through yargs → cliui) builds at load what only `--help` uses: an
+ * `Intl.Segmenter` (~17 ms of ICU data) and, in 8.x, a `/^\p{RGI_Emoji}$/v` regular expression
+ * (~20–40 ms to expand every emoji sequence). This builds each on first use instead. If
+ * string-width changes shape, the build fails rather than silently losing the saving.
  */
-const lazySegmenter = {
-  name: 'lazy-segmenter',
+const lazyStringWidth = {
+  name: 'lazy-string-width',
   setup(build) {
     build.onLoad({ filter: /[/\\]string-width[/\\]index\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8')
-      const eager = 'const segmenter = new Intl.Segmenter();'
-      if (!source.includes(eager)) throw new Error(`${args.path}: no eager Intl.Segmenter found`)
-      const lazy =
-        'let eagerSegmenter; const segmenter = { segment: (text) => (eagerSegmenter ??= new Intl.Segmenter()).segment(text) };'
-      return { contents: source.replace(eager, lazy), loader: 'js' }
+      let source = await readFile(args.path, 'utf8')
+      const lazy = (eager, replacement) => {
+        if (!source.includes(eager)) throw new Error(`${args.path}: no \`${eager}\` found`)
+        source = source.replace(eager, () => replacement)
+      }
+      lazy(
+        'const segmenter = new Intl.Segmenter();',
+        'let realSegmenter; const segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter()).segment(text) };',
+      )
+      // 8.x only; the lazy copy is built from the same pattern text.
+      const rgi = String.raw`const rgiEmojiRegex = /^\p{RGI_Emoji}$/v;`
+      if (source.includes('RGI_Emoji}$/v'))
+        lazy(
+          rgi,
+          String.raw`let realRgiEmoji; const rgiEmojiRegex = { test: (text) => (realRgiEmoji ??= new RegExp('^\\p{RGI_Emoji}$', 'v')).test(text) };`,
+        )
+      return { contents: source, loader: 'js' }
     })
   },
 }
@@ -50,10 +61,10 @@ await build({
   format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
-  // Node 20 has RegExp's `v` flag: lowering string-width's /\p{RGI_Emoji}/v literals to
-  // `new RegExp(…)` would build them at every start (~19 ms) instead of once into the cache.
+  // Node 20 has RegExp's `v` flag: lowering string-width's /…/v literals to `new RegExp(…)`
+  // would parse them at every start instead of once into the code cache.
   supported: { 'regexp-set-notation': true },
-  plugins: [lazySegmenter, noLong],
+  plugins: [lazyStringWidth, noLong],
   define: { 'import.meta.url': '__profconvUrl' },
   banner: { js: "const __profconvUrl = require('node:url').pathToFileURL(__filename).href;" },
 })
