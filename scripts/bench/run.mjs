@@ -282,7 +282,16 @@ async function main() {
   const tiny = existsSync(small)
     ? spawnSync('sh', ['-c', `ls ${small}/*.prof | head -1`], { encoding: 'utf8' }).stdout.trim()
     : ''
-  const startupJobs = [{ input: 'startup', job: '--version', cmd: [...PROFCONV, '--version'] }]
+  // Node alone beside --version: the part of start-up that is not profconv's.
+  const startupJobs = [
+    {
+      input: 'startup',
+      job: '--version',
+      cmd: [...PROFCONV, '--version'],
+      peer: 'Node alone (node -e 0)',
+      peerCmd: ['node', '-e', '0'],
+    },
+  ]
   if (tiny)
     startupJobs.push({
       input: `startup (${tiny.split('/').pop()})`,
@@ -292,13 +301,19 @@ async function main() {
     })
   for (const s of startupJobs) {
     if (ONLY && !`${s.input} ${s.job}`.includes(ONLY)) continue
-    const r = await series(s.cmd, 5)
-    rows.push({
+    const r = await series(s.cmd, 11)
+    const row = {
       input: s.input,
       size: s.file ? statSync(s.file).size : 0,
       job: s.job,
       profconv: { ms: r.ms, rss: r.rss, runs: r.runs },
-    })
+    }
+    if (s.peerCmd) {
+      const p = await series(s.peerCmd, 11)
+      row.peer = { name: s.peer, ms: p.ms, rss: p.rss, runs: p.runs }
+      row.ratio = p.ms / r.ms
+    }
+    rows.push(row)
     print(rows.at(-1))
   }
   for (const input of await inputs()) {
@@ -350,14 +365,108 @@ async function main() {
     seconds: Math.round((Date.now() - started) / 1000),
     rows,
   }
+  result.targets = targets(rows)
   console.log(
-    `\n${table(rows)}\n\ntotal ${result.seconds} s; load average ${loadBefore[0].toFixed(1)} before, ${result.load.after[0].toFixed(1)} after (${cpus().length} CPUs)`,
+    `\n${table(rows)}\n\n${targetTable(result.targets)}\n\ntotal ${result.seconds} s; load average ${loadBefore[0].toFixed(1)} before, ${result.load.after[0].toFixed(1)} after (${cpus().length} CPUs)`,
   )
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true })
   writeFileSync(join(ROOT, 'bench-results/latest.json'), `${JSON.stringify(result, null, 2)}\n`)
   if (flag('--docs'))
     writeFileSync(join(ROOT, 'docs/bench-latest.json'), `${JSON.stringify(result, null, 2)}\n`)
   rmSync(OUT, { recursive: true, force: true })
+}
+
+/**
+ * Issue 8's targets, judged from this run's rows: each with the figures it was judged on, or
+ * "not measured" when its rows were not run (`--only`, no peer, no `--huge`).
+ */
+export function targets(rows) {
+  const find = (input, job, peer) =>
+    rows.find(
+      (r) =>
+        r.input.startsWith(input) && r.job === job && (peer === undefined || r.peer?.name === peer),
+    )
+  const ratioAtLeast = (list, min) => {
+    const measured = list.filter((r) => r?.ratio)
+    if (measured.length === 0) return { met: undefined, figures: 'not measured' }
+    const figures = measured.map((r) => `${r.ratio.toFixed(1)}× (${r.input}, ${r.job})`)
+    return { met: measured.every((r) => r.ratio >= min), figures: figures.join('; ') }
+  }
+  const under = (row, ms, bytes, what = '') => {
+    if (!row) return { met: undefined, figures: 'not measured' }
+    const okMs = ms === undefined || row.profconv.ms < ms
+    const okRss = bytes === undefined || row.profconv.rss < bytes
+    return {
+      met: okMs && okRss,
+      figures: `${what}${fmtMs(row.profconv.ms)}, ${fmtRss(row.profconv.rss)}`,
+    }
+  }
+  const parse = find('callgrind 100 MB', 'parse')
+  const pprofJobs = ['→ dot', '→ callgrind', '→ top'].map((j) => find('pprof', j))
+  const pprofMemory = pprofJobs.filter(Boolean)
+  const huge = find('callgrind 1.1 GiB', '→ dot')
+  const startup = [find('startup', '--version'), find('startup (', '→ dot')]
+  return [
+    {
+      target: 'callgrind parse ≥ 150 MB/s',
+      ...(parse
+        ? { met: parse.mbPerS >= 150, figures: `${parse.mbPerS.toFixed(0)} MB/s on 100 MB` }
+        : { met: undefined, figures: 'not measured' }),
+    },
+    {
+      target: 'callgrind → dot ≥ 30× faster than callgrind_annotate',
+      ...ratioAtLeast(
+        ['callgrind 10 MB', 'callgrind 100 MB'].map((i) => find(i, '→ dot', 'callgrind_annotate')),
+        30,
+      ),
+    },
+    {
+      target: 'pstats → callgrind ≥ 5× faster than pyprof2calltree',
+      ...ratioAtLeast(
+        ['pstats 20k', 'pstats 100k'].map((i) => find(i, '→ callgrind', 'pyprof2calltree')),
+        5,
+      ),
+    },
+    {
+      target: '1M-edge pstats → dot < 2 s and < 500 MB',
+      ...under(find('pstats 100k', '→ dot'), 2000, 500 * MB),
+    },
+    {
+      target: 'pprof → dot / callgrind / top ≥ 5× faster than go tool pprof',
+      ...ratioAtLeast(pprofJobs, 5),
+    },
+    {
+      target: 'pprof 1M samples in < 1 GB',
+      ...(pprofMemory.length
+        ? {
+            met: pprofMemory.every((r) => r.profconv.rss < 1e9),
+            figures: pprofMemory.map((r) => `${fmtRss(r.profconv.rss)} (${r.job})`).join('; '),
+          }
+        : { met: undefined, figures: 'not measured' }),
+    },
+    {
+      target: 'callgrind > 1 GiB converts in < 1 GiB peak RSS',
+      ...under(huge, undefined, 2 ** 30),
+    },
+    {
+      target: '--version and a small conversion start in < 150 ms',
+      ...(startup.every(Boolean)
+        ? {
+            met: startup.every((r) => r.profconv.ms < 150),
+            figures: startup.map((r) => `${fmtMs(r.profconv.ms)} (${r.job})`).join('; '),
+          }
+        : { met: undefined, figures: 'not measured' }),
+    },
+  ]
+}
+
+function targetTable(list) {
+  const status = (t) => (t.met === undefined ? 'not measured' : t.met ? 'met' : '**not met**')
+  return [
+    '| target | status | this run |',
+    '| --- | --- | --- |',
+    ...list.map((t) => `| ${t.target} | ${status(t)} | ${t.figures} |`),
+  ].join('\n')
 }
 
 function cells(row) {
