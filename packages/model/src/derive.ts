@@ -1,4 +1,4 @@
-import { GraphBuilder, addInto, type CallGraph } from './graph.js'
+import type { CallGraph, GraphEdge, GraphNode } from './graph.js'
 import type { Profile } from './profile.js'
 import type { Samples } from './samples.js'
 
@@ -30,41 +30,155 @@ export function samplesToGraph(samples: Samples, metricCount: number): CallGraph
     if (p >= 0) for (let m = 0; m < M; m++) inclusive[p * M + m] += inclusive[node * M + m]
   }
 
-  const builder = new GraphBuilder(M)
-  const onPath = new Map<number, number>()
-  const pairsOnPath = new Map<string, number>()
-  const pairKey = (a: number, b: number) => `${a},${b}`
-  const slice = (a: Float64Array, node: number) => a.subarray(node * M, node * M + M)
+  // Functions and caller→callee pairs get dense ids in the order the walk first meets them
+  // (the order of the graph's nodes and edges); sums and on-path counts live in typed arrays
+  // indexed by those ids: a 1M-sample profile has ~200k tree nodes to visit.
+  let frameCount = 0
+  for (let node = 0; node < n; node++) frameCount = Math.max(frameCount, frame[node] + 1)
+  const functionOf = new Int32Array(frameCount).fill(-1)
+  const functionFrames: number[] = []
+  const onPath = new Int32Array(frameCount)
+  const pairs = new PairIndex()
+  const pairOfNode = new Int32Array(n)
+  const pairOnPath: number[] = []
+  const sums = {
+    self: new GrowingColumns(M),
+    total: new GrowingColumns(M),
+    edgeSelf: new GrowingColumns(M),
+    edgeTotal: new GrowingColumns(M),
+  }
 
   walkTree(parent, {
     enter(node) {
       const f = frame[node]
-      const g = builder.node(f)
-      addInto(g.self, slice(leaf, node))
-      const seen = onPath.get(f) ?? 0
-      if (seen === 0) addInto(g.total, slice(inclusive, node))
-      onPath.set(f, seen + 1)
+      let g = functionOf[f]
+      if (g < 0) {
+        g = functionOf[f] = functionFrames.length
+        functionFrames.push(f)
+      }
+      sums.self.add(g, leaf, node)
+      if (onPath[f]++ === 0) sums.total.add(g, inclusive, node)
       const p = parent[node]
       if (p < 0) return
-      const key = pairKey(frame[p], f)
-      const edge = builder.edge(frame[p], f)
-      const pairSeen = pairsOnPath.get(key) ?? 0
-      if (pairSeen === 0) addInto(edge.total, slice(inclusive, node))
-      pairsOnPath.set(key, pairSeen + 1)
-      edge.self ??= new Array<number>(M).fill(0)
-      addInto(edge.self, slice(leaf, node))
+      const e = pairs.id(frame[p], f)
+      if (e === pairOnPath.length) pairOnPath.push(0)
+      pairOfNode[node] = e
+      if (pairOnPath[e]++ === 0) sums.edgeTotal.add(e, inclusive, node)
+      sums.edgeSelf.add(e, leaf, node)
     },
     leave(node) {
-      const f = frame[node]
-      onPath.set(f, onPath.get(f)! - 1)
-      const p = parent[node]
-      if (p >= 0) {
-        const key = pairKey(frame[p], f)
-        pairsOnPath.set(key, pairsOnPath.get(key)! - 1)
-      }
+      onPath[frame[node]]--
+      if (parent[node] >= 0) pairOnPath[pairOfNode[node]]--
     },
   })
-  return builder.finish()
+
+  const nodes: GraphNode[] = functionFrames.map((f, g) => ({
+    frame: f,
+    self: sums.self.row(g),
+    total: sums.total.row(g),
+  }))
+  const edges: GraphEdge[] = []
+  for (let e = 0; e < pairs.length; e++) {
+    edges.push({
+      caller: pairs.first(e),
+      callee: pairs.second(e),
+      total: sums.edgeTotal.row(e),
+      self: sums.edgeSelf.row(e),
+    })
+  }
+  return { nodes, edges }
+}
+
+/** Dense ids for pairs of non-negative integers, by open addressing over typed arrays. */
+class PairIndex {
+  private firsts: Int32Array = new Int32Array(1024)
+  private seconds: Int32Array = new Int32Array(1024)
+  private count = 0
+  /** Pair id + 1 per slot, 0 when free. */
+  private slots: Int32Array = new Int32Array(2048)
+
+  get length(): number {
+    return this.count
+  }
+
+  first(id: number): number {
+    return this.firsts[id]
+  }
+
+  second(id: number): number {
+    return this.seconds[id]
+  }
+
+  /** The id of (a, b), the next free one if new. */
+  id(a: number, b: number): number {
+    const mask = this.slots.length - 1
+    let slot = pairHash(a, b) & mask
+    for (let entry = this.slots[slot]; entry !== 0; entry = this.slots[slot]) {
+      if (this.firsts[entry - 1] === a && this.seconds[entry - 1] === b) return entry - 1
+      slot = (slot + 1) & mask
+    }
+    const id = this.count++
+    if (id === this.firsts.length) {
+      this.firsts = grownInt32(this.firsts)
+      this.seconds = grownInt32(this.seconds)
+    }
+    this.firsts[id] = a
+    this.seconds[id] = b
+    this.slots[slot] = id + 1
+    if (this.count * 2 > this.slots.length) this.rehash()
+    return id
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2)
+    const mask = slots.length - 1
+    for (let id = 0; id < this.count; id++) {
+      let slot = pairHash(this.firsts[id], this.seconds[id]) & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = id + 1
+    }
+    this.slots = slots
+  }
+}
+
+function pairHash(a: number, b: number): number {
+  const h = Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)
+  return Math.imul(h ^ (h >>> 15), 0xc2b2ae35) ^ (h >>> 13)
+}
+
+/** Rows of M sums, one row per id, in one Float64Array that grows by doubling. */
+class GrowingColumns {
+  private data: Float64Array
+
+  constructor(private readonly width: number) {
+    this.data = new Float64Array(width * 1024)
+  }
+
+  /** Adds row `at` of `from` (rows of the same width) into row `row`. */
+  add(row: number, from: Float64Array, at: number): void {
+    const w = this.width
+    if ((row + 1) * w > this.data.length) {
+      const data = new Float64Array(Math.max(this.data.length * 2, (row + 1) * w))
+      data.set(this.data)
+      this.data = data
+    }
+    for (let m = 0; m < w; m++) this.data[row * w + m] += from[at * w + m]
+  }
+
+  /** Row `row` as a plain array (zeros if never added to). */
+  row(row: number): number[] {
+    const w = this.width
+    const out = new Array<number>(w)
+    for (let m = 0; m < w; m++)
+      out[m] = (row + 1) * w <= this.data.length ? this.data[row * w + m] : 0
+    return out
+  }
+}
+
+function grownInt32(a: Int32Array): Int32Array {
+  const out = new Int32Array(a.length * 2)
+  out.set(a)
+  return out
 }
 
 /**

@@ -9,6 +9,16 @@ protobuf.configure()
 
 const root = protobuf.Root.fromJSON(profileDescriptor)
 const ProfileType = root.lookupType('perftools.profiles.Profile')
+// The same message without its samples, which protobufjs then skips: sample-decoder.ts reads
+// them without making an object per sample.
+const headerFields = Object.fromEntries(
+  Object.entries(profileDescriptor.nested.perftools.nested.profiles.nested.Profile.fields).filter(
+    ([name]) => name !== 'sample',
+  ),
+)
+const ProfileHeaderType = protobuf.Type.fromJSON('ProfileHeader', { fields: headerFields })
+const namespace = root.lookup('perftools.profiles') as protobuf.Namespace
+namespace.add(ProfileHeaderType)
 
 /** profile.proto's messages as protobufjs decodes them (camelCase fields, unset = 0 / []). */
 export interface ValueTypeMessage {
@@ -75,9 +85,14 @@ export interface ProfileMessage {
   docUrl: number
 }
 
-/** Decodes profile.proto bytes (not gzipped). Throws what protobufjs throws on bad input. */
-export function decodeProfile(bytes: Uint8Array): ProfileMessage {
-  return ProfileType.decode(bytes) as unknown as ProfileMessage
+/**
+ * Decodes everything but the samples (`sample` is left empty: `SampleDecoder` reads them from
+ * the same bytes). Throws what protobufjs throws on bad input.
+ */
+export function decodeProfileHeader(bytes: Uint8Array): ProfileMessage {
+  const message = ProfileHeaderType.decode(bytes) as unknown as ProfileMessage
+  message.sample = []
+  return message
 }
 
 /** Encodes a profile message; fields left out or zero are not written. */

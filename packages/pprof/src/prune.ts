@@ -40,25 +40,27 @@ export class FramePruner {
 }
 
 /**
- * Cuts one sample's stack (location indexes, leaf first) the way pprof does, given for each
- * location -1 (untouched), a partial cut (the location stays, its callees go) or a full cut
- * (the location goes too). Frames before the first untouched one, from the root, stay.
+ * Cuts one sample's stack (location indexes, leaf first, `stack[0..length)`) the way pprof
+ * does, given each location's verdict: untouched, a partial cut (the location stays, its callees
+ * go) or a full cut (the location goes too). Frames before the first untouched one, from the
+ * root, stay. Returns how many leaf-side entries go: the stack is then `stack[cut..length)`.
  */
 export function pruneStack(
-  stack: readonly number[],
+  stack: Int32Array,
+  length: number,
   cut: (location: number) => 'none' | 'partial' | 'full',
-): readonly number[] {
+): number {
   let foundUser = false
-  for (let i = stack.length - 1; i >= 0; i--) {
+  for (let i = length - 1; i >= 0; i--) {
     const how = cut(stack[i])
     if (how === 'none') {
       foundUser = true
       continue
     }
     if (!foundUser) continue
-    return stack.slice(how === 'full' ? i + 1 : i)
+    return how === 'full' ? i + 1 : i
   }
-  return stack
+  return 0
 }
 
 /** Argument lists stripped (`f(int)` → `f`), except in `(anonymous namespace)` and `operator()`. */

@@ -2,6 +2,7 @@ import {
   FrameTable,
   ProfconvError,
   SamplesBuilder,
+  StackTree,
   maybeGunzip,
   newMeta,
   type Frame,
@@ -10,19 +11,16 @@ import {
   type Profile,
   type ReadOptions,
 } from '@profconv/model'
-import { decodeProfile, isExact, type ProfileMessage } from './proto.js'
+import { LocationTable, type Verdict } from './location-table.js'
+import { decodeProfileHeader, isExact, type ProfileMessage } from './proto.js'
 import { FramePruner, pruneStack } from './prune.js'
+import { SampleDecoder } from './sample-decoder.js'
+import { StackMemo } from './stack-memo.js'
 import { modelUnit } from './units.js'
 
 export interface PprofReadOptions extends ReadOptions {
   /** Apply the profile's `drop_frames` / `keep_frames` as pprof does. Default true. */
   pruneFrames?: boolean
-}
-
-/** One location as frames, root-most (outermost) first, with each frame's source line. */
-interface LocationFrames {
-  frames: number[]
-  lines: number[]
 }
 
 /**
@@ -34,14 +32,14 @@ export function readPprof(bytes: Uint8Array, options: PprofReadOptions = {}): Pr
   const raw = maybeGunzip(bytes, 'pprof', options.maxInputSize)
   let message: ProfileMessage
   try {
-    message = decodeProfile(raw)
+    message = decodeProfileHeader(raw)
   } catch (error) {
     throw new ProfconvError(
       'pprof',
       `not a valid profile.proto message (${(error as Error).message}); truncated or not pprof?`,
     )
   }
-  return new ProfileReader(message, options).read()
+  return new ProfileReader(message, raw, options).read()
 }
 
 class ProfileReader {
@@ -52,6 +50,7 @@ class ProfileReader {
 
   constructor(
     private readonly p: ProfileMessage,
+    private readonly bytes: Uint8Array,
     private readonly options: PprofReadOptions,
   ) {
     this.strings = p.stringTable
@@ -101,49 +100,55 @@ class ProfileReader {
   }
 
   private samples(metricCount: number) {
-    const p = this.p
     const locations = this.locations()
     const builder = new SamplesBuilder(metricCount)
-    const tree = builder.tree
     const labelSets = new Map<string, Label[]>()
     const values = new Float64Array(metricCount)
+    const decoder = new SampleDecoder(this.bytes)
+    const memo = new StackMemo()
+    const cut = locations.hasCuts ? (at: number) => locations.verdict(at) : undefined
+    let stack: Int32Array = new Int32Array(64) // location indexes of one sample, leaf first
     let pruned = 0
-    p.sample.forEach((sample, i) => {
-      if (sample.value.length !== metricCount) {
+    for (let i = 0; decoder.next(); i++) {
+      if (decoder.valueCount !== metricCount) {
         throw new ProfconvError(
           'pprof',
-          `sample ${i} has ${sample.value.length} values for ${metricCount} sample types`,
+          `sample ${i} has ${decoder.valueCount} values for ${metricCount} sample types`,
         )
       }
-      for (let m = 0; m < metricCount; m++) values[m] = this.num(sample.value[m])
-      let stack: readonly number[] = sample.locationId.map((id) => {
-        const at = locations.index.get(id)
-        if (at === undefined)
-          throw new ProfconvError(
-            'pprof',
-            `sample ${i} refers to location ${id}, which does not exist`,
-          )
-        return at
-      })
-      if (locations.cut) {
-        const before = stack.length
-        stack = pruneStack(stack, locations.cut)
-        if (stack.length !== before) pruned++
+      for (let m = 0; m < metricCount; m++) values[m] = this.num(decoder.values[m])
+      const n = decoder.idCount
+      if (n > stack.length) stack = new Int32Array(decoder.ids.length)
+      for (let k = 0; k < n; k++) stack[k] = this.locationIndex(locations, decoder.ids[k], i)
+      let from = 0
+      if (cut) {
+        from = pruneStack(stack, n, cut)
+        if (from > 0) pruned++
       }
-      let node = -1
-      for (let s = stack.length - 1; s >= 0; s--) {
-        const loc = locations.frames[stack[s]]
-        for (let k = 0; k < loc.frames.length; k++)
-          node = tree.child(node, loc.frames[k], loc.lines[k])
+      let node = n > from ? memo.get(stack, from, n) : -1
+      if (node === undefined) {
+        node = insertStack(builder.tree, locations, stack, from, n)
+        memo.set(stack, from, n, node)
       }
-      builder.add(node, values, this.labels(sample.label, labelSets))
-    })
+      builder.add(node, values, this.labels(decoder.labels, labelSets))
+    }
     if (pruned > 0) {
       this.notes.push(
         `${pruned} samples lost frames to the profile's drop_frames rule, as in pprof (read with pruneFrames: false to keep them)`,
       )
     }
     return builder.finish()
+  }
+
+  private locationIndex(locations: LocationTable, id: number, sample: number): number {
+    const at = locations.indexOf(this.id(id))
+    if (at < 0) {
+      throw new ProfconvError(
+        'pprof',
+        `sample ${sample} refers to location ${id}, which does not exist`,
+      )
+    }
+    return at
   }
 
   /** Frames of every location, and the drop_frames verdict per location where there is one. */
@@ -165,15 +170,11 @@ class ProfileReader {
       this.options.pruneFrames !== false && p.dropFrames && this.str(p.dropFrames)
         ? new FramePruner(this.str(p.dropFrames), this.str(p.keepFrames))
         : undefined
-    const index = new Map<number, number>()
-    const frames: LocationFrames[] = []
-    const verdicts: ('none' | 'partial' | 'full')[] = []
+    const table = new LocationTable()
     const frameIds = new Map<string, number>()
 
     for (const loc of p.location) {
       const id = this.id(loc.id)
-      if (index.has(id)) throw new ProfconvError('pprof', `location id ${id} is used twice`)
-      index.set(id, frames.length)
       const mapping = this.id(loc.mappingId)
       if (mapping !== 0 && !modules.has(mapping)) {
         throw new ProfconvError(
@@ -183,7 +184,7 @@ class ProfileReader {
       }
       const module = modules.get(mapping)
       let lines = loc.line
-      let verdict: 'none' | 'partial' | 'full' = 'none'
+      let verdict: Verdict = 'none'
       if (pruner) {
         const cut = pruner.linesToCut(
           lines.map((l) => this.str(functions.get(this.id(l.functionId))?.name ?? 0)),
@@ -195,8 +196,7 @@ class ProfileReader {
           if (verdict === 'partial') lines = lines.slice(cut)
         }
       }
-      verdicts.push(verdict)
-      const out: LocationFrames = { frames: [], lines: [] }
+      const out = { frames: [] as number[], lines: [] as number[] }
       if (lines.length === 0) {
         // Unsymbolized: pprof shows the address.
         out.frames.push(this.frames.intern({ name: `0x${loc.address.toString(16)}`, module }))
@@ -229,10 +229,10 @@ class ProfileReader {
         out.frames.push(frame)
         out.lines.push(line.line > 0 && line.line <= 0x7fffffff ? line.line : 0)
       }
-      frames.push(out)
+      table.add(id, out.frames, out.lines, verdict)
     }
-    const cut = pruner ? (at: number) => verdicts[at] : undefined
-    return { index, frames, cut }
+    table.finish()
+    return table
   }
 
   private labels(labels: ProfileMessage['sample'][number]['label'], cache: Map<string, Label[]>) {
@@ -276,4 +276,21 @@ class ProfileReader {
       )
     return value
   }
+}
+
+/** The stack tree node of `stack[from..to)` (location indexes, leaf first), created as needed. */
+function insertStack(
+  tree: StackTree,
+  locations: LocationTable,
+  stack: Int32Array,
+  from: number,
+  to: number,
+): number {
+  const { start, frames, lines } = locations
+  let node = -1
+  for (let s = to - 1; s >= from; s--) {
+    const loc = stack[s]
+    for (let k = start[loc]; k < start[loc + 1]; k++) node = tree.child(node, frames[k], lines[k])
+  }
+  return node
 }

@@ -1,0 +1,132 @@
+import { ProfconvError } from '@profconv/model'
+
+/** Protobuf wire types (the low 3 bits of a field's tag). */
+export const VARINT = 0
+export const FIXED64 = 1
+export const LENGTH_DELIMITED = 2
+export const FIXED32 = 5
+
+/**
+ * A cursor over protobuf wire bytes, for the one message profconv decodes by hand: `Sample`,
+ * a million of which protobufjs would turn into a million objects and three million arrays.
+ * 64-bit varints become plain numbers exactly as protobufjs (with `Long` off) makes them:
+ * exact up to 2^53, rounded beyond (callers check with `isExact`).
+ */
+export class WireReader {
+  pos: number
+
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    /** Where the bytes of the message being read end. */
+    public end = bytes.length,
+  ) {
+    this.pos = start
+  }
+
+  /** A field's tag: `field << 3 | wireType`. */
+  tag(): number {
+    const tag = this.varint(true)
+    if (tag > 0xffffffff) throw this.error('a field tag beyond 32 bits')
+    return tag
+  }
+
+  /** An unsigned varint (uint32, uint64) as a number. */
+  uint64(): number {
+    return this.varint(true)
+  }
+
+  /** A signed varint (int64, two's complement in 10 bytes when negative) as a number. */
+  int64(): number {
+    return this.varint(false)
+  }
+
+  private varint(unsigned: boolean): number {
+    let pos = this.pos
+    // Fast path: up to 4 bytes (values below 2^28), the ids and counts of every real profile.
+    let byte = this.byteAt(pos++)
+    let value = byte & 0x7f
+    for (let shift = 7; byte >= 0x80 && shift < 28; shift += 7) {
+      byte = this.byteAt(pos++)
+      value |= (byte & 0x7f) << shift
+    }
+    if (byte < 0x80) {
+      this.pos = pos
+      return value
+    }
+    // Slow path: the low and high 32 bits, as protobufjs's LongBits. Byte 5 holds bits 28-34.
+    byte = this.byteAt(pos++)
+    const lo = (value | ((byte & 0x0f) << 28)) >>> 0
+    let hi = (byte & 0x7f) >>> 4
+    for (let shift = 3; byte >= 0x80; shift += 7) {
+      if (shift > 31) {
+        this.pos = pos
+        throw this.error('a varint longer than 10 bytes')
+      }
+      byte = this.byteAt(pos++)
+      hi |= (byte & 0x7f) << shift
+    }
+    this.pos = pos
+    return bitsToNumber(lo, hi >>> 0, unsigned)
+  }
+
+  /** The length prefix of a length-delimited field, checked against the message's end. */
+  length(): number {
+    const n = this.uint64()
+    if (n > this.end - this.pos) throw this.error(`a length of ${n} runs past the end`)
+    return n
+  }
+
+  /** Skips a field's value of `wireType` (groups, deprecated since proto2, are refused). */
+  skip(wireType: number): void {
+    switch (wireType) {
+      case VARINT:
+        this.uint64()
+        return
+      case FIXED64:
+        this.advance(8)
+        return
+      case LENGTH_DELIMITED:
+        this.advance(this.length())
+        return
+      case FIXED32:
+        this.advance(4)
+        return
+      default:
+        throw this.error(`wire type ${wireType} is not supported`)
+    }
+  }
+
+  /** The error for malformed bytes at the current position. */
+  error(what: string): ProfconvError {
+    return new ProfconvError(
+      'pprof',
+      `not a valid profile.proto message (${what}); truncated or not pprof?`,
+      { offset: this.pos },
+    )
+  }
+
+  private advance(n: number): void {
+    if (n > this.end - this.pos) throw this.error('a field runs past the end')
+    this.pos += n
+  }
+
+  private byteAt(pos: number): number {
+    if (pos >= this.end) {
+      this.pos = pos
+      throw this.error('a varint runs past the end')
+    }
+    return this.bytes[pos]
+  }
+}
+
+/** protobufjs's LongBits.toNumber: two's complement halves to the nearest double. */
+function bitsToNumber(lo: number, hi: number, unsigned: boolean): number {
+  if (!unsigned && hi >>> 31) {
+    const negLo = (~lo + 1) >>> 0
+    let negHi = ~hi >>> 0
+    if (!negLo) negHi = (negHi + 1) >>> 0
+    return -(negLo + negHi * 4294967296)
+  }
+  return lo + hi * 4294967296
+}

@@ -1,0 +1,79 @@
+import { ProfconvError } from '@profconv/model'
+import protobuf from 'protobufjs/light.js'
+import { encodeProfile } from '../src/proto.js'
+import { SampleDecoder } from '../src/sample-decoder.js'
+import { WireReader } from '../src/wire.js'
+
+// protobufjs with Long off, as proto.ts configures it: the reference the hand decoder matches.
+const values = [
+  0,
+  1,
+  127,
+  128,
+  300,
+  2 ** 28 - 1,
+  2 ** 28,
+  2 ** 31,
+  2 ** 32 + 5,
+  2 ** 53 - 1,
+  2 ** 60,
+]
+const negatives = [-1, -2, -300, -(2 ** 31), -(2 ** 40) - 7]
+
+describe('WireReader varints agree with protobufjs', () => {
+  test.each(values)('uint64 %d', (v) => {
+    const bytes = protobuf.Writer.create().uint64(v).finish()
+    expect(new WireReader(bytes).uint64()).toBe(protobuf.Reader.create(bytes).uint64())
+  })
+
+  test.each([...values, ...negatives])('int64 %d', (v) => {
+    const bytes = protobuf.Writer.create().int64(v).finish()
+    const expected = protobuf.Reader.create(bytes).int64()
+    expect(new WireReader(bytes).int64()).toBe(expected)
+    expect(expected).toBe(v)
+  })
+
+  test('truncated and overlong varints are ProfconvErrors with a position', () => {
+    expect(() => new WireReader(new Uint8Array([0x80, 0x80])).uint64()).toThrow(/at byte 2/)
+    const overlong = new Uint8Array(11).fill(0x80)
+    overlong[10] = 1
+    expect(() => new WireReader(overlong).uint64()).toThrow(ProfconvError)
+  })
+})
+
+describe('SampleDecoder', () => {
+  test('packed and unpacked fields, labels, unknown fields', () => {
+    // protobufjs writes packed; the second sample is written by hand, unpacked, as Go does.
+    const packed = encodeProfile({
+      sample: [{ locationId: [3, 2, 1], value: [5, -7], label: [{ key: 1, str: 2 }] }],
+    })
+    const w = protobuf.Writer.create()
+    const sample = protobuf.Writer.create()
+    sample.uint32((1 << 3) | 0).uint64(9)
+    sample.uint32((1 << 3) | 0).uint64(2 ** 40)
+    sample.uint32((2 << 3) | 0).int64(-1)
+    sample.uint32((9 << 3) | 2).bytes(new Uint8Array([1, 2, 3])) // unknown field
+    sample.uint32((2 << 3) | 0).int64(2 ** 33)
+    const body = sample.finish()
+    w.uint32((2 << 3) | 2).bytes(body)
+    w.uint32((12 << 3) | 0).int64(10) // period: not a sample
+    const bytes = new Uint8Array([...packed, ...w.finish()])
+
+    const d = new SampleDecoder(bytes)
+    expect(d.next()).toBe(true)
+    expect([...d.ids.subarray(0, d.idCount)]).toEqual([3, 2, 1])
+    expect([...d.values.subarray(0, d.valueCount)]).toEqual([5, -7])
+    expect(d.labels).toEqual([{ key: 1, str: 2, num: 0, numUnit: 0 }])
+    expect(d.next()).toBe(true)
+    expect([...d.ids.subarray(0, d.idCount)]).toEqual([9, 2 ** 40])
+    expect([...d.values.subarray(0, d.valueCount)]).toEqual([-1, 2 ** 33])
+    expect(d.labels).toEqual([])
+    expect(d.next()).toBe(false)
+  })
+
+  test('a sample running past the end is a ProfconvError', () => {
+    const bytes = encodeProfile({ sample: [{ locationId: [1, 2, 3], value: [1] }] })
+    const d = new SampleDecoder(bytes.subarray(0, bytes.length - 2))
+    expect(() => d.next()).toThrow(ProfconvError)
+  })
+})
