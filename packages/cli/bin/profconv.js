@@ -23,6 +23,10 @@ const script = new Script(`${wrapper}${source}\n})`, { filename: file, cachedDat
 const module = { exports: {} }
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file))
 const cli = module.exports
+if (process.env.PROFCONV_DEBUG_CODE_CACHE === '1') {
+  const state = !cachedData ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'
+  process.stderr.write(`profconv: code cache ${state}\n`)
+}
 
 const training = process.env.PROFCONV_RECORD_CODE_CACHE
 if (training) {
