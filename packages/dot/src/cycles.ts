@@ -1,61 +1,113 @@
-import { graphCycles, type CallGraph } from '@profconv/model'
+import { stronglyConnected, type EdgeColumns, type GraphNode } from '@profconv/model'
 
 /**
  * The calls that go back up a recursion, drawn the gprof2dot way (with their call count but no
  * share of the total, weighted as the lighter of their two ends): every self-call, and within
- * each cycle of mutual recursion (a strongly connected component, found by the model's
- * iterative Tarjan) every call to a member no farther from the cycle's entry than the caller.
- * Members are ranked by their call distance from the entries, the members called from outside
- * the cycle (the heaviest member when none is). Iterative throughout: cycles of any length work.
- * Returns the indices into `graph.edges`.
+ * each cycle of mutual recursion (a strongly connected component of two or more functions, found
+ * by the model's iterative Tarjan) every call to a member no farther from the cycle's entry than
+ * the caller. Members are ranked by their call distance from the entries, the members called
+ * from outside the cycle (the heaviest member when none is). Iterative throughout: cycles of any
+ * length work. Returns a flag per edge (1 = back).
+ *
+ * Everything is indexed by node position in typed arrays: this runs over every edge of the
+ * whole graph (a million for a big pstats file) before the thresholds prune it.
  */
-export function backEdges(graph: CallGraph, metric: number): Set<number> {
-  const back = new Set<number>()
-  graph.edges.forEach((e, i) => e.caller === e.callee && back.add(i))
-  const cycles = graphCycles(graph)
-  if (cycles.length === 0) return back
-
-  const cycleOf = new Map<number, number>()
-  cycles.forEach((members, c) => members.forEach((f) => cycleOf.set(f, c)))
-  const inside = new Map<number, number[]>()
-  const entries: Set<number>[] = cycles.map(() => new Set())
-  for (const e of graph.edges) {
-    const c = cycleOf.get(e.callee)
-    if (c === undefined || e.caller === e.callee) continue
-    if (cycleOf.get(e.caller) === c) {
-      if (!inside.has(e.caller)) inside.set(e.caller, [])
-      inside.get(e.caller)!.push(e.callee)
-    } else entries[c].add(e.callee)
+export function backEdges(
+  nodes: readonly GraphNode[],
+  edges: EdgeColumns,
+  metric: number,
+): Uint8Array {
+  const n = nodes.length
+  const from = new Int32Array(edges.length)
+  const to = new Int32Array(edges.length)
+  const vertexOf = vertexIndex(nodes)
+  for (let i = 0; i < edges.length; i++) {
+    from[i] = vertexOf[edges.caller[i]]
+    to[i] = vertexOf[edges.callee[i]]
   }
-  const totalOf = new Map(graph.nodes.map((node) => [node.frame, node.total[metric] ?? 0]))
-  const rank = new Map<number, number>()
-  cycles.forEach((members, c) => {
-    const start =
-      entries[c].size > 0
-        ? [...entries[c]]
-        : [members.reduce((a, b) => (totalOf.get(b)! > totalOf.get(a)! ? b : a))]
-    // Breadth-first from every entry at once.
-    let frontier = start
-    for (const f of frontier) rank.set(f, 0)
-    for (let distance = 1; frontier.length > 0; distance++) {
-      const next: number[] = []
-      for (const f of frontier)
-        for (const callee of inside.get(f) ?? [])
-          if (!rank.has(callee)) {
-            rank.set(callee, distance)
-            next.push(callee)
-          }
-      frontier = next
+  const back = new Uint8Array(edges.length)
+  for (let i = 0; i < edges.length; i++) if (from[i] === to[i]) back[i] = 1
+
+  const component = stronglyConnected(...adjacency(n, from, to, () => true))
+  const size = new Int32Array(n)
+  for (let v = 0; v < n; v++) size[component[v]]++
+  // A call inside a cycle: between two different members of one component of 2+ functions.
+  const inCycle = (v: number) => size[component[v]] > 1
+  const inside = new Uint8Array(edges.length)
+  for (let i = 0; i < edges.length; i++) {
+    const v = to[i]
+    if (from[i] !== v && component[from[i]] === component[v] && inCycle(v)) inside[i] = 1
+  }
+
+  // Entries: members called from outside their cycle; else the cycle's heaviest member.
+  const rank = new Int32Array(n).fill(-1)
+  const queue = new Int32Array(n)
+  let tail = 0
+  const enter = (v: number) => {
+    if (rank[v] < 0) {
+      rank[v] = 0
+      queue[tail++] = v
     }
-  })
-  graph.edges.forEach((e, i) => {
-    const c = cycleOf.get(e.caller)
-    if (
-      c !== undefined &&
-      cycleOf.get(e.callee) === c &&
-      rank.get(e.callee)! <= rank.get(e.caller)!
-    )
-      back.add(i)
-  })
+  }
+  for (let i = 0; i < edges.length; i++) {
+    if (!inside[i] && from[i] !== to[i] && inCycle(to[i])) enter(to[i])
+  }
+  const entered = new Uint8Array(n)
+  for (let v = 0; v < n; v++) if (rank[v] === 0) entered[component[v]] = 1
+  const heaviest = new Int32Array(n).fill(-1)
+  const weight = (v: number) => nodes[v].total[metric] ?? 0
+  for (let v = 0; v < n; v++) {
+    const c = component[v]
+    if (!inCycle(v) || entered[c]) continue
+    if (heaviest[c] < 0 || weight(v) > weight(heaviest[c])) heaviest[c] = v
+  }
+  for (let c = 0; c < n; c++) if (heaviest[c] >= 0) enter(heaviest[c])
+
+  // Breadth-first from every entry at once, along calls inside a cycle.
+  const [start, targets] = adjacency(n, from, to, (i) => inside[i] === 1)
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]
+    for (let k = start[v]; k < start[v + 1]; k++) {
+      const w = targets[k]
+      if (rank[w] < 0) {
+        rank[w] = rank[v] + 1
+        queue[tail++] = w
+      }
+    }
+  }
+  for (let i = 0; i < edges.length; i++) {
+    if (inside[i] && rank[to[i]] <= rank[from[i]]) back[i] = 1
+  }
   return back
+}
+
+/** Node position by frame id, in an array (frame ids are small integers). */
+function vertexIndex(nodes: readonly GraphNode[]): Int32Array {
+  let maxFrame = -1
+  for (const node of nodes) if (node.frame > maxFrame) maxFrame = node.frame
+  const vertexOf = new Int32Array(maxFrame + 1)
+  nodes.forEach((node, v) => (vertexOf[node.frame] = v))
+  return vertexOf
+}
+
+/** The edges that pass `keep`, as CSR arrays (`targets[start[v]..start[v+1]]`), in edge order. */
+function adjacency(
+  n: number,
+  from: Int32Array,
+  to: Int32Array,
+  keep: (edge: number) => boolean,
+): [Int32Array, Int32Array] {
+  const start = new Int32Array(n + 1)
+  let count = 0
+  for (let i = 0; i < from.length; i++) {
+    if (keep(i)) {
+      start[from[i] + 1]++
+      count++
+    }
+  }
+  for (let v = 0; v < n; v++) start[v + 1] += start[v]
+  const fill = start.slice(0, n)
+  const targets = new Int32Array(count)
+  for (let i = 0; i < from.length; i++) if (keep(i)) targets[fill[from[i]]++] = to[i]
+  return [start, targets]
 }

@@ -1,4 +1,5 @@
 import {
+  edgeColumns,
   graphOf,
   graphTotals,
   samplesToGraph,
@@ -100,7 +101,8 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
     graph = derived
   }
 
-  const back = backEdges(graph, m)
+  const columns = edgeColumns(graph, profile.metrics.length)
+  const back = backEdges(graph.nodes, columns, m)
   let nodes = graph.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres)
   if (s.paths.length > 0) {
     nodes = nodes.filter((n) => {
@@ -113,22 +115,28 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const totalOf = new Map(graph.nodes.map((n) => [n.frame, n.total[m]]))
   const shown = new Set(nodes.map((n) => n.frame))
   let edges: DrawnEdge[] = []
-  graph.edges.forEach((e, i) => {
-    if (!shown.has(e.caller) || !shown.has(e.callee)) return
-    const isBack = back.has(i)
+  const M = columns.metricCount
+  for (let i = 0; i < columns.length; i++) {
+    const caller = columns.caller[i]
+    const callee = columns.callee[i]
+    if (!shown.has(caller) || !shown.has(callee)) continue
+    const isBack = back[i] === 1
     // A call never carries more than its callee's total (callgrind's arcs count recursion again).
-    const callee = totalOf.get(e.callee)!
-    const t = isBack ? Math.min(totalOf.get(e.caller)!, callee) : Math.min(e.total[m], callee)
-    if (ratio(t) * 100 < s.edgeThres) return
+    const calleeTotal = totalOf.get(callee)!
+    const t = isBack
+      ? Math.min(totalOf.get(caller)!, calleeTotal)
+      : Math.min(columns.total[i * M + m], calleeTotal)
+    if (ratio(t) * 100 < s.edgeThres) continue
+    const calls = columns.calls[i]
     edges.push({
-      caller: e.caller,
-      callee: e.callee,
+      caller,
+      callee,
       total: t,
-      calls: e.calls,
-      residual: residual.has(`${e.caller},${e.callee}`),
+      calls: Number.isNaN(calls) ? undefined : calls,
+      residual: residual.has(`${caller},${callee}`),
       back: isBack,
     })
-  })
+  }
 
   const reach = (globs: readonly string[], down: boolean) => {
     const patterns = globs.map(globToRegExp)

@@ -15,8 +15,15 @@ export type { Frame } from './frame-table.js'
 export { StackTree } from './stack-tree.js'
 export { SamplesBuilder } from './samples.js'
 export type { Label, Samples } from './samples.js'
-export { GraphBuilder, addInto, graphTotals } from './graph.js'
-export type { CallGraph, GraphEdge, GraphNode } from './graph.js'
+export {
+  GraphBuilder,
+  addInto,
+  columnGraph,
+  edgeColumns,
+  graphTotals,
+  newEdgeColumns,
+} from './graph.js'
+export type { CallGraph, EdgeColumns, GraphEdge, GraphNode } from './graph.js'
 export { newMeta } from './profile.js'
 export type { Profile, ProfileMeta } from './profile.js'
 export { graphOf, samplesToGraph, walkTree } from './derive.js'

@@ -1,13 +1,14 @@
 import {
   FrameTable,
+  columnGraph,
   graphComponents,
   graphOf,
   nanosecondsPer,
+  newEdgeColumns,
   newMeta,
   resolveMetric,
   type CallGraph,
   type Frame,
-  type GraphEdge,
   type GraphNode,
   type Profile,
 } from '@profconv/model'
@@ -63,7 +64,8 @@ export function entriesToProfile(entries: readonly PstatsEntry[], format: string
 /**
  * The model of a pstats table: a call graph in seconds, built as `GraphBuilder` would build it
  * from the entries in order (same frame ids, node and edge order, and sums), but from flat
- * arrays: a million caller records make a million edges and nothing else. yappi writes each
+ * arrays, with the edges left in columns (`columnGraph`): a million caller records make no
+ * object at all until something asks for `graph.edges`. yappi writes each
  * function's `cc` and `nc` swapped; a table where some function has more primitive than total
  * calls is one of those and is swapped back.
  */
@@ -73,7 +75,7 @@ export function tableToProfile(table: StatsTable, format: string): Profile {
   const { frames, frameOfKey, tableFrames } = tableFrameIds(table)
   const nodes = tableNodes(table, frameOfKey, frames.length, tableFrames, swapped)
   const { edges, estimated } = tableEdges(table, frameOfKey, frames.length)
-  const graph: CallGraph = estimated ? { nodes, edges, edgeCostsEstimated: true } : { nodes, edges }
+  const graph = columnGraph(nodes, edges, estimated)
   if (swapped) meta.comments.push('yappi-style table: cc and nc of each function swapped back')
   if (estimated) {
     estimateCallerTimes(graph)
@@ -141,7 +143,7 @@ function tableNodes(
 
 /**
  * One edge per caller→callee pair, in the order pairs are first met, summing the records of a
- * pair (only a hand-made file repeats one). Records are grouped by callee with a counting sort
+ * pair (only a hand-made file repeats one), in columns: no object per edge. Records are grouped by callee with a counting sort
  * so that a pair's first record is found with a stamp per caller, not a map of pairs.
  */
 function tableEdges(table: StatsTable, frameOfKey: Int32Array, frameCount: number) {
@@ -177,40 +179,26 @@ function tableEdges(table: StatsTable, frameOfKey: Int32Array, frameCount: numbe
   let count = 0
   for (let r = 0; r < records; r++) edgeOf[r] = firstOf[r] === r ? count++ : edgeOf[firstOf[r]]
 
-  const calls = new Float64Array(count)
-  const primitive = new Float64Array(count)
-  const self = new Float64Array(count)
-  const total = new Float64Array(count)
-  const hasTimes = new Uint8Array(count)
+  // Calls are summed over every record of a pair, times over its tuple records (as GraphBuilder
+  // would); an edge with only bare counts has no self and no primitive calls.
+  const edges = newEdgeColumns(count, 1)
+  edges.calls.fill(0)
   let estimated = false
   for (let r = 0; r < records; r++) {
     const e = edgeOf[r]
-    calls[e] += table.recordNc[r]
+    if (firstOf[r] === r) {
+      edges.caller[e] = callerOf[r]
+      edges.callee[e] = calleeOf[r]
+    }
+    edges.calls[e] += table.recordNc[r]
     if (table.recordCountOnly[r]) {
       estimated = true
     } else {
-      primitive[e] += table.recordCc[r]
-      self[e] += table.recordTt[r]
-      total[e] += table.recordCt[r]
-      hasTimes[e] = 1
+      if (Number.isNaN(edges.self[e])) edges.self[e] = edges.primitiveCalls[e] = 0
+      edges.primitiveCalls[e] += table.recordCc[r]
+      edges.self[e] += table.recordTt[r]
+      edges.total[e] += table.recordCt[r]
     }
-  }
-  const edges: GraphEdge[] = new Array<GraphEdge>(count)
-  for (let r = 0; r < records; r++) {
-    if (firstOf[r] !== r) continue
-    const e = edgeOf[r]
-    const caller = callerOf[r]
-    const callee = calleeOf[r]
-    edges[e] = hasTimes[e]
-      ? {
-          caller,
-          callee,
-          total: [total[e]],
-          calls: calls[e],
-          primitiveCalls: primitive[e],
-          self: [self[e]],
-        }
-      : { caller, callee, total: [0], calls: calls[e] }
   }
   return { edges, estimated }
 }
