@@ -3,73 +3,73 @@
  * so samples with the same stack cost one hash probe instead of one tree lookup per frame: the
  * 1M-sample benchmark has 185k distinct stacks. Sequences are kept back to back in one
  * `Int32Array`, found through an open-addressing table; they take no more room than the input's
- * own location ids.
+ * own location ids. Memory is laid out for few cache misses, the cost that dominates here: a
+ * slot holds the sequence's hash, where it starts, its length and its value side by side, so a
+ * hit reads one slot and the sequence itself.
  */
 export class StackMemo {
   private pool: Int32Array = new Int32Array(1 << 12)
   private poolLength = 0
-  /** Per entry: where its sequence starts in `pool`, its length, its value. */
-  private starts: Int32Array = new Int32Array(1 << 10)
-  private lengths: Int32Array = new Int32Array(1 << 10)
-  private values: Int32Array = new Int32Array(1 << 10)
   private count = 0
-  /** Entry index + 1 per slot, 0 when free. */
-  private slots: Int32Array = new Int32Array(1 << 11)
-  /** Where the last missed `get` would insert. */
+  /** SLOT ints per slot: hash, start in `pool` + 1 (0: free), length, value. */
+  private slots: Int32Array = new Int32Array(SLOT << 11)
+  /** Where the last missed `get` would insert, and the hash it computed. */
   private freeSlot = -1
+  private freeHash = 0
 
   /** The value of `seq[from..to)`, or undefined; a miss is followed by `set` of that sequence. */
   get(seq: Int32Array, from: number, to: number): number | undefined {
-    const mask = this.slots.length - 1
-    let slot = hashOf(seq, from, to) & mask
-    for (let entry = this.slots[slot]; entry !== 0; entry = this.slots[slot]) {
-      if (this.matches(entry - 1, seq, from, to)) return this.values[entry - 1]
-      slot = (slot + 1) & mask
+    const slots = this.slots
+    const mask = slots.length / SLOT - 1
+    const hash = hashOf(seq, from, to)
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT
+      const start = slots[at + 1] - 1
+      if (start < 0) {
+        this.freeSlot = slot
+        this.freeHash = hash
+        return undefined
+      }
+      if (slots[at] === hash && slots[at + 2] === to - from && this.matches(start, seq, from, to))
+        return slots[at + 3]
     }
-    this.freeSlot = slot
-    return undefined
   }
 
   /** Stores `value` for `seq[from..to)`, which the last `get` missed. */
   set(seq: Int32Array, from: number, to: number, value: number): void {
-    const entry = this.count++
-    if (entry === this.starts.length) this.growEntries()
     const length = to - from
     while (this.poolLength + length > this.pool.length) this.pool = grown(this.pool)
     this.pool.set(seq.subarray(from, to), this.poolLength)
-    this.starts[entry] = this.poolLength
-    this.lengths[entry] = length
-    this.values[entry] = value
+    const at = this.freeSlot * SLOT
+    this.slots[at] = this.freeHash
+    this.slots[at + 1] = this.poolLength + 1
+    this.slots[at + 2] = length
+    this.slots[at + 3] = value
     this.poolLength += length
-    this.slots[this.freeSlot] = entry + 1
-    if (this.count * 2 > this.slots.length) this.rehash()
+    if (++this.count * 2 > this.slots.length / SLOT) this.rehash()
   }
 
-  private matches(entry: number, seq: Int32Array, from: number, to: number): boolean {
-    if (this.lengths[entry] !== to - from) return false
-    const at = this.starts[entry] - from
+  private matches(start: number, seq: Int32Array, from: number, to: number): boolean {
+    const at = start - from
     for (let i = from; i < to; i++) if (this.pool[at + i] !== seq[i]) return false
     return true
   }
 
-  private growEntries(): void {
-    this.starts = grown(this.starts)
-    this.lengths = grown(this.lengths)
-    this.values = grown(this.values)
-  }
-
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2)
-    const mask = slots.length - 1
-    for (let entry = 0; entry < this.count; entry++) {
-      const start = this.starts[entry]
-      let slot = hashOf(this.pool, start, start + this.lengths[entry]) & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = entry + 1
+    const old = this.slots
+    const slots = new Int32Array(old.length * 2)
+    const mask = slots.length / SLOT - 1
+    for (let at = 0; at < old.length; at += SLOT) {
+      if (old[at + 1] === 0) continue
+      let slot = old[at] & mask
+      while (slots[slot * SLOT + 1] !== 0) slot = (slot + 1) & mask
+      slots.set(old.subarray(at, at + SLOT), slot * SLOT)
     }
     this.slots = slots
   }
 }
+
+const SLOT = 4
 
 function hashOf(seq: Int32Array, from: number, to: number): number {
   let h = 0x811c9dc5 ^ (to - from)

@@ -42,7 +42,8 @@ export function formatPercent(percent: number): string {
 
 function fixed(value: number, decimals: number): string {
   const text = value.toFixed(decimals)
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text
+  // No "-0.00": only a negative text can be one, so most cells skip the regex.
+  return text.startsWith('-') && /^-0(\.0*)?$/.test(text) ? text.slice(1) : text
 }
 
 /** Whole up to floating-point noise (0.1 s × 1000 is not exactly 100 ms). */
