@@ -1,7 +1,7 @@
 import type { FormatDescriptor } from '@profconv/model'
 import { readCallgrind, readCallgrindStream } from './read.js'
 import { sniffCallgrind } from './sniff.js'
-import { writeCallgrind } from './write.js'
+import { encodeCallgrind } from './write.js'
 
 /** The callgrind format (valgrind's callgrind and cachegrind, yappi, `go tool pprof -callgrind`). */
 export const callgrindFormat: FormatDescriptor = {
@@ -13,5 +13,6 @@ export const callgrindFormat: FormatDescriptor = {
   read: (bytes, options) => readCallgrind(bytes, options),
   readStream: (chunks, options) => readCallgrindStream(chunks, options),
   writes: 'graph',
-  write: (profile, options) => writeCallgrind(profile, options),
+  // Bytes: the CLI saves them as they are, and no string of the whole file is made.
+  write: (profile, options) => encodeCallgrind(profile, options),
 }

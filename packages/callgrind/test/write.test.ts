@@ -15,7 +15,7 @@ import {
 } from '@profconv/model'
 import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { readFileSync } from 'node:fs'
-import { readCallgrind, writeCallgrind } from '../src/index.js'
+import { callgrindFormat, readCallgrind, writeCallgrind } from '../src/index.js'
 import { annotateSelfByName, parseAnnotate, table } from './annotate.js'
 import { FIXTURES } from './fixtures.js'
 
@@ -78,6 +78,16 @@ describe('writeCallgrind', () => {
       const [back] = readCallgrind(new TextEncoder().encode(writeCallgrind(p)))
       expect(back.metrics).toEqual(p.metrics.map(inNanoseconds))
       expect(dumpGraph(back)).toEqual(dumpGraph(scaled(p)))
+    }
+  })
+
+  test('the format descriptor writes the same text as bytes', () => {
+    for (const name of FIXTURES) {
+      for (const p of readCallgrind(fixture(`callgrind/${name}.callgrind`))) {
+        const bytes = callgrindFormat.write!(p, {})
+        expect(bytes).toBeInstanceOf(Uint8Array)
+        expect(new TextDecoder().decode(bytes as Uint8Array)).toBe(writeCallgrind(p))
+      }
     }
   })
 
