@@ -127,7 +127,13 @@ class ProfileReader {
       }
       let node = n > from ? memo.get(stack, from, n) : -1
       if (node === undefined) {
-        node = insertStack(builder.tree, locations, stack, from, n)
+        // A new stack: often its caller part is a known one (a function's callers have
+        // samples of their own), and then only the leaf location's frames are new.
+        const caller = n > from + 1 ? memo.get(stack, from + 1, n) : -1
+        node =
+          caller === undefined
+            ? insertStack(builder.tree, locations, -1, stack, from, n)
+            : insertStack(builder.tree, locations, caller, stack, from, from + 1)
         memo.set(stack, from, n, node)
       }
       builder.add(node, values, this.labels(decoder.labels, labelSets))
@@ -278,16 +284,20 @@ class ProfileReader {
   }
 }
 
-/** The stack tree node of `stack[from..to)` (location indexes, leaf first), created as needed. */
+/**
+ * The stack tree node of `stack[from..to)` (location indexes, leaf first) below `root` (-1: the
+ * tree's root), created as needed.
+ */
 function insertStack(
   tree: StackTree,
   locations: LocationTable,
+  root: number,
   stack: Int32Array,
   from: number,
   to: number,
 ): number {
   const { start, frames, lines } = locations
-  let node = -1
+  let node = root
   for (let s = to - 1; s >= from; s--) {
     const loc = stack[s]
     for (let k = start[loc]; k < start[loc + 1]; k++) node = tree.child(node, frames[k], lines[k])

@@ -13,40 +13,38 @@ export class StackMemo {
   private count = 0
   /** SLOT ints per slot: hash, start in `pool` + 1 (0: free), length, value. */
   private slots: Int32Array = new Int32Array(SLOT << 11)
-  /** Where the last missed `get` would insert, and the hash it computed. */
-  private freeSlot = -1
-  private freeHash = 0
-
-  /** The value of `seq[from..to)`, or undefined; a miss is followed by `set` of that sequence. */
+  /** The value of `seq[from..to)`, or undefined. */
   get(seq: Int32Array, from: number, to: number): number | undefined {
-    const slots = this.slots
-    const mask = slots.length / SLOT - 1
-    const hash = hashOf(seq, from, to)
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * SLOT
-      const start = slots[at + 1] - 1
-      if (start < 0) {
-        this.freeSlot = slot
-        this.freeHash = hash
-        return undefined
-      }
-      if (slots[at] === hash && slots[at + 2] === to - from && this.matches(start, seq, from, to))
-        return slots[at + 3]
-    }
+    const at = this.find(seq, from, to, hashOf(seq, from, to))
+    return this.slots[at + 1] === 0 ? undefined : this.slots[at + 3]
   }
 
-  /** Stores `value` for `seq[from..to)`, which the last `get` missed. */
+  /** Stores `value` for `seq[from..to)`, which must not be stored yet. */
   set(seq: Int32Array, from: number, to: number, value: number): void {
+    const hash = hashOf(seq, from, to)
+    const at = this.find(seq, from, to, hash)
     const length = to - from
     while (this.poolLength + length > this.pool.length) this.pool = grown(this.pool)
     this.pool.set(seq.subarray(from, to), this.poolLength)
-    const at = this.freeSlot * SLOT
-    this.slots[at] = this.freeHash
+    this.slots[at] = hash
     this.slots[at + 1] = this.poolLength + 1
     this.slots[at + 2] = length
     this.slots[at + 3] = value
     this.poolLength += length
     if (++this.count * 2 > this.slots.length / SLOT) this.rehash()
+  }
+
+  /** Where in `slots` the sequence is, or the free slot where it would go. */
+  private find(seq: Int32Array, from: number, to: number, hash: number): number {
+    const slots = this.slots
+    const mask = slots.length / SLOT - 1
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT
+      const start = slots[at + 1] - 1
+      if (start < 0) return at
+      if (slots[at] === hash && slots[at + 2] === to - from && this.matches(start, seq, from, to))
+        return at
+    }
   }
 
   private matches(start: number, seq: Int32Array, from: number, to: number): boolean {
