@@ -1,4 +1,4 @@
-import type { CallGraph, GraphEdge, GraphNode } from '@profconv/model'
+import { columnGraph, newEdgeColumns, type CallGraph, type GraphNode } from '@profconv/model'
 
 /**
  * The call graph of one part while it is read, in typed arrays: functions (the `ob`/`fl`/`fn`
@@ -82,8 +82,9 @@ export class CostGraph {
 
   /**
    * The graph as the model holds it, with `frameOf[f]` as the frame of function `f`: nodes in
-   * function order, edges in arc order. `calls` is left out where the count summed to 0 (go
-   * tool pprof and profconv write `calls=0` for "count unknown"). Totals are left at 0.
+   * function order, edges in arc order, kept in columns (`columnGraph`: no object per edge
+   * unless some reader of the graph asks for them). `calls` is left out where the count summed
+   * to 0 (go tool pprof and profconv write `calls=0` for "count unknown"). Totals are left at 0.
    */
   toCallGraph(frameOf: ArrayLike<number>): CallGraph {
     const M = this.metricCount
@@ -92,17 +93,14 @@ export class CostGraph {
       const self = slice(this.self, f * M, M)
       nodes.push({ frame: frameOf[f], self, total: new Array<number>(M).fill(0) })
     }
-    const edges: GraphEdge[] = []
+    const edges = newEdgeColumns(this.arcCount, M)
     for (let a = 0; a < this.arcCount; a++) {
-      const edge: GraphEdge = {
-        caller: frameOf[this.arcCaller[a]],
-        callee: frameOf[this.arcCallee[a]],
-        total: slice(this.arcTotal, a * M, M),
-      }
-      if (this.arcCalls[a] !== 0) edge.calls = this.arcCalls[a]
-      edges.push(edge)
+      edges.caller[a] = frameOf[this.arcCaller[a]]
+      edges.callee[a] = frameOf[this.arcCallee[a]]
+      if (this.arcCalls[a] !== 0) edges.calls[a] = this.arcCalls[a]
     }
-    return { nodes, edges }
+    edges.total.set(this.arcTotal.subarray(0, this.arcCount * M))
+    return columnGraph(nodes, edges)
   }
 
   private findArc(caller: number, callee: number): number {

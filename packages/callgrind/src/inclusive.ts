@@ -1,4 +1,4 @@
-import { stronglyConnected, type CallGraph, type GraphNode } from '@profconv/model'
+import { edgeColumns, stronglyConnected, type CallGraph, type GraphNode } from '@profconv/model'
 
 /**
  * The note added when mutual recursion made some functions show their cycle's inclusive cost.
@@ -30,19 +30,21 @@ export const CYCLE_NOTE =
  * inclusive cost of their calls, as the file states it.
  */
 export function functionTotals(graph: CallGraph, metricCount: number): { notes: string[] } {
-  const { nodes, edges } = graph
+  const { nodes } = graph
   const M = metricCount
   const n = nodes.length
-  // Typed arrays throughout: this runs over every function and arc of the part once.
+  // Typed arrays throughout (the edges too: no object per edge is made): this runs over every
+  // function and arc of the part once.
+  const edges = edgeColumns(graph, M)
   const vertex = vertexOfFrame(nodes)
   const from = new Int32Array(edges.length)
   const to = new Int32Array(edges.length)
   const start = new Int32Array(n + 1)
-  edges.forEach((e, i) => {
-    from[i] = vertex[e.caller]
-    to[i] = vertex[e.callee]
+  for (let i = 0; i < edges.length; i++) {
+    from[i] = vertex[edges.caller[i]]
+    to[i] = vertex[edges.callee[i]]
     start[from[i] + 1]++
-  })
+  }
   for (let v = 0; v < n; v++) start[v + 1] += start[v]
   const fill = start.slice()
   const targets = new Int32Array(edges.length)
@@ -67,26 +69,27 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
   const primitiveCalls = new Float64Array(n)
   /** Bit 1: some arc gave the callee a count; bit 2: some arc from outside its component. */
   const counted = new Uint8Array(n)
-  edges.forEach((e, i) => {
+  for (let i = 0; i < edges.length; i++) {
     const callerComponent = component[from[i]]
     const callee = to[i]
     const calleeComponent = component[callee]
-    if (e.calls !== undefined) {
-      calls[callee] += e.calls
+    const count = edges.calls[i] // NaN: unknown
+    if (!Number.isNaN(count)) {
+      calls[callee] += count
       counted[callee] |= 1
     }
-    if (callerComponent === calleeComponent) return
+    if (callerComponent === calleeComponent) continue
     const into = calleeComponent * M
     const out = callerComponent * M
     for (let m = 0; m < M; m++) {
-      entering[into + m] += e.total[m]
-      rootCost[out + m] += e.total[m]
+      entering[into + m] += edges.total[i * M + m]
+      rootCost[out + m] += edges.total[i * M + m]
     }
-    if (e.calls !== undefined) {
-      primitiveCalls[callee] += e.calls
+    if (!Number.isNaN(count)) {
+      primitiveCalls[callee] += count
       counted[callee] |= 2
     }
-  })
+  }
 
   for (const node of nodes) for (let m = 0; m < M; m++) program[m] += node.self[m]
   nodes.forEach((node, v) => {
