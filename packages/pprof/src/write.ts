@@ -12,8 +12,8 @@ import {
   type LabelMessage,
   type LocationMessage,
   type ProfileMessage,
-  type SampleMessage,
 } from './proto.js'
+import { SampleEncoder, encodeLabels } from './sample-encoder.js'
 
 /** The note when call counts of a call graph could not be written. */
 export const CALLS_NOTE =
@@ -38,10 +38,11 @@ export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uin
   const note = (text: string) => notes.includes(text) || notes.push(text)
   profile.meta.notes.forEach(note)
   if (profile.graph?.nodes.some((n) => n.calls !== undefined)) note(CALLS_NOTE)
-  const message = new ProfileWriter(profile, notes).build()
-  const bytes = encodeProfile(message)
-  // mtime 0, as Go's gzip writer leaves it: the same profile gives the same bytes.
-  return options.gzip === false ? bytes : gzipSync(bytes, { mtime: 0 })
+  const { message, samples } = new ProfileWriter(profile, notes).build()
+  const bytes = concat(encodeProfile(message), samples)
+  // mtime 0, as Go's gzip writer leaves it: the same profile gives the same bytes. Level 1, as
+  // Go's runtime/pprof writes: 25% faster than the default 6 for a 10% larger file.
+  return options.gzip === false ? bytes : gzipSync(bytes, { level: 1, mtime: 0 })
 }
 
 class ProfileWriter {
@@ -49,19 +50,17 @@ class ProfileWriter {
   private readonly functions = new Map<string, number>()
   private readonly mappings = new Map<string, number>()
   private readonly locationIds = new Map<string, number>()
-  private readonly out: DeepPartial<ProfileMessage> & {
-    sample: DeepPartial<SampleMessage>[]
-    location: DeepPartial<LocationMessage>[]
-  }
+  private readonly out: DeepPartial<ProfileMessage> & { location: DeepPartial<LocationMessage>[] }
 
   constructor(
     private readonly profile: Profile,
     private readonly notes: string[],
   ) {
-    this.out = { sample: [], location: [], function: [], mapping: [] }
+    this.out = { location: [], function: [], mapping: [] }
   }
 
-  build(): DeepPartial<ProfileMessage> {
+  /** The profile message without its samples, and the samples encoded (sample-encoder.ts). */
+  build(): { message: DeepPartial<ProfileMessage>; samples: Uint8Array } {
     const { profile, out } = this
     const samples = profile.samples!
     const scales = profile.metrics.map((metric, m) => this.scale(m))
@@ -85,36 +84,43 @@ class ProfileWriter {
     if (meta.duration !== undefined) out.durationNanos = Math.round(meta.duration)
 
     const locationsOf = this.locationsOfNodes()
-    const labelCache = new Map<readonly Label[], DeepPartial<LabelMessage>[]>()
+    const labelCache = new Map<readonly Label[], Uint8Array>()
     const round = this.rounding(scales)
+    const encoder = new SampleEncoder()
+    const values = new Float64Array(profile.metrics.length)
     for (let i = 0; i < samples.stack.length; i++) {
-      const value = round(i)
+      round(i, values)
       const labels = samples.labels?.[i]
-      let label: DeepPartial<LabelMessage>[] | undefined
+      let label: Uint8Array | undefined
       if (labels) {
         label = labelCache.get(labels)
-        if (!label) labelCache.set(labels, (label = labels.map((l) => this.label(l))))
+        if (!label) labelCache.set(labels, (label = encodeLabels(labels.map((l) => this.label(l)))))
       }
-      out.sample.push({ locationId: locationsOf(samples.stack[i]), value, label })
+      encoder.add(locationsOf(samples.stack[i]), values, label)
     }
     // Notes last: building may add some.
     out.comment = [...meta.comments, ...this.notes].map((c) => this.str(c))
     out.stringTable = [...this.strings.keys()]
-    return out
+    return { message: out, samples: encoder.finish() }
   }
 
   /**
    * A function giving a stack-tree node's location ids, leaf first: each run of inlined frames
    * with the frame they were inlined into is one location, as pprof writes them.
    */
-  private locationsOfNodes(): (node: number) => number[] {
+  private locationsOfNodes(): (node: number) => readonly number[] {
     const { tree } = this.profile.samples!
     const frames = this.profile.frames
-    const locationOf = new Map<number, { id: number; next: number }>()
+    const locationOf: ({ id: number; next: number } | undefined)[] = []
+    // Per leaf node: samples of one stack share it (1M samples, ~100k distinct stacks).
+    const idsOf: (number[] | undefined)[] = []
     return (leaf) => {
-      const ids: number[] = []
+      if (leaf < 0) return []
+      let ids = idsOf[leaf]
+      if (ids) return ids
+      ids = idsOf[leaf] = []
       for (let node = leaf; node >= 0;) {
-        let entry = locationOf.get(node)
+        let entry = locationOf[node]
         if (!entry) {
           const lines: { functionId: number; line: number }[] = []
           let top = node
@@ -126,7 +132,7 @@ class ProfileWriter {
           }
           const mappingId = this.mapping(frames.get(tree.frame(top)).module)
           entry = { id: this.location(mappingId, lines), next: tree.parent(top) }
-          locationOf.set(node, entry)
+          locationOf[node] = entry
         }
         ids.push(entry.id)
         node = entry.next
@@ -183,7 +189,7 @@ class ProfileWriter {
     return id
   }
 
-  private label(label: Label): DeepPartial<LabelMessage> {
+  private label(label: Label): Partial<LabelMessage> {
     if (label.str !== undefined) return { key: this.str(label.key), str: this.str(label.str) }
     return {
       key: this.str(label.key),
@@ -193,25 +199,29 @@ class ProfileWriter {
   }
 
   /**
-   * Integer values of sample i. Fractions (estimated stacks) are rounded with the error carried
-   * over to the next sample of the same leaf function, so each function's self total stays
-   * within one unit of the exact one.
+   * Fills `out` with the integer values of sample i. Fractions (estimated stacks) are rounded
+   * with the error carried over to the next sample of the same leaf function, so each
+   * function's self total stays within one unit of the exact one.
    */
-  private rounding(scales: number[]): (i: number) => number[] {
+  private rounding(scales: number[]): (i: number, out: Float64Array) => void {
     const { samples, frames } = this.profile
     const { stack, values, tree } = samples!
     const M = values.length
     const carry = new Float64Array(frames.length * M)
-    return (i) =>
-      values.map((column, m) => {
-        const v = column[i] * scales[m]
-        if (Number.isInteger(v)) return v
+    return (i, out) => {
+      for (let m = 0; m < M; m++) {
+        const v = values[m][i] * scales[m]
+        if (Number.isInteger(v)) {
+          out[m] = v
+          continue
+        }
         const at = stack[i] < 0 ? -1 : tree.frame(stack[i]) * M + m
         const exact = v + (at >= 0 ? carry[at] : 0)
         const rounded = Math.round(exact)
         if (at >= 0) carry[at] = exact - rounded
-        return rounded
-      })
+        out[m] = rounded
+      }
+    }
   }
 
   /** 1 to write metric m as is; nanoseconds per unit to write a fractional time metric in ns. */
@@ -245,4 +255,11 @@ class ProfileWriter {
 function systemNameFor(name: string): string {
   const cplusplusLike = /[<>[\]]|::/.test(name) && !name.includes('.<') && !name.includes(']).')
   return cplusplusLike ? '' : name
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
 }

@@ -2,6 +2,7 @@ import { ProfconvError } from '@profconv/model'
 import protobuf from 'protobufjs/light.js'
 import { encodeProfile } from '../src/proto.js'
 import { SampleDecoder } from '../src/sample-decoder.js'
+import { SampleEncoder, encodeLabels } from '../src/sample-encoder.js'
 import { WireReader } from '../src/wire.js'
 
 // protobufjs with Long off, as proto.ts configures it: the reference the hand decoder matches.
@@ -75,5 +76,39 @@ describe('SampleDecoder', () => {
     const bytes = encodeProfile({ sample: [{ locationId: [1, 2, 3], value: [1] }] })
     const d = new SampleDecoder(bytes.subarray(0, bytes.length - 2))
     expect(() => d.next()).toThrow(ProfconvError)
+  })
+})
+
+describe('SampleEncoder', () => {
+  test('writes what protobufjs writes for the same samples, and decodes back', () => {
+    const samples = [
+      { locationId: [3, 2, 1], value: [5, -7], label: [{ key: 1, str: 2 }] },
+      { locationId: [9, 2 ** 40], value: [0, 2 ** 33, -(2 ** 40)], label: [] },
+      {
+        locationId: [],
+        value: [1],
+        label: [
+          { key: 3, num: -4, numUnit: 5 },
+          { key: 6, str: 7 },
+        ],
+      },
+    ]
+    const encoder = new SampleEncoder()
+    for (const s of samples) {
+      encoder.add(
+        s.locationId,
+        Float64Array.from(s.value),
+        s.label.length ? encodeLabels(s.label) : undefined,
+      )
+    }
+    const bytes = encoder.finish()
+    expect([...bytes]).toEqual([...encodeProfile({ sample: samples })])
+    const d = new SampleDecoder(bytes)
+    for (const s of samples) {
+      expect(d.next()).toBe(true)
+      expect([...d.ids.subarray(0, d.idCount)]).toEqual(s.locationId)
+      expect([...d.values.subarray(0, d.valueCount)]).toEqual(s.value)
+    }
+    expect(d.next()).toBe(false)
   })
 })
