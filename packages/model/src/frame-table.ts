@@ -20,17 +20,30 @@ export interface Frame {
 export class FrameTable {
   readonly frames: Frame[] = []
   private readonly ids = new Map<string, number>()
+  /** Frames before this index are in `ids`; `add` leaves the rest for `intern` to index. */
+  private indexed = 0
 
   /** The id of `frame`, added if new. */
   intern(frame: Frame): number {
+    this.index()
     const key = frameKey(frame)
     let id = this.ids.get(key)
     if (id === undefined) {
       id = this.frames.length
       this.frames.push(normalise(frame))
       this.ids.set(key, id)
+      this.indexed++
     }
     return id
+  }
+
+  /**
+   * Adds a frame the caller knows is not in the table yet (a reader whose function identities
+   * are distinct by construction), without the lookup `intern` makes: a reader of 100,000
+   * functions builds no key string until something interns into the table.
+   */
+  add(frame: Frame): number {
+    return this.frames.push(normalise(frame)) - 1
   }
 
   get(id: number): Frame {
@@ -39,6 +52,14 @@ export class FrameTable {
 
   get length(): number {
     return this.frames.length
+  }
+
+  /** Indexes the frames `add` appended (the first of equal frames keeps its id). */
+  private index(): void {
+    for (; this.indexed < this.frames.length; this.indexed++) {
+      const key = frameKey(this.frames[this.indexed])
+      if (!this.ids.has(key)) this.ids.set(key, this.indexed)
+    }
   }
 }
 

@@ -166,7 +166,9 @@ export function edgeColumns(graph: CallGraph, metricCount: number): EdgeColumns 
 /** The edge objects of columns, as `GraphBuilder` shapes them (absent values left out). */
 function edgeObjects(columns: EdgeColumns): GraphEdge[] {
   const M = columns.metricCount
-  const values = (array: Float64Array, i: number) => Array.from(array.subarray(i * M, i * M + M))
+  // One metric (pstats) is the common case of huge graphs: a literal beats Array.from there.
+  const values = (array: Float64Array, i: number) =>
+    M === 1 ? [array[i]] : Array.from(array.subarray(i * M, i * M + M))
   const edges = new Array<GraphEdge>(columns.length)
   for (let i = 0; i < columns.length; i++) {
     const edge: GraphEdge = {

@@ -42,6 +42,11 @@ class Scanner {
   private refKind = new Uint8Array(1024)
   private refValue = new Float64Array(1024)
   private refCount = 0
+  /**
+   * Per name slot: the key id + 1 last read as `(r file, r|i line, r name)`, the file slot, the
+   * line's type byte and its slot or value (see `key`).
+   */
+  private keyMemo = new Int32Array(4 * 1024)
   /** Python 2's interned strings (`t`), by `R` index, as string ids. */
   private readonly interned: number[] = []
 
@@ -76,16 +81,51 @@ class Scanner {
     }
   }
 
-  /** A `(file, line, name)` key, or a back-reference to one; returns its key id. */
+  /**
+   * A `(file, line, name)` key, or a back-reference to one; returns its key id. CPython writes
+   * a key met before as a small tuple `)` 3 of a reference to the file, the line (a reference,
+   * or an int when the line number object was not shared) and a reference to the name: the
+   * bulk of a big file. Those 17 bytes are remembered by the name's slot with the key id they
+   * gave, so a repeated key costs one lookup instead of three values and a hash probe.
+   */
   private key(): number {
     const at = this.pos
-    if (this.u8() === 0x72) return this.reference(KEY)
-    this.pos = at
+    const b = this.bytes
+    let memo = -1
+    if (at + 17 <= b.length && b[at] === 0x29 && b[at + 1] === 3) {
+      const refs = b[at + 2] === 0x72 && b[at + 12] === 0x72
+      const line = b[at + 7]
+      const name = this.view.getInt32(at + 13, true)
+      if (refs && (line === 0x72 || line === 0x69) && name >= 0 && name < this.refCount) {
+        memo = 4 * name
+        const known = this.keyMemo
+        if (
+          known[memo] > 0 &&
+          known[memo + 1] === this.view.getInt32(at + 3, true) &&
+          known[memo + 2] === line &&
+          known[memo + 3] === this.view.getInt32(at + 8, true)
+        ) {
+          this.pos = at + 17
+          return known[memo] - 1
+        }
+      }
+    }
+    if (b[at] === 0x72) {
+      this.pos++
+      return this.reference(KEY)
+    }
     const slot = this.tupleStart(3)
     const file = this.string()
     const line = this.number()
     const id = this.out.keys.key(file, line, this.string())
     if (slot >= 0) this.resolve(slot, KEY, id)
+    if (memo >= 0 && this.pos === at + 17) {
+      // Read as three plain values: remember their bytes.
+      this.keyMemo[memo] = id + 1
+      this.keyMemo[memo + 1] = this.view.getInt32(at + 3, true)
+      this.keyMemo[memo + 2] = b[at + 7]
+      this.keyMemo[memo + 3] = this.view.getInt32(at + 8, true)
+    }
     return id
   }
 
@@ -187,6 +227,9 @@ class Scanner {
       value.set(this.refValue)
       this.refKind = kind
       this.refValue = value
+      const memo = new Int32Array(4 * this.refCount * 2)
+      memo.set(this.keyMemo)
+      this.keyMemo = memo
     }
     this.refKind[this.refCount] = PENDING
     return this.refCount++

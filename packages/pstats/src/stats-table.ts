@@ -1,74 +1,86 @@
 /**
  * A pstats table in columns: what both the marshal scanner and the generic readers (the
  * marshal tree, JSON) produce, and what `tableToProfile` turns into the model. A million caller
- * records are a few numbers each in flat arrays here, not an object per record.
+ * records are 41 bytes each in typed arrays here, not an object per record.
  */
 export class StatsTable {
   readonly keys = new KeyTable()
+  /** How many entries and records are set: the arrays below have room for more. */
+  entries = 0
+  records = 0
   /** Per function entry, in table order: its key id and `cc nc tt ct`. */
-  readonly entryKey: number[] = []
-  readonly entryCc: number[] = []
-  readonly entryNc: number[] = []
-  readonly entryTt: number[] = []
-  readonly entryCt: number[] = []
+  entryKey = new Int32Array(256)
+  entryCc = new Float64Array(256)
+  entryNc = new Float64Array(256)
+  entryTt = new Float64Array(256)
+  entryCt = new Float64Array(256)
   /**
    * Per caller record, in table order: the caller's key id, the entry it belongs to (whose
    * function is the callee) and `nc cc tt ct` (cProfile's order); `countOnly` records (Python's
    * `profile` module) carry only `nc`.
    */
-  readonly recordKey: number[] = []
-  readonly recordEntry: number[] = []
-  readonly recordNc: number[] = []
-  readonly recordCc: number[] = []
-  readonly recordTt: number[] = []
-  readonly recordCt: number[] = []
-  readonly recordCountOnly: boolean[] = []
+  recordKey = new Int32Array(1024)
+  recordEntry = new Int32Array(1024)
+  recordNc = new Float64Array(1024)
+  recordCc = new Float64Array(1024)
+  recordTt = new Float64Array(1024)
+  recordCt = new Float64Array(1024)
+  recordCountOnly = new Uint8Array(1024)
 
   /** Adds a function entry; returns its index for `caller`. */
   entry(key: number, cc: number, nc: number, tt: number, ct: number): number {
-    this.entryKey.push(key)
-    this.entryCc.push(cc)
-    this.entryNc.push(nc)
-    this.entryTt.push(tt)
-    this.entryCt.push(ct)
-    return this.entryKey.length - 1
+    if (this.entries === this.entryKey.length) this.growEntries()
+    const i = this.entries++
+    this.entryKey[i] = key
+    this.entryCc[i] = cc
+    this.entryNc[i] = nc
+    this.entryTt[i] = tt
+    this.entryCt[i] = ct
+    return i
   }
 
   /** A caller's `(nc, cc, tt, ct)` tuple under `entry`. */
   caller(entry: number, key: number, nc: number, cc: number, tt: number, ct: number): void {
-    this.record(entry, key, nc, cc, tt, ct, false)
+    if (this.records === this.recordKey.length) this.growRecords()
+    const r = this.records++
+    this.recordEntry[r] = entry
+    this.recordKey[r] = key
+    this.recordNc[r] = nc
+    this.recordCc[r] = cc
+    this.recordTt[r] = tt
+    this.recordCt[r] = ct
   }
 
   /** A caller's bare call count under `entry` (Python's `profile` module). */
   callerCount(entry: number, key: number, nc: number): void {
-    this.record(entry, key, nc, 0, 0, 0, true)
+    this.caller(entry, key, nc, 0, 0, 0)
+    this.recordCountOnly[this.records - 1] = 1
   }
 
-  get entries(): number {
-    return this.entryKey.length
+  private growEntries(): void {
+    this.entryKey = doubled(this.entryKey)
+    this.entryCc = doubled(this.entryCc)
+    this.entryNc = doubled(this.entryNc)
+    this.entryTt = doubled(this.entryTt)
+    this.entryCt = doubled(this.entryCt)
   }
 
-  get records(): number {
-    return this.recordKey.length
+  private growRecords(): void {
+    this.recordKey = doubled(this.recordKey)
+    this.recordEntry = doubled(this.recordEntry)
+    this.recordNc = doubled(this.recordNc)
+    this.recordCc = doubled(this.recordCc)
+    this.recordTt = doubled(this.recordTt)
+    this.recordCt = doubled(this.recordCt)
+    this.recordCountOnly = doubled(this.recordCountOnly)
   }
+}
 
-  private record(
-    entry: number,
-    key: number,
-    nc: number,
-    cc: number,
-    tt: number,
-    ct: number,
-    countOnly: boolean,
-  ): void {
-    this.recordEntry.push(entry)
-    this.recordKey.push(key)
-    this.recordNc.push(nc)
-    this.recordCc.push(cc)
-    this.recordTt.push(tt)
-    this.recordCt.push(ct)
-    this.recordCountOnly.push(countOnly)
-  }
+/** A typed array of twice the length, holding `a` at its start. */
+function doubled<A extends Int32Array | Float64Array | Uint8Array>(a: A): A {
+  const b = new (a.constructor as new (length: number) => A)(a.length * 2)
+  b.set(a)
+  return b
 }
 
 /**

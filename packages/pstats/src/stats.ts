@@ -71,7 +71,8 @@ export function entriesToProfile(entries: readonly PstatsEntry[], format: string
  */
 export function tableToProfile(table: StatsTable, format: string): Profile {
   const meta = newMeta(format)
-  const swapped = table.entryCc.some((cc, i) => cc > table.entryNc[i])
+  let swapped = false
+  for (let i = 0; i < table.entries; i++) swapped ||= table.entryCc[i] > table.entryNc[i]
   const { frames, frameOfKey, tableFrames } = tableFrameIds(table)
   const nodes = tableNodes(table, frameOfKey, frames.length, tableFrames, swapped)
   const { edges, estimated } = tableEdges(table, frameOfKey, frames.length)
@@ -87,7 +88,8 @@ export function tableToProfile(table: StatsTable, format: string): Profile {
 /**
  * Frame ids in `GraphBuilder`'s order: the table's functions first, in table order (so that
  * writing back keeps the order), then callers that have no entry, as first met. Distinct keys
- * are distinct frames, so frame ids are 0..n-1 and double as node indices.
+ * are distinct frames (added without a lookup), so frame ids are 0..n-1 and double as node
+ * indices.
  */
 function tableFrameIds(table: StatsTable) {
   const { keys } = table
@@ -97,11 +99,11 @@ function tableFrameIds(table: StatsTable) {
     if (frameOfKey[key] >= 0) return
     const file = keys.strings[keys.keyFile[key]]
     const name = keys.strings[keys.keyName[key]]
-    frameOfKey[key] = frames.intern(keyToFrame({ file, line: keys.keyLine[key], name }))
+    frameOfKey[key] = frames.add(keyToFrame({ file, line: keys.keyLine[key], name }))
   }
-  for (const key of table.entryKey) assign(key)
+  for (let i = 0; i < table.entries; i++) assign(table.entryKey[i])
   const tableFrames = frames.length
-  for (const key of table.recordKey) assign(key)
+  for (let r = 0; r < table.records; r++) assign(table.recordKey[r])
   return { frames, frameOfKey, tableFrames }
 }
 
