@@ -149,10 +149,23 @@ export class KeyTable {
   }
 }
 
-/** A 32-bit mix of a key's parts (lines are integers in practice; a fraction only collides). */
+/** A 32-bit mix of a key's parts. */
 function keyHash(file: number, line: number, name: number): number {
   let h = Math.imul(name, 0x9e3779b1) ^ Math.imul(file + 0x7f4a7c15, 0x85ebca6b)
-  h ^= Math.imul(line | 0, 0xc2b2ae35)
+  h ^= Math.imul(lineBits(line), 0xc2b2ae35)
   h ^= h >>> 15
   return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13)
+}
+
+const double = new Float64Array(1)
+const doubleWords = new Int32Array(double.buffer)
+
+/**
+ * A line as 32 bits: itself when an int32, else its double's two words mixed (so that a
+ * hostile file of fractional lines does not put every key in one probe chain).
+ */
+function lineBits(line: number): number {
+  if ((line | 0) === line) return line
+  double[0] = line
+  return doubleWords[0] ^ Math.imul(doubleWords[1], 0x27d4eb2f)
 }

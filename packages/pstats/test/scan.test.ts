@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs'
 import { fixture, fixturePath } from '@profconv/testkit'
 import { readMarshalTree } from '../src/read.js'
 import { scanPstats } from '../src/scan.js'
+import { StatsTable } from '../src/stats-table.js'
 import { tableToProfile } from '../src/stats.js'
 import { writePstats } from '../src/write.js'
 
@@ -63,5 +64,18 @@ describe('the marshal scanner (fast path)', () => {
     ],
   ])('declines %s (the general decoder reports it)', (_, cut) => {
     expect(scanPstats(cut(fixture('pstats/recursion.prof')))).toBeUndefined()
+  })
+})
+
+describe('the key table', () => {
+  test('keys that differ only by a fractional line are distinct and spread out', () => {
+    const table = new StatsTable()
+    const ids = new Set<number>()
+    const start = performance.now()
+    for (let i = 0; i < 50_000; i++) ids.add(table.keys.keyOf('x.py', i / 64, 'f'))
+    expect(ids.size).toBe(50_000)
+    expect(table.keys.keyOf('x.py', 3 / 64, 'f')).toBe(3)
+    // One probe chain for all of them would take seconds (50,000² / 2 comparisons).
+    expect(performance.now() - start).toBeLessThan(2_000)
   })
 })
