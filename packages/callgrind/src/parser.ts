@@ -62,8 +62,8 @@ export class CallgrindParser {
   private cfl = -1
   private cfn = -1
   private part: Part | undefined
-  /** Where the current function's self cost starts in `part.graph.self`, or -1 before known. */
-  private selfAt = -1
+  /** The current function's index in `part.graph`, or -1 until a cost or call needs it. */
+  private fnIndex = -1
   /** Set by a `calls=` line: the next cost line is the inclusive cost of this arc, or -1. */
   private callArc = -1
   private callCount = 0
@@ -252,7 +252,7 @@ export class CallgrindParser {
         this.fn = slot
         this.fnOb = this.ob
         this.fnFile = this.file
-        this.selfAt = -1
+        this.fnIndex = -1
         return
       case SpecKey.cob:
         this.cob = slot
@@ -271,7 +271,7 @@ export class CallgrindParser {
     if (this.fn < 0 || this.cfn < 0)
       throw this.error('calls= line without a fn= and cfn= before it')
     const graph = this.ensurePart().graph
-    const caller = graph.function(this.fnOb, this.fnFile, this.fn)
+    const caller = this.currentFunction(graph)
     const callee = graph.function(
       this.cob >= 0 ? this.cob : this.ob,
       this.cfl >= 0 ? this.cfl : this.file,
@@ -312,6 +312,12 @@ export class CallgrindParser {
     this.addCosts()
   }
 
+  /** The index of the current function (named with the object and file of its fn= line). */
+  private currentFunction(graph: CostGraph): number {
+    if (this.fnIndex < 0) this.fnIndex = graph.function(this.fnOb, this.fnFile, this.fn)
+    return this.fnIndex
+  }
+
   /** Adds the cost line's `costs` to the arc of the `calls=` line before it, else to self. */
   private addCosts(): void {
     const costs = this.costs
@@ -325,13 +331,10 @@ export class CallgrindParser {
       this.callArc = -1
       return
     }
-    if (this.selfAt < 0) {
-      if (this.fn < 0) throw this.error('cost line before any fn= line')
-      const graph = this.ensurePart().graph
-      this.selfAt = graph.function(this.fnOb, this.fnFile, this.fn) * M
-    }
-    const self = this.part!.graph.self
-    const at = this.selfAt
+    if (this.fn < 0) throw this.error('cost line before any fn= line')
+    const graph = this.ensurePart().graph
+    const at = this.currentFunction(graph) * M
+    const self = graph.self // after adding the function: that may have grown the array
     for (let e = 0; e < M; e++) self[at + e] += costs[e]
   }
 
@@ -440,7 +443,7 @@ export class CallgrindParser {
     // A summary: line after the last part belongs to it (callgrind writes totals: at the end).
     if (!part) return
     this.part = undefined
-    this.selfAt = -1
+    this.fnIndex = -1
     part.stated.push(...this.pendingStated)
     this.pendingStated = []
     const M = part.metrics.length
