@@ -25,19 +25,13 @@ export function backEdges(
     from[i] = vertexOf[edges.caller[i]]
     to[i] = vertexOf[edges.callee[i]]
   }
-  const back = new Uint8Array(edges.length)
-  for (let i = 0; i < edges.length; i++) if (from[i] === to[i]) back[i] = 1
-
-  const component = stronglyConnected(...adjacency(n, from, to, () => true))
+  const [start, targets] = adjacency(n, from, to)
+  const component = stronglyConnected(start, targets)
   const size = new Int32Array(n)
   for (let v = 0; v < n; v++) size[component[v]]++
   // A call inside a cycle: between two different members of one component of 2+ functions.
   const inCycle = (v: number) => size[component[v]] > 1
-  const inside = new Uint8Array(edges.length)
-  for (let i = 0; i < edges.length; i++) {
-    const v = to[i]
-    if (from[i] !== v && component[from[i]] === component[v] && inCycle(v)) inside[i] = 1
-  }
+  const inside = (v: number, w: number) => v !== w && component[v] === component[w] && inCycle(w)
 
   // Entries: members called from outside their cycle; else the cycle's heaviest member.
   const rank = new Int32Array(n).fill(-1)
@@ -50,7 +44,8 @@ export function backEdges(
     }
   }
   for (let i = 0; i < edges.length; i++) {
-    if (!inside[i] && from[i] !== to[i] && inCycle(to[i])) enter(to[i])
+    const w = to[i]
+    if (from[i] !== w && component[from[i]] !== component[w] && inCycle(w)) enter(w)
   }
   const entered = new Uint8Array(n)
   for (let v = 0; v < n; v++) if (rank[v] === 0) entered[component[v]] = 1
@@ -64,19 +59,21 @@ export function backEdges(
   for (let c = 0; c < n; c++) if (heaviest[c] >= 0) enter(heaviest[c])
 
   // Breadth-first from every entry at once, along calls inside a cycle.
-  const [start, targets] = adjacency(n, from, to, (i) => inside[i] === 1)
   for (let head = 0; head < tail; head++) {
     const v = queue[head]
     for (let k = start[v]; k < start[v + 1]; k++) {
       const w = targets[k]
-      if (rank[w] < 0) {
+      if (rank[w] < 0 && inside(v, w)) {
         rank[w] = rank[v] + 1
         queue[tail++] = w
       }
     }
   }
+  const back = new Uint8Array(edges.length)
   for (let i = 0; i < edges.length; i++) {
-    if (inside[i] && rank[to[i]] <= rank[from[i]]) back[i] = 1
+    const v = from[i]
+    const w = to[i]
+    if (v === w || (inside(v, w) && rank[w] <= rank[v])) back[i] = 1
   }
   return back
 }
@@ -90,24 +87,13 @@ function vertexIndex(nodes: readonly GraphNode[]): Int32Array {
   return vertexOf
 }
 
-/** The edges that pass `keep`, as CSR arrays (`targets[start[v]..start[v+1]]`), in edge order. */
-function adjacency(
-  n: number,
-  from: Int32Array,
-  to: Int32Array,
-  keep: (edge: number) => boolean,
-): [Int32Array, Int32Array] {
+/** The edges as CSR arrays (`targets[start[v]..start[v+1]]` are v's callees), in edge order. */
+function adjacency(n: number, from: Int32Array, to: Int32Array): [Int32Array, Int32Array] {
   const start = new Int32Array(n + 1)
-  let count = 0
-  for (let i = 0; i < from.length; i++) {
-    if (keep(i)) {
-      start[from[i] + 1]++
-      count++
-    }
-  }
+  for (let i = 0; i < from.length; i++) start[from[i] + 1]++
   for (let v = 0; v < n; v++) start[v + 1] += start[v]
   const fill = start.slice(0, n)
-  const targets = new Int32Array(count)
-  for (let i = 0; i < from.length; i++) if (keep(i)) targets[fill[from[i]]++] = to[i]
+  const targets = new Int32Array(from.length)
+  for (let i = 0; i < from.length; i++) targets[fill[from[i]]++] = to[i]
   return [start, targets]
 }
