@@ -1,4 +1,4 @@
-import type { CallGraph, GraphEdge, GraphNode } from './graph.js'
+import { columnGraph, newEdgeColumns, type CallGraph, type GraphNode } from './graph.js'
 import type { Profile } from './profile.js'
 import type { Samples } from './samples.js'
 
@@ -77,16 +77,15 @@ export function samplesToGraph(samples: Samples, metricCount: number): CallGraph
     self: sums.self.row(g),
     total: sums.total.row(g),
   }))
-  const edges: GraphEdge[] = []
+  // Edges stay in columns: the dot writer reads them so, and objects are made only if asked.
+  const edges = newEdgeColumns(pairs.length, M)
   for (let e = 0; e < pairs.length; e++) {
-    edges.push({
-      caller: pairs.first(e),
-      callee: pairs.second(e),
-      total: sums.edgeTotal.row(e),
-      self: sums.edgeSelf.row(e),
-    })
+    edges.caller[e] = pairs.first(e)
+    edges.callee[e] = pairs.second(e)
   }
-  return { nodes, edges }
+  sums.edgeTotal.copyTo(edges.total)
+  sums.edgeSelf.copyTo(edges.self)
+  return columnGraph(nodes, edges)
 }
 
 /** Dense ids for pairs of non-negative integers, by open addressing over typed arrays. */
@@ -163,6 +162,13 @@ class GrowingColumns {
       this.data = data
     }
     for (let m = 0; m < w; m++) this.data[row * w + m] += from[at * w + m]
+  }
+
+  /** Copies the first `out.length / width` rows into `out` (rows never added to are zeros). */
+  copyTo(out: Float64Array): void {
+    const n = Math.min(out.length, this.data.length)
+    out.set(this.data.subarray(0, n))
+    out.fill(0, n)
   }
 
   /** Row `row` as a plain array (zeros if never added to). */
