@@ -152,7 +152,7 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
   }
 
   const ratio = (v: number) => (drawing.total > 0 ? v / drawing.total : 0)
-  const maxSelf = Math.max(0, ...drawing.nodes.map((n) => ratio(n.self)))
+  const maxSelf = largest(drawing.nodes.map((n) => ratio(n.self)))
   const nodeWeight = (n: DrawnNode) =>
     options.colorNodesBySelftime ? (maxSelf > 0 ? ratio(n.self) / maxSelf : 0) : ratio(n.total)
   const value = (v: number) => formatValue(v, metric, options.timeFormat)
@@ -162,11 +162,12 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     baseTotal > 0 ? (now - (before ?? 0)) / baseTotal : 0
   const nodeChange = (n: DrawnNode) => change(n.total, comparison?.node(n.frame)?.total)
   const edgeChange = (e: DrawnEdge) => change(e.total, comparison?.edge(e.caller, e.callee))
-  const largestChange = Math.max(
-    0,
-    ...drawing.nodes.map((n) => Math.abs(nodeChange(n))),
-    ...drawing.edges.filter((e) => !e.back).map((e) => Math.abs(edgeChange(e))),
-  )
+  const largestChange = comparison
+    ? largest([
+        ...drawing.nodes.map((n) => Math.abs(nodeChange(n))),
+        ...drawing.edges.filter((e) => !e.back).map((e) => Math.abs(edgeChange(e))),
+      ])
+    : 0
   const font = quote(theme.fontName)
 
   const out = [
@@ -225,6 +226,16 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
   }
   out.push('}', '')
   return out.join('\n')
+}
+
+/**
+ * `Math.max(0, ...values)` without spreading: a drawing of a million calls (`-e 0`) is more
+ * arguments than a call can take.
+ */
+function largest(values: readonly number[]): number {
+  let max = 0
+  for (const v of values) max = Math.max(max, v)
+  return max
 }
 
 /** The whole name and where it is defined: the box's tooltip. */
