@@ -83,12 +83,56 @@ export class SampleDecoder {
   /** One value or a packed run of them: location ids (unsigned) or values (signed). */
   private repeated(wireType: number, signed: boolean): void {
     const r = this.sample
+    if (wireType === LENGTH_DELIMITED && !signed) {
+      this.packedIds(r.length() + r.pos)
+      return
+    }
     const end = wireType === LENGTH_DELIMITED ? r.length() + r.pos : -1
     do {
       const value = signed ? r.int64() : r.uint64()
       if (signed) this.pushValue(value)
       else this.pushId(value)
     } while (r.pos < end)
+  }
+
+  /**
+   * A packed run of location ids, the bulk of a profile's bytes: ids below 2^21 (three bytes)
+   * are read in this loop, longer ones by the reader.
+   */
+  private packedIds(end: number): void {
+    const r = this.sample
+    const bytes = r.bytes
+    // Room for every id the run can hold (one byte at least each).
+    while (this.ids.length < this.idCount + (end - r.pos)) this.ids = doubled(this.ids)
+    const ids = this.ids
+    let count = this.idCount
+    let pos = r.pos
+    while (pos < end) {
+      const b0 = bytes[pos]
+      if (b0 < 0x80) {
+        ids[count++] = b0
+        pos += 1
+        continue
+      }
+      const b1 = pos + 1 < end ? bytes[pos + 1] : 0x80
+      if (b1 < 0x80) {
+        ids[count++] = (b0 & 0x7f) | (b1 << 7)
+        pos += 2
+        continue
+      }
+      const b2 = pos + 2 < end ? bytes[pos + 2] : 0x80
+      if (b2 < 0x80) {
+        ids[count++] = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14)
+        pos += 3
+        continue
+      }
+      r.pos = pos
+      ids[count++] = r.uint64()
+      pos = r.pos
+    }
+    if (pos > end) throw r.error('a varint runs past the end of its packed field')
+    r.pos = pos
+    this.idCount = count
   }
 
   private pushId(id: number): void {

@@ -72,6 +72,20 @@ describe('SampleDecoder', () => {
     expect(d.next()).toBe(false)
   })
 
+  test('packed ids of one to ten bytes', () => {
+    const ids = [1, 127, 128, 300, 16383, 16384, 70000, 2 ** 21 - 1, 2 ** 21, 2 ** 35, 2 ** 53 - 1]
+    const d = new SampleDecoder(encodeProfile({ sample: [{ locationId: ids, value: [1] }] }))
+    expect(d.next()).toBe(true)
+    expect([...d.ids.subarray(0, d.idCount)]).toEqual(ids)
+  })
+
+  test('a packed id running past its field is a ProfconvError', () => {
+    // Sample { location_id: packed [0x80 0x80] (2 bytes, unfinished varint), value: 1 }
+    const sample = [0x0a, 0x02, 0x80, 0x80, 0x10, 0x01]
+    const d = new SampleDecoder(new Uint8Array([0x12, sample.length, ...sample]))
+    expect(() => d.next()).toThrow(ProfconvError)
+  })
+
   test('a sample running past the end is a ProfconvError', () => {
     const bytes = encodeProfile({ sample: [{ locationId: [1, 2, 3], value: [1] }] })
     const d = new SampleDecoder(bytes.subarray(0, bytes.length - 2))
