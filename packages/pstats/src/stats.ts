@@ -75,7 +75,7 @@ export function tableToProfile(table: StatsTable, format: string): Profile {
   for (let i = 0; i < table.entries; i++) swapped ||= table.entryCc[i] > table.entryNc[i]
   const { frames, frameOfKey, tableFrames } = tableFrameIds(table)
   const nodes = tableNodes(table, frameOfKey, frames.length, tableFrames, swapped)
-  const { edges, estimated } = tableEdges(table, frameOfKey, frames.length)
+  const { edges, estimated } = tableEdges(table, frameOfKey, frames.length, tableFrames)
   const graph = columnGraph(nodes, edges, estimated)
   if (swapped) meta.comments.push('yappi-style table: cc and nc of each function swapped back')
   if (estimated) {
@@ -145,37 +145,35 @@ function tableNodes(
 
 /**
  * One edge per caller→callee pair, in the order pairs are first met, summing the records of a
- * pair (only a hand-made file repeats one), in columns: no object per edge. Records are grouped by callee with a counting sort
- * so that a pair's first record is found with a stamp per caller, not a map of pairs.
+ * pair (only a hand-made file repeats one), in columns: no object per edge.
  */
-function tableEdges(table: StatsTable, frameOfKey: Int32Array, frameCount: number) {
+function tableEdges(
+  table: StatsTable,
+  frameOfKey: Int32Array,
+  frameCount: number,
+  tableFrames: number,
+) {
   const records = table.records
   const callerOf = new Int32Array(records)
   const calleeOf = new Int32Array(records)
-  const start = new Int32Array(frameCount + 1)
   for (let r = 0; r < records; r++) {
     callerOf[r] = frameOfKey[table.recordKey[r]]
     calleeOf[r] = frameOfKey[table.entryKey[table.recordEntry[r]]]
-    start[calleeOf[r] + 1]++
   }
-  for (let f = 0; f < frameCount; f++) start[f + 1] += start[f]
-  const byCallee = new Int32Array(records)
-  const fill = start.slice(0, frameCount)
-  for (let r = 0; r < records; r++) byCallee[fill[calleeOf[r]]++] = r
-  // The first record of each pair: records of one callee are in table order, the first wins.
+  // The first record of each pair, found with a stamp per caller: that needs the records of one
+  // callee together, in table order. They are, unless a function has several entries.
+  const order = table.entries === tableFrames ? undefined : byCallee(calleeOf, frameCount)
   const firstOf = new Int32Array(records)
   const stamp = new Int32Array(frameCount).fill(-1)
   const firstRecord = new Int32Array(frameCount)
-  for (let callee = 0; callee < frameCount; callee++) {
-    for (let k = start[callee]; k < start[callee + 1]; k++) {
-      const r = byCallee[k]
-      const caller = callerOf[r]
-      if (stamp[caller] !== callee) {
-        stamp[caller] = callee
-        firstRecord[caller] = r
-      }
-      firstOf[r] = firstRecord[caller]
+  for (let k = 0; k < records; k++) {
+    const r = order ? order[k] : k
+    const caller = callerOf[r]
+    if (stamp[caller] !== calleeOf[r]) {
+      stamp[caller] = calleeOf[r]
+      firstRecord[caller] = r
     }
+    firstOf[r] = firstRecord[caller]
   }
   const edgeOf = new Int32Array(records)
   let count = 0
@@ -203,6 +201,16 @@ function tableEdges(table: StatsTable, frameOfKey: Int32Array, frameCount: numbe
     }
   }
   return { edges, estimated }
+}
+
+/** Record indices grouped by callee, in table order within a callee (a counting sort). */
+function byCallee(calleeOf: Int32Array, frameCount: number): Int32Array {
+  const start = new Int32Array(frameCount + 1)
+  for (const callee of calleeOf) start[callee + 1]++
+  for (let f = 0; f < frameCount; f++) start[f + 1] += start[f]
+  const order = new Int32Array(calleeOf.length)
+  for (let r = 0; r < calleeOf.length; r++) order[start[calleeOf[r]]++] = r
+  return order
 }
 
 /**

@@ -33,12 +33,14 @@ describe('the marshal scanner (fast path)', () => {
   })
 
   test('a repeated function and a repeated caller are summed as the general path sums them', () => {
-    // {k: (1, 1, 0.5, 1.0, {k: (1, 1, 0.25, 0.5), k: (2, 2, 0.25, 0.5)}), k: (…same…)}
-    const key = [0x29, 3, 0x7a, 1, 0x61, 0x69, 1, 0, 0, 0, 0x7a, 1, 0x66]
+    // {f: (…, {f: (1, 1, …), f: (2, 2, …)}), g: (…, {f: (1, 1, …)}), f: (…same as the first…)}
+    const key = (name: number) => [0x29, 3, 0x7a, 1, 0x61, 0x69, 1, 0, 0, 0, 0x7a, 1, name]
+    const [f, g] = [key(0x66), key(0x67)]
     const float = (v: number) => [0x67, ...new Uint8Array(new Float64Array([v]).buffer)]
     const int = (v: number) => [0x69, v, 0, 0, 0]
+    const values = [0x29, 4, ...int(1), ...int(1), ...float(0.25), ...float(0.5)]
     const caller = (n: number) => [
-      ...key,
+      ...f,
       0x29,
       4,
       ...int(n),
@@ -46,14 +48,21 @@ describe('the marshal scanner (fast path)', () => {
       ...float(0.25),
       ...float(0.5),
     ]
-    const entry = [...key, 0x29, 5, ...int(1), ...int(1), ...float(0.5), ...float(1)]
-    const dict = [...entry, 0x7b, ...caller(1), ...caller(2), 0x30]
-    const bytes = Uint8Array.from([0x7b, ...dict, ...dict, 0x30])
+    const entry = (k: number[], callers: number[]) => [
+      ...k,
+      ...[0x29, 5, ...int(1), ...int(1), ...float(0.5), ...float(1)],
+      ...[0x7b, ...callers, 0x30],
+    ]
+    const fEntry = entry(f, [...caller(1), ...caller(2)])
+    const gEntry = entry(g, [...f, ...values])
+    const bytes = Uint8Array.from([0x7b, ...fEntry, ...gEntry, ...fEntry, 0x30])
     const fast = scanned(bytes)
     expect(fast).toBeDefined()
     expect(fast).toStrictEqual(readMarshalTree(bytes))
-    expect(fast!.graph!.edges).toHaveLength(1)
-    expect(fast!.graph!.edges[0].calls).toBe(6)
+    expect(fast!.graph!.edges.map((e) => [e.caller, e.callee, e.calls])).toEqual([
+      [0, 0, 6],
+      [0, 1, 1],
+    ])
   })
 
   test.each([
