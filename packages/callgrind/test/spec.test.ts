@@ -193,6 +193,57 @@ describe('the callgrind format specification', () => {
   })
 })
 
+describe('the one-pass reading of common lines', () => {
+  // Plain cost lines and name references are read as their bytes are scanned; anything else
+  // goes to the general line reader. CRLF sends every line to the general reader.
+  const text = [
+    'positions: instr line',
+    'events: Ir Dr',
+    'fl=(1) a.c',
+    'fn=(1) main',
+    '0x10 5\t3 ',
+    '+2 * 4 1 99',
+    '-1 +1',
+    '* -3 1',
+    'cfn=(2)',
+    'calls=2',
+    '+4 * 10 4',
+    'fi=(2) b.h',
+    '+1 +1 3 3',
+    'fe=(1)',
+    'cfi=(2)',
+    'cfn=(3) helper',
+    'calls=0x3 0x20 9',
+    '+4 * 1 1',
+    '',
+    'fn=(2) leaf',
+    '0x20 9 10 4',
+    'cfn=(3)',
+    'calls=1.5 0x30',
+    '+1 +1 2 2',
+    'fn=(3)',
+    '0x30 1 1 1',
+  ].join('\n')
+
+  test('reads what the general reader reads, in any chunks', async () => {
+    const want = graph(text)
+    expect(want).toContain('edge main (a.c) -> helper (b.h) total=1,1 calls=3')
+    expect(read(text.replace(/\n/g, '\r\n')).map(dumpGraph).join('\n---\n')).toBe(want)
+    for (const size of [1, 2, 3, 7]) {
+      const all = bytes(text)
+      const chunks = Array.from({ length: Math.ceil(all.length / size) }, (_, i) =>
+        all.subarray(i * size, i * size + size),
+      )
+      expect((await readCallgrindStream(chunks)).map(dumpGraph).join('\n---\n')).toBe(want)
+    }
+  })
+
+  test('errors after one-pass lines name the right line', () => {
+    const bad = 'events: Ir\nfn=(1) a\n1 2\n+1 3\ncfn=(1)\ncalls=2 1\n1 5\nfn=(1)\n2 x\n'
+    expect(() => read(bad)).toThrow(/line 9: bad cost in '2 x'/)
+  })
+})
+
 describe('bad input', () => {
   test.each([
     ['fn=(1) a\n1 2\n', /line 2: cost data before the events: line/],
