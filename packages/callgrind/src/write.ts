@@ -259,6 +259,9 @@ function eventNames(metrics: readonly Metric[]): string[] {
   })
 }
 
+/** `text` on one line; tested first, since it runs for every name and almost none has a break. */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ')
+  return LINE_BREAK.test(text) ? text.replace(/[\r\n]+/g, ' ') : text
 }
+
+const LINE_BREAK = /[\r\n]/
