@@ -6,11 +6,11 @@ import { StatsTable } from './stats-table.js'
  *
  * CPython writes each key string once and refers back to it (FLAG_REF, then `r` + index), and
  * our own writer does the same for whole key tuples; so references are resolved to string ids,
- * numbers and key ids in typed arrays, and a caller key met a million times costs a few integer
- * reads and one hash probe. Only the shapes real pstats files have are handled: on anything else
- * (code objects in keys, long ints, lists, inf/nan, truncation, garbage)
- * `scanPstats` returns undefined and the caller decodes the file with the general `unmarshal`,
- * which also produces the error messages and positions.
+ * numbers and key ids in typed arrays, and a caller key met a million times costs one memo
+ * lookup (see `key`). Only the shapes real pstats files have are handled. On anything else
+ * (code objects in keys, long ints, lists, inf/nan, truncation, garbage) `scanPstats` returns
+ * undefined and the caller decodes the file with the general `unmarshal`, which also produces
+ * the error messages and positions.
  */
 export function scanPstats(bytes: Uint8Array): StatsTable | undefined {
   try {
