@@ -51,19 +51,23 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
   for (let i = 0; i < edges.length; i++) targets[fill[from[i]]++] = to[i]
   const component = stronglyConnected(start, targets)
 
-  let count = 0
-  for (const c of component) count = Math.max(count, c + 1)
-  const size = new Int32Array(count)
-  for (const c of component) size[c]++
-  // Per component and metric, at c * M + m: the cost of the arcs entering it, and (for
-  // components nobody calls) its self plus the arcs that leave it.
-  const entering = new Float64Array(count * M)
-  const rootCost = new Float64Array(count * M)
+  // Per component (ids are below n) and metric, at c * M + m: the cost of the arcs entering
+  // it, and (for components nobody calls) its self plus the arcs that leave it. Few, fused
+  // loops: this runs once per part, mostly before the JIT has compiled it.
+  const entering = new Float64Array(n * M)
+  const rootCost = new Float64Array(n * M)
   const program = new Float64Array(M)
-  nodes.forEach((node, v) => {
-    const at = component[v] * M
-    for (let m = 0; m < M; m++) rootCost[at + m] += node.self[m]
-  })
+  const size = new Int32Array(n)
+  let cycles = false
+  for (let v = 0; v < n; v++) {
+    const c = component[v]
+    if (++size[c] === 2) cycles = true
+    const self = nodes[v].self
+    for (let m = 0; m < M; m++) {
+      rootCost[c * M + m] += self[m]
+      program[m] += self[m]
+    }
+  }
 
   const calls = new Float64Array(n)
   const primitiveCalls = new Float64Array(n)
@@ -91,8 +95,8 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
     }
   }
 
-  for (const node of nodes) for (let m = 0; m < M; m++) program[m] += node.self[m]
-  nodes.forEach((node, v) => {
+  for (let v = 0; v < n; v++) {
+    const node = nodes[v]
     const at = component[v] * M
     // A component both called and run at the top (a thread's root, a truncated stack) has
     // activations no arc enters: its self plus leaving arcs then exceed the entering arcs.
@@ -102,16 +106,16 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
     }
     setCount(node, 'calls', counted[v] & 1 ? calls[v] : undefined)
     setCount(node, 'primitiveCalls', counted[v] & 2 ? primitiveCalls[v] : undefined)
-  })
-  return { notes: size.some((s) => s > 1) ? [CYCLE_NOTE] : [] }
+  }
+  return { notes: cycles ? [CYCLE_NOTE] : [] }
 }
 
 /** The vertex (index in `nodes`) of each frame id; frame ids are small and dense. */
 function vertexOfFrame(nodes: readonly GraphNode[]): Int32Array {
   let max = -1
-  for (const node of nodes) max = Math.max(max, node.frame)
+  for (let v = 0; v < nodes.length; v++) max = Math.max(max, nodes[v].frame)
   const vertex = new Int32Array(max + 1)
-  nodes.forEach((node, v) => (vertex[node.frame] = v))
+  for (let v = 0; v < nodes.length; v++) vertex[nodes[v].frame] = v
   return vertex
 }
 
