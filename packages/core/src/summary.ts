@@ -1,4 +1,4 @@
-import { graphOf, graphTotals, type Metric, type Profile } from '@profconv/model'
+import { edgeColumns, graphOf, graphTotals, type Metric, type Profile } from '@profconv/model'
 
 /** A metric of a summarised profile with its total over the whole profile. */
 export interface MetricSummary extends Metric {
@@ -56,7 +56,8 @@ export function summarize(profile: Profile): ProfileSummary {
       default: i === profile.defaultMetric,
     })),
     functions: graph.nodes.length,
-    edges: graph.edges.length,
+    // Counted from the columns: a million-edge graph builds no edge objects for a count.
+    edges: edgeColumns(graph, profile.metrics.length).length,
     comments: profile.meta.comments,
     notes: profile.meta.notes,
   }
