@@ -18,14 +18,15 @@ const LABEL_FIELDS = ['key', 'str', 'num', 'numUnit'] as const
 export class SampleEncoder {
   private readonly out = new ByteWriter()
 
-  /** Appends one sample: location ids leaf first, values, its labels from `encodeLabels`. */
-  add(ids: readonly number[], values: Float64Array, labels?: Uint8Array): void {
-    let idBytes = 0
-    for (const id of ids) idBytes += varintSize(id)
+  /**
+   * Appends one sample: its location ids (leaf first) as `packIds` made them, its values, its
+   * labels from `encodeLabels`.
+   */
+  add(ids: Uint8Array, values: Float64Array, labels?: Uint8Array): void {
     let valueBytes = 0
     for (let m = 0; m < values.length; m++) valueBytes += varintSize(values[m])
     const body =
-      (ids.length > 0 ? fieldSize(idBytes) : 0) +
+      (ids.length > 0 ? fieldSize(ids.length) : 0) +
       (values.length > 0 ? fieldSize(valueBytes) : 0) +
       (labels?.length ?? 0)
     const out = this.out
@@ -34,8 +35,8 @@ export class SampleEncoder {
     out.varint(body)
     if (ids.length > 0) {
       out.tag(SAMPLE_LOCATION_ID, LENGTH_DELIMITED)
-      out.varint(idBytes)
-      for (const id of ids) out.varint(id)
+      out.varint(ids.length)
+      out.bytes(ids)
     }
     if (values.length > 0) {
       out.tag(SAMPLE_VALUE, LENGTH_DELIMITED)
@@ -51,9 +52,19 @@ export class SampleEncoder {
   }
 }
 
+/**
+ * Location ids as the content of a packed field, for `SampleEncoder.add`: samples of one stack
+ * share it, so it is made once per stack, not once per sample.
+ */
+export function packIds(ids: readonly number[]): Uint8Array {
+  const out = new ByteWriter(ids.length * 10)
+  for (const id of ids) out.varint(id)
+  return out.finish().slice()
+}
+
 /** A sample's labels as the bytes of its `label` fields (fields left 0 are not written). */
 export function encodeLabels(labels: readonly Partial<LabelMessage>[]): Uint8Array {
-  const out = new ByteWriter()
+  const out = new ByteWriter(256)
   for (const label of labels) {
     const fields = LABEL_FIELDS.map((name, i) => [i + 1, label[name] ?? 0]).filter(([, v]) => v)
     const body = fields.reduce((n, [, v]) => n + 1 + varintSize(v), 0)
@@ -70,8 +81,12 @@ export function encodeLabels(labels: readonly Partial<LabelMessage>[]): Uint8Arr
 
 /** Bytes that grow by doubling; callers `reserve` room before writing. */
 class ByteWriter {
-  private buf = new Uint8Array(1 << 16)
+  private buf: Uint8Array
   private pos = 0
+
+  constructor(size = 1 << 16) {
+    this.buf = new Uint8Array(size)
+  }
 
   reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return
@@ -86,7 +101,9 @@ class ByteWriter {
   }
 
   bytes(bytes: Uint8Array): void {
-    this.buf.set(bytes, this.pos)
+    // A loop for the short runs samples copy: TypedArray.set costs more than it moves there.
+    if (bytes.length < 64) for (let i = 0; i < bytes.length; i++) this.buf[this.pos + i] = bytes[i]
+    else this.buf.set(bytes, this.pos)
     this.pos += bytes.length
   }
 

@@ -13,7 +13,7 @@ import {
   type LocationMessage,
   type ProfileMessage,
 } from './proto.js'
-import { SampleEncoder, encodeLabels } from './sample-encoder.js'
+import { SampleEncoder, encodeLabels, packIds } from './sample-encoder.js'
 
 /** The note when call counts of a call graph could not be written. */
 export const CALLS_NOTE =
@@ -48,6 +48,8 @@ export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uin
 class ProfileWriter {
   private readonly strings = new Map<string, number>([['', 0]])
   private readonly functions = new Map<string, number>()
+  /** Function id per frame id: frames of one function (inlined or not) share one. */
+  private readonly functionOfFrame: (number | undefined)[] = []
   private readonly mappings = new Map<string, number>()
   private readonly locationIds = new Map<string, number>()
   private readonly out: DeepPartial<ProfileMessage> & { location: DeepPartial<LocationMessage>[] }
@@ -108,17 +110,18 @@ class ProfileWriter {
    * A function giving a stack-tree node's location ids, leaf first: each run of inlined frames
    * with the frame they were inlined into is one location, as pprof writes them.
    */
-  private locationsOfNodes(): (node: number) => readonly number[] {
+  private locationsOfNodes(): (node: number) => Uint8Array {
     const { tree } = this.profile.samples!
     const frames = this.profile.frames
     const locationOf: ({ id: number; next: number } | undefined)[] = []
     // Per leaf node: samples of one stack share it (1M samples, ~100k distinct stacks).
-    const idsOf: (number[] | undefined)[] = []
+    const packedOf: (Uint8Array | undefined)[] = []
+    const none = packIds([])
     return (leaf) => {
-      if (leaf < 0) return []
-      let ids = idsOf[leaf]
-      if (ids) return ids
-      ids = idsOf[leaf] = []
+      if (leaf < 0) return none
+      const packed = packedOf[leaf]
+      if (packed) return packed
+      const ids: number[] = []
       for (let node = leaf; node >= 0;) {
         let entry = locationOf[node]
         if (!entry) {
@@ -137,7 +140,7 @@ class ProfileWriter {
         ids.push(entry.id)
         node = entry.next
       }
-      return ids
+      return (packedOf[leaf] = packIds(ids))
     }
   }
 
@@ -153,6 +156,10 @@ class ProfileWriter {
   }
 
   private function(frameId: number): number {
+    return (this.functionOfFrame[frameId] ??= this.functionOf(frameId))
+  }
+
+  private functionOf(frameId: number): number {
     const frame = this.profile.frames.get(frameId)
     const key = `${frame.name}\u0000${frame.systemName ?? ''}\u0000${frame.file ?? ''}\u0000${frame.line ?? ''}`
     let id = this.functions.get(key)

@@ -2,7 +2,7 @@ import { ProfconvError } from '@profconv/model'
 import protobuf from 'protobufjs/light.js'
 import { encodeProfile } from '../src/proto.js'
 import { SampleDecoder } from '../src/sample-decoder.js'
-import { SampleEncoder, encodeLabels } from '../src/sample-encoder.js'
+import { SampleEncoder, encodeLabels, packIds } from '../src/sample-encoder.js'
 import { WireReader } from '../src/wire.js'
 
 // protobufjs with Long off, as proto.ts configures it: the reference the hand decoder matches.
@@ -110,7 +110,7 @@ describe('SampleEncoder', () => {
     const encoder = new SampleEncoder()
     for (const s of samples) {
       encoder.add(
-        s.locationId,
+        packIds(s.locationId),
         Float64Array.from(s.value),
         s.label.length ? encodeLabels(s.label) : undefined,
       )
