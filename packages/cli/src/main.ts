@@ -1,5 +1,6 @@
 import { rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { getFormat, prepareFor, summarize } from '@profconv/core'
 import { ProfconvError, mergeProfiles, type Profile } from '@profconv/model'
 import { parseArgs, type Options } from './args.js'
@@ -119,12 +120,18 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
 
 /**
  * Writer options: the command line's, plus `color` for writers that colour their output (the
- * `top` table) when stdout is a terminal and neither `--color`/`--no-color` nor `NO_COLOR` said.
+ * `top` table) when stdout is a terminal and neither `--color`/`--no-color` nor `NO_COLOR` said,
+ * and Node's gzip for gzipped outputs.
  */
 function writeOptions(options: Options, io: Io): Options {
-  if (options.color !== undefined) return options
-  const color = !options.output && io.stdout.isTTY === true && !io.env?.NO_COLOR
-  return { ...options, color }
+  const color = options.color ?? (!options.output && io.stdout.isTTY === true && !io.env?.NO_COLOR)
+  return { ...options, color, gzipSync: nodeGzip }
+}
+
+/** Node's zlib for gzipped outputs (pprof): about 5× faster than the writers' own fflate. */
+function nodeGzip(data: Uint8Array): Uint8Array {
+  const out = gzipSync(data, { level: 1 })
+  return new Uint8Array(out.buffer, out.byteOffset, out.length)
 }
 
 /**

@@ -40,9 +40,10 @@ export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uin
   if (profile.graph?.nodes.some((n) => n.calls !== undefined)) note(CALLS_NOTE)
   const { message, samples } = new ProfileWriter(profile, notes).build()
   const bytes = concat(encodeProfile(message), samples)
+  if (options.gzip === false) return bytes
   // mtime 0, as Go's gzip writer leaves it: the same profile gives the same bytes. Level 1, as
   // Go's runtime/pprof writes: 25% faster than the default 6 for a 10% larger file.
-  return options.gzip === false ? bytes : gzipSync(bytes, { level: 1, mtime: 0 })
+  return options.gzipSync ? options.gzipSync(bytes) : gzipSync(bytes, { level: 1, mtime: 0 })
 }
 
 class ProfileWriter {
