@@ -67,6 +67,8 @@ function fill(text: string, width: number): string {
 
 /** `text` cut to `MAX_LABEL_NAME` characters (code points) with a trailing `…`. */
 export function shorten(text: string): string {
+  // A name of at most that many UTF-16 units has at most that many code points: not split.
+  if (text.length <= MAX_LABEL_NAME) return text
   const chars = [...text]
   return chars.length <= MAX_LABEL_NAME ? text : chars.slice(0, MAX_LABEL_NAME - 1).join('') + '…'
 }

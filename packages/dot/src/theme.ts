@@ -79,17 +79,45 @@ export const THEMES: Readonly<Record<string, Theme>> = {
 /** The text colour of a box: the background on filled boxes, the weight's colour otherwise. */
 export function nodeTextColor(theme: Theme, weight: number, skew = 1): string {
   return theme.nodeStyle === 'filled'
-    ? hex(hslToRgb(...theme.bgColor).map((c) => c ** theme.gamma))
+    ? hexColor(hslToRgb(...theme.bgColor, theme.gamma))
     : weightColor(theme, weight, skew)
 }
 
 /** `#rrggbb` for a weight in 0..1 under `theme`. */
 export function weightColor(theme: Theme, weight: number, skew = 1): string {
+  return hexColor(weightRgb(theme, weight, skew))
+}
+
+/**
+ * The colour of a weight as one integer `0xrrggbb`: what `weightColor` writes, computed without
+ * arrays or strings (it runs once per drawn node and call: 130k times on a big drawing), so
+ * the writer can keep one quoted string per colour.
+ */
+export function weightRgb(theme: Theme, weight: number, skew = 1): number {
+  if (Number.isNaN(weight)) return NAN_COLOR
   const w = Math.min(1, Math.max(0, weight))
-  const mix = (a: number, b: number) =>
-    skew === 1 ? a + w * (b - a) : a + ((b - a) * (skew ** w - 1)) / (skew - 1)
-  const [h, s, l] = theme.minColor.map((c, i) => mix(c, theme.maxColor[i]))
-  return hex(hslToRgb(((h % 1) + 1) % 1, clamp(s), clamp(l)).map((c) => c ** theme.gamma))
+  const [h0, s0, l0] = theme.minColor
+  const [h1, s1, l1] = theme.maxColor
+  const h = mix(h0, h1, w, skew)
+  const s = clamp(mix(s0, s1, w, skew))
+  const l = clamp(mix(l0, l1, w, skew))
+  return hslToRgb(((h % 1) + 1) % 1, s, l, theme.gamma)
+}
+
+/** `#rrggbb` of an integer colour. */
+export function hexColor(rgb: number): string {
+  if (rgb === NAN_COLOR) return '#NaNNaNNaN' // as the channel-by-channel conversion wrote it
+  return '#' + HEX[(rgb >> 16) & 255] + HEX[(rgb >> 8) & 255] + HEX[rgb & 255]
+}
+
+/** An unknown weight's colour (no cost known), as no real colour is negative. */
+const NAN_COLOR = -1
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** From `a` (weight 0) to `b` (weight 1); `skew` bends the way as gprof2dot does. */
+function mix(a: number, b: number, w: number, skew: number): number {
+  return skew === 1 ? a + w * (b - a) : a + ((b - a) * (skew ** w - 1)) / (skew - 1)
 }
 
 export function fontSize(theme: Theme, weight: number): number {
@@ -108,28 +136,24 @@ function clamp(x: number): number {
   return Math.min(1, Math.max(0, x))
 }
 
-function hslToRgb(h: number, s: number, l: number): number[] {
+/** HSL to `0xrrggbb`, each channel raised to `gamma` and rounded to 0..255. */
+function hslToRgb(h: number, s: number, l: number, gamma: number): number {
   const q = l <= 0.5 ? l * (s + 1) : l + s - l * s
   const p = 2 * l - q
-  const channel = (t: number) => {
-    const x = t < 0 ? t + 1 : t > 1 ? t - 1 : t
-    if (x * 6 < 1) return p + (q - p) * x * 6
-    if (x * 2 < 1) return q
-    if (x * 3 < 2) return p + (q - p) * (2 / 3 - x) * 6
-    return p
-  }
-  return [channel(h + 1 / 3), channel(h), channel(h - 1 / 3)]
+  const r = byte(channel(p, q, h + 1 / 3) ** gamma)
+  const g = byte(channel(p, q, h) ** gamma)
+  const b = byte(channel(p, q, h - 1 / 3) ** gamma)
+  return (r << 16) | (g << 8) | b
 }
 
-function hex(rgb: number[]): string {
-  return (
-    '#' +
-    rgb
-      .map((c) =>
-        Math.round(Math.min(1, Math.max(0, c)) * 255)
-          .toString(16)
-          .padStart(2, '0'),
-      )
-      .join('')
-  )
+function channel(p: number, q: number, t: number): number {
+  const x = t < 0 ? t + 1 : t > 1 ? t - 1 : t
+  if (x * 6 < 1) return p + (q - p) * x * 6
+  if (x * 2 < 1) return q
+  if (x * 3 < 2) return p + (q - p) * (2 / 3 - x) * 6
+  return p
+}
+
+function byte(c: number): number {
+  return Math.round(Math.min(1, Math.max(0, c)) * 255)
 }

@@ -23,8 +23,9 @@ import {
   arrowSize,
   fontSize,
   nodeTextColor,
+  hexColor,
   penWidth,
-  weightColor,
+  weightRgb,
   type Theme,
 } from './theme.js'
 
@@ -177,13 +178,20 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     `\tnode [fontcolor=${quote(theme.fontColor)}, fontname=${font}, height=0, shape=box, style=${theme.nodeStyle}, width=0];`,
     `\tedge [fontname=${font}];`,
   ]
+  // A big drawing (35k boxes, 90k arrows) repeats few colours and sizes: their quoted strings
+  // are made once each, not per statement.
+  const colors = new QuotedColors(theme, skew)
+  const filledText = theme.nodeStyle === 'filled' ? quote(nodeTextColor(theme, 0, skew)) : ''
+  const fontSizes = new QuotedFixed()
+  const arrowSizes = new QuotedFixed()
+  const penWidths = new QuotedFixed()
   for (const node of drawing.nodes) {
     const frame = profile.frames.get(node.frame)
     const name = shorten(nameOf(frame))
-    const lines = [
-      ...(!python && frame.module ? [baseName(frame.module)] : []),
-      ...(options.wrap ? wrapName(name) : [name]),
-    ]
+    const lines: string[] = []
+    if (!python && frame.module) lines.push(baseName(frame.module))
+    if (options.wrap) lines.push(...wrapName(name))
+    else lines.push(name)
     for (const label of shownLabels) {
       if (label === 'total-time-percentage') lines.push(percent(ratio(node.total)))
       else if (label === 'self-time-percentage') lines.push(`(${percent(ratio(node.self))})`)
@@ -193,7 +201,8 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     if (options.showSamples) lines.push(samplesText(profile, m, node.self))
     if (node.calls !== undefined) lines.push(`${Math.round(node.calls)}×`)
     const weight = nodeWeight(node)
-    let colors = `color=${quote(weightColor(theme, weight, skew))}, fontcolor=${quote(nodeTextColor(theme, weight, skew))}`
+    const color = colors.of(weight)
+    let colorAttrs = `color=${color}, fontcolor=${filledText || color}`
     if (comparison) {
       const before = comparison.node(node.frame)
       lines.push(
@@ -201,31 +210,64 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
           ? `${signedPercent(nodeChange(node))} (${signedPercent(change(node.self, before.self))})`
           : 'new',
       )
-      colors = `color=${quote(changeColor(nodeChange(node), largestChange, tolerance))}, fontcolor="black"`
+      colorAttrs = `color=${quote(changeColor(nodeChange(node), largestChange, tolerance))}, fontcolor="black"`
     }
     out.push(
-      `\t${node.frame} [${colors}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];`,
+      `\t${node.frame} [${colorAttrs}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];`,
     )
   }
   for (const edge of drawing.edges) {
     const weight = ratio(edge.total)
-    const lines = [
-      ...(edge.back ? [] : [percent(weight)]),
-      ...(edge.calls !== undefined ? [`${Math.round(edge.calls)}×`] : []),
-    ]
-    let color = quote(weightColor(theme, weight, skew))
+    const lines: string[] = []
+    if (!edge.back) lines.push(percent(weight))
+    if (edge.calls !== undefined) lines.push(`${Math.round(edge.calls)}×`)
+    let color = colors.of(weight)
     if (comparison && !edge.back) {
       const before = comparison.edge(edge.caller, edge.callee)
       lines.push(before === undefined ? 'new' : signedPercent(edgeChange(edge)))
       color = quote(changeColor(edgeChange(edge), largestChange, tolerance))
     }
-    const pen = penWidth(theme, weight)
+    const pen = penWidths.of(penWidth(theme, weight))
     out.push(
-      `\t${edge.caller} -> ${edge.callee} [arrowsize=${quote(arrowSize(theme, weight).toFixed(2))}, color=${color}, fontcolor=${color}, fontsize=${quote(fontSize(theme, weight).toFixed(2))}, label=${quoteLines(lines)}, labeldistance=${quote(pen.toFixed(2))}, penwidth=${quote(pen.toFixed(2))}${edge.residual ? ', style=dotted' : ''}];`,
+      `\t${edge.caller} -> ${edge.callee} [arrowsize=${arrowSizes.of(arrowSize(theme, weight))}, color=${color}, fontcolor=${color}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, labeldistance=${pen}, penwidth=${pen}${edge.residual ? ', style=dotted' : ''}];`,
     )
   }
   out.push('}', '')
   return out.join('\n')
+}
+
+/** A weight's colour as a quoted DOT string, made once per distinct colour. */
+class QuotedColors {
+  private readonly byRgb = new Map<number, string>()
+
+  constructor(
+    private readonly theme: Theme,
+    private readonly skew: number,
+  ) {}
+
+  of(weight: number): string {
+    const rgb = weightRgb(this.theme, weight, this.skew)
+    let text = this.byRgb.get(rgb)
+    if (text === undefined) this.byRgb.set(rgb, (text = quote(hexColor(rgb))))
+    return text
+  }
+}
+
+/**
+ * A size as a quoted DOT string with two decimals, remembering the last one: most boxes and
+ * arrows of a big drawing are at the theme's minimum size, so the text is rarely made anew.
+ */
+class QuotedFixed {
+  private last = NaN
+  private text = ''
+
+  of(value: number): string {
+    if (!Object.is(value, this.last)) {
+      this.last = value
+      this.text = quote(value.toFixed(2))
+    }
+    return this.text
+  }
 }
 
 /**
