@@ -115,6 +115,53 @@ describe('profconv', () => {
     expect(b.stdout).toBe(a.stdout)
   })
 
+  test("gzip read with Node's zlib reads as the readers' own gunzip does", async () => {
+    const dir = tmp()
+    const raw = join(dir, 'cpu.pb')
+    const { gunzipSync } = await import('node:zlib')
+    writeFileSync(raw, gunzipSync(fixture('pprof/cpu.pb.gz')))
+    const zipped = await cli([fixturePath('pprof/cpu.pb.gz'), '-t', 'folded'])
+    const plain = await cli([raw, '-t', 'folded'])
+    expect(zipped.code).toBe(0)
+    expect(zipped.stdout).toContain('main.fib')
+    expect(zipped.stdout).toBe(plain.stdout)
+    // stdin takes the same path
+    const piped = await cli(['-', '-t', 'folded'], fixture('pprof/cpu.pb.gz'))
+    expect(piped.stdout).toBe(plain.stdout)
+  })
+
+  test('what zlib refuses is reported by the reader: over --max-input-size, truncated', async () => {
+    const dir = tmp()
+    const bomb = join(dir, 'bomb.pb.gz')
+    writeFileSync(bomb, gzipSync(new Uint8Array(4 * 1024 ** 2)))
+    const big = await cli([bomb, '--from', 'pprof', '-t', 'top', '--max-input-size', '1048576'])
+    expect(big.code).toBe(2)
+    expect(big.stderr).toMatch(/^profconv: error: .*expands past the limit of 1048576 bytes/)
+    expect(big.stderr.trim().split('\n')).toHaveLength(1)
+    const cut = join(dir, 'cut.pb.gz')
+    const whole = fixture('pprof/cpu.pb.gz')
+    writeFileSync(cut, whole.subarray(0, whole.length - 40))
+    const truncated = await cli([cut, '-t', 'top'])
+    expect(truncated.code).toBe(2)
+    expect(truncated.stderr).toMatch(/^profconv: error: .*cut\.pb\.gz: /)
+    expect(truncated.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  test("pprof output gzipped by Node's zlib holds the same protobuf as --no-gzip", async () => {
+    const dir = tmp()
+    const input = fixturePath('pstats/recursion.prof')
+    expect((await cli([input, '-t', 'pprof', '-q', '-o', join(dir, 'a.pb.gz')])).code).toBe(0)
+    expect(
+      (await cli([input, '-t', 'pprof', '-q', '--no-gzip', '-o', join(dir, 'a.pb')])).code,
+    ).toBe(0)
+    const zipped = readFileSync(join(dir, 'a.pb.gz'))
+    const raw = readFileSync(join(dir, 'a.pb'))
+    const { gunzipSync } = await import('node:zlib')
+    expect([...zipped.subarray(0, 2)]).toEqual([0x1f, 0x8b])
+    expect(raw.length).toBeGreaterThan(100)
+    expect(gunzipSync(zipped).equals(raw)).toBe(true)
+  })
+
   test('a mistyped format gets a suggestion', async () => {
     const r = await cli([fixturePath('pstats/recursion.prof'), '-t', 'dott'])
     expect(r.code).toBe(2)
