@@ -1,44 +1,24 @@
 import { columnGraph, newEdgeColumns, type CallGraph, type GraphNode } from '@profconv/model'
+import type { FunctionTotals } from './inclusive.js'
 
 /**
- * The call graph of one part while it is read, in typed arrays: functions (the `ob`/`fl`/`fn`
- * slot triples, numbered in order of first use) with their self cost, and call arcs with their
- * summed inclusive cost and call count. A 100 MB file adds a cost to these millions of times,
- * so nothing here allocates per line: costs live at `index * metricCount` in flat arrays, and
- * arcs are found through an open-addressing hash of (caller, callee).
+ * Functions as `ob`/`fl`/`fn` slot triples, numbered in order of first use. A lookup is a read
+ * of typed arrays: no key string is made for the millions of fn= and calls= lines of a big file.
  */
-export class CostGraph {
-  functionCount = 0
-  /** Self cost of function `f`, metric `m`, at `f * metricCount + m`. */
-  self = new Float64Array(0)
-  arcCount = 0
-  /** Inclusive cost of arc `a`, metric `m`, at `a * metricCount + m`. */
-  arcTotal = new Float64Array(0)
-  arcCalls = new Float64Array(0)
-  private arcCaller = new Int32Array(0)
-  private arcCallee = new Int32Array(0)
-  /** Arc index + 1 per hash slot (0: empty); a power of two, kept at most half full. */
-  private arcSlots = new Int32Array(1024)
-
+export class FunctionIndex {
+  count = 0
   /** The functions' `ob`, `fl`, `fn` slots, three per function in index order. */
-  private triples = new Int32Array(0)
+  private triples = new Int32Array(3 * 256)
   /**
    * Per fn slot, three numbers side by side (one cache line for a lookup): index + 1 of the
    * function with that fn (0: none yet), and the ob and fl slots it was first seen with. The
-   * same fn in another object or file is found in `otherFunctions`.
+   * same fn in another object or file is found in `others`.
    */
   private byFn = new Int32Array(3 * 1024)
-  private readonly otherFunctions = new Map<string, number>()
-  /** The arc found last: a caller's calls tend to come in the order of its earlier ones. */
-  private lastArc = -1
-
-  constructor(readonly metricCount: number) {
-    this.growFunctions(256)
-    this.growArcs(256)
-  }
+  private readonly others = new Map<string, number>()
 
   /** The index of function `fn` of file `fl` in object `ob`, added on first use. */
-  function(ob: number, fl: number, fn: number): number {
+  indexOf(ob: number, fl: number, fn: number): number {
     const at = 3 * fn
     if (at >= this.byFn.length) {
       this.byFn = grownInt32(this.byFn, Math.max(at + 3, this.byFn.length * 2))
@@ -48,21 +28,77 @@ export class CostGraph {
     if (first >= 0 && byFn[at + 1] === ob && byFn[at + 2] === fl) return first
     // Rare (one fn name in several files or objects): a string key is affordable here.
     const key = `${ob},${fl},${fn}`
-    const other = first < 0 ? undefined : this.otherFunctions.get(key)
+    const other = first < 0 ? undefined : this.others.get(key)
     if (other !== undefined) return other
-    const id = this.addFunction(ob, fl, fn)
+    const id = this.add(ob, fl, fn)
     if (first < 0) {
       byFn[at] = id + 1
       byFn[at + 1] = ob
       byFn[at + 2] = fl
-    } else this.otherFunctions.set(key, id)
+    } else this.others.set(key, id)
     return id
+  }
+
+  /** Whether function `f` is function `fn` of file `fl` in object `ob`. */
+  is(f: number, ob: number, fl: number, fn: number): boolean {
+    const t = this.triples
+    return t[3 * f + 2] === fn && t[3 * f] === ob && t[3 * f + 1] === fl
   }
 
   /** The `ob`, `fl`, `fn` slots of function `f`. */
   slots(f: number): [ob: number, fl: number, fn: number] {
     const t = this.triples
     return [t[3 * f], t[3 * f + 1], t[3 * f + 2]]
+  }
+
+  private add(ob: number, fl: number, fn: number): number {
+    const f = this.count++
+    if (3 * f + 3 > this.triples.length) this.triples = grownInt32(this.triples, 6 * f)
+    this.triples[3 * f] = ob
+    this.triples[3 * f + 1] = fl
+    this.triples[3 * f + 2] = fn
+    return f
+  }
+}
+
+/**
+ * The call graph of one part while it is read, in typed arrays: functions (see `FunctionIndex`)
+ * with their self cost, and call arcs with their summed inclusive cost and call count. A 100 MB
+ * file adds a cost to these millions of times, so nothing here allocates per line: costs live
+ * at `index * metricCount` in flat arrays, and arcs are found through an open-addressing hash
+ * of (caller, callee).
+ */
+export class CostGraph {
+  readonly functions = new FunctionIndex()
+  /** Self cost of function `f`, metric `m`, at `f * metricCount + m`. */
+  self = new Float64Array(0)
+  arcCount = 0
+  /** Inclusive cost of arc `a`, metric `m`, at `a * metricCount + m`. */
+  arcTotal = new Float64Array(0)
+  /** Summed call count of arc `a` (0: no count known, as `calls=0` means). */
+  arcCalls = new Float64Array(0)
+  arcCaller = new Int32Array(0)
+  arcCallee = new Int32Array(0)
+  /** Arc index + 1 per hash slot (0: empty); a power of two, kept at most half full. */
+  private arcSlots = new Int32Array(1024)
+  /** The arc found last: a caller's calls tend to come in the order of its earlier ones. */
+  private lastArc = -1
+
+  constructor(readonly metricCount: number) {
+    this.self = new Float64Array(256 * metricCount)
+    this.growArcs(256)
+  }
+
+  get functionCount(): number {
+    return this.functions.count
+  }
+
+  /** The index of function `fn` of file `fl` in object `ob`, added on first use. */
+  function(ob: number, fl: number, fn: number): number {
+    const f = this.functions.indexOf(ob, fl, fn)
+    const M = this.metricCount
+    if ((f + 1) * M > this.self.length) this.self = grownFloat64(this.self, 2 * (f + 1) * M)
+    return f
   }
 
   /** The index of the arc `caller` → `callee`, added (with zero cost) on first use. */
@@ -81,26 +117,69 @@ export class CostGraph {
   }
 
   /**
-   * The graph as the model holds it, with `frameOf[f]` as the frame of function `f`: nodes in
-   * function order, edges in arc order, kept in columns (`columnGraph`: no object per edge
-   * unless some reader of the graph asks for them). `calls` is left out where the count summed
-   * to 0 (go tool pprof and profconv write `calls=0` for "count unknown"). Totals are left at 0.
+   * The index of the arc from `caller` to function `fn` of file `fl` in object `ob`. The guess
+   * of `arc` (the arc after the last) is checked against the callee's slots, so a repeated call
+   * costs no function lookup.
    */
-  toCallGraph(frameOf: ArrayLike<number>): CallGraph {
+  call(caller: number, ob: number, fl: number, fn: number): number {
+    const next = this.lastArc + 1
+    if (
+      next < this.arcCount &&
+      this.arcCaller[next] === caller &&
+      this.functions.is(this.arcCallee[next], ob, fl, fn)
+    ) {
+      return (this.lastArc = next)
+    }
+    return (this.lastArc = this.findArc(caller, this.function(ob, fl, fn)))
+  }
+
+  /**
+   * The graph as the model holds it, with function `f` as frame `f`: nodes in function order,
+   * each made once in its final shape from `totals`; edges in arc order, kept in columns
+   * (`columnGraph`: no object per edge unless some reader of the graph asks for them). `calls`
+   * is left out where no arc gave a count (a count that summed to 0).
+   */
+  toCallGraph(totals: FunctionTotals): CallGraph {
     const M = this.metricCount
-    const nodes: GraphNode[] = []
-    for (let f = 0; f < this.functionCount; f++) {
-      const self = slice(this.self, f * M, M)
-      nodes.push({ frame: frameOf[f], self, total: new Array<number>(M).fill(0) })
+    const n = this.functionCount
+    const nodes = new Array<GraphNode>(n)
+    for (let f = 0; f < n; f++) {
+      const node: GraphNode = {
+        frame: f,
+        self: slice(this.self, f * M, M),
+        total: slice(totals.total, f * M, M),
+      }
+      if (totals.counted[f] & 1) node.calls = totals.calls[f]
+      if (totals.counted[f] & 2) node.primitiveCalls = totals.primitiveCalls[f]
+      nodes[f] = node
     }
     const edges = newEdgeColumns(this.arcCount, M)
+    edges.caller.set(this.arcCaller.subarray(0, this.arcCount))
+    edges.callee.set(this.arcCallee.subarray(0, this.arcCount))
     for (let a = 0; a < this.arcCount; a++) {
-      edges.caller[a] = frameOf[this.arcCaller[a]]
-      edges.callee[a] = frameOf[this.arcCallee[a]]
       if (this.arcCalls[a] !== 0) edges.calls[a] = this.arcCalls[a]
     }
     edges.total.set(this.arcTotal.subarray(0, this.arcCount * M))
     return columnGraph(nodes, edges)
+  }
+
+  /**
+   * This graph with function `f` merged into function `into[f]` (numbered as first seen in
+   * function order), costs and counts summed: for functions whose names turn out equal.
+   */
+  merged(into: Int32Array): CostGraph {
+    const M = this.metricCount
+    const out = new CostGraph(M)
+    for (let f = 0; f < this.functionCount; f++) {
+      const at = out.function(-1, -1, into[f]) * M
+      for (let m = 0; m < M; m++) out.self[at + m] += this.self[f * M + m]
+    }
+    for (let a = 0; a < this.arcCount; a++) {
+      const arc = out.arc(into[this.arcCaller[a]], into[this.arcCallee[a]])
+      for (let m = 0; m < M; m++) out.arcTotal[arc * M + m] += this.arcTotal[a * M + m]
+      out.arcCalls[arc] += this.arcCalls[a]
+    }
+    return out
   }
 
   private findArc(caller: number, callee: number): number {
@@ -117,26 +196,12 @@ export class CostGraph {
     }
   }
 
-  private addFunction(ob: number, fl: number, fn: number): number {
-    const f = this.functionCount++
-    if (3 * f + 3 > this.triples.length) this.growFunctions(2 * f)
-    this.triples[3 * f] = ob
-    this.triples[3 * f + 1] = fl
-    this.triples[3 * f + 2] = fn
-    return f
-  }
-
   private addArc(caller: number, callee: number): number {
     const a = this.arcCount++
     if (a >= this.arcCaller.length) this.growArcs(2 * a)
     this.arcCaller[a] = caller
     this.arcCallee[a] = callee
     return a
-  }
-
-  private growFunctions(count: number): void {
-    this.triples = grownInt32(this.triples, 3 * count)
-    this.self = grownFloat64(this.self, count * this.metricCount)
   }
 
   private growArcs(count: number): void {

@@ -1,4 +1,5 @@
-import { edgeColumns, stronglyConnected, type CallGraph, type GraphNode } from '@profconv/model'
+import { stronglyConnected } from '@profconv/model'
+import type { CostGraph } from './cost-graph.js'
 
 /**
  * The note added when mutual recursion made some functions show their cycle's inclusive cost.
@@ -7,9 +8,22 @@ export const CYCLE_NOTE =
   'functions in call cycles (mutual recursion) show the whole cycle’s inclusive cost as their ' +
   'total, as gprof does: an upper bound, never more than the program total'
 
+/** Per function `f` (and metric `m` at `f * metricCount + m`), what `functionTotals` found. */
+export interface FunctionTotals {
+  total: Float64Array
+  calls: Float64Array
+  primitiveCalls: Float64Array
+  /** Bit 1: some arc gave the function a call count; bit 2: some arc from outside its component. */
+  counted: Uint8Array
+  /** The sum of all self costs, per metric. */
+  program: Float64Array
+  /** Whether some functions share a call cycle (then their totals are its cost: `CYCLE_NOTE`). */
+  cycles: boolean
+}
+
 /**
- * Sets every function's `total`, `calls` and `primitiveCalls` from the call arcs, so that
- * recursion never makes a total exceed the program total (callgrind_annotate --inclusive=yes
+ * Every function's `total`, `calls` and `primitiveCalls` from the call arcs, so that recursion
+ * never makes a total exceed the program total (callgrind_annotate --inclusive=yes
  * sums every arc and shows recursive functions above 100%).
  *
  * The rule: group functions into strongly connected components (a function with a self-arc is
@@ -26,34 +40,27 @@ export const CYCLE_NOTE =
  * (callgrind's cache simulation, yappi's rounding).
  *
  * `calls` counts every call of a function, `primitiveCalls` those from outside its component
- * (pstats' `nc` and `cc`); both are left out where no arc gave a count. Edges keep the summed
- * inclusive cost of their calls, as the file states it.
+ * (pstats' `nc` and `cc`); `counted` says which some arc gave. Edges keep the summed inclusive
+ * cost of their calls, as the file states it.
+ *
+ * All of it runs on the graph's typed arrays (no object per function or arc), once per part,
+ * mostly before the JIT has compiled it: few, fused loops.
  */
-export function functionTotals(graph: CallGraph, metricCount: number): { notes: string[] } {
-  const { nodes } = graph
-  const M = metricCount
-  const n = nodes.length
-  // Typed arrays throughout (the edges too: no object per edge is made): this runs over every
-  // function and arc of the part once.
-  const edges = edgeColumns(graph, M)
-  const vertex = vertexOfFrame(nodes)
-  const from = new Int32Array(edges.length)
-  const to = new Int32Array(edges.length)
+export function functionTotals(graph: CostGraph): FunctionTotals {
+  const M = graph.metricCount
+  const n = graph.functionCount
+  const arcs = graph.arcCount
+  const { arcCaller: from, arcCallee: to, arcTotal, arcCalls, self } = graph
   const start = new Int32Array(n + 1)
-  for (let i = 0; i < edges.length; i++) {
-    from[i] = vertex[edges.caller[i]]
-    to[i] = vertex[edges.callee[i]]
-    start[from[i] + 1]++
-  }
+  for (let a = 0; a < arcs; a++) start[from[a] + 1]++
   for (let v = 0; v < n; v++) start[v + 1] += start[v]
   const fill = start.slice()
-  const targets = new Int32Array(edges.length)
-  for (let i = 0; i < edges.length; i++) targets[fill[from[i]]++] = to[i]
+  const targets = new Int32Array(arcs)
+  for (let a = 0; a < arcs; a++) targets[fill[from[a]]++] = to[a]
   const component = stronglyConnected(start, targets)
 
   // Per component (ids are below n) and metric, at c * M + m: the cost of the arcs entering
-  // it, and (for components nobody calls) its self plus the arcs that leave it. Few, fused
-  // loops: this runs once per part, mostly before the JIT has compiled it.
+  // it, and (for components nobody calls) its self plus the arcs that leave it.
   const entering = new Float64Array(n * M)
   const rootCost = new Float64Array(n * M)
   const program = new Float64Array(M)
@@ -62,23 +69,21 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
   for (let v = 0; v < n; v++) {
     const c = component[v]
     if (++size[c] === 2) cycles = true
-    const self = nodes[v].self
     for (let m = 0; m < M; m++) {
-      rootCost[c * M + m] += self[m]
-      program[m] += self[m]
+      rootCost[c * M + m] += self[v * M + m]
+      program[m] += self[v * M + m]
     }
   }
 
   const calls = new Float64Array(n)
   const primitiveCalls = new Float64Array(n)
-  /** Bit 1: some arc gave the callee a count; bit 2: some arc from outside its component. */
   const counted = new Uint8Array(n)
-  for (let i = 0; i < edges.length; i++) {
-    const callerComponent = component[from[i]]
-    const callee = to[i]
+  for (let a = 0; a < arcs; a++) {
+    const callerComponent = component[from[a]]
+    const callee = to[a]
     const calleeComponent = component[callee]
-    const count = edges.calls[i] // NaN: unknown
-    if (!Number.isNaN(count)) {
+    const count = arcCalls[a] // 0: unknown (calls=0 is how pprof and profconv write it)
+    if (count !== 0) {
       calls[callee] += count
       counted[callee] |= 1
     }
@@ -86,41 +91,24 @@ export function functionTotals(graph: CallGraph, metricCount: number): { notes: 
     const into = calleeComponent * M
     const out = callerComponent * M
     for (let m = 0; m < M; m++) {
-      entering[into + m] += edges.total[i * M + m]
-      rootCost[out + m] += edges.total[i * M + m]
+      entering[into + m] += arcTotal[a * M + m]
+      rootCost[out + m] += arcTotal[a * M + m]
     }
-    if (!Number.isNaN(count)) {
+    if (count !== 0) {
       primitiveCalls[callee] += count
       counted[callee] |= 2
     }
   }
 
+  const total = new Float64Array(n * M)
   for (let v = 0; v < n; v++) {
-    const node = nodes[v]
     const at = component[v] * M
     // A component both called and run at the top (a thread's root, a truncated stack) has
     // activations no arc enters: its self plus leaving arcs then exceed the entering arcs.
     for (let m = 0; m < M; m++) {
       const cost = Math.max(entering[at + m], rootCost[at + m])
-      node.total[m] = Math.max(node.self[m], Math.min(cost, program[m]))
+      total[v * M + m] = Math.max(self[v * M + m], Math.min(cost, program[m]))
     }
-    setCount(node, 'calls', counted[v] & 1 ? calls[v] : undefined)
-    setCount(node, 'primitiveCalls', counted[v] & 2 ? primitiveCalls[v] : undefined)
   }
-  return { notes: cycles ? [CYCLE_NOTE] : [] }
-}
-
-/** The vertex (index in `nodes`) of each frame id; frame ids are small and dense. */
-function vertexOfFrame(nodes: readonly GraphNode[]): Int32Array {
-  let max = -1
-  for (let v = 0; v < nodes.length; v++) max = Math.max(max, nodes[v].frame)
-  const vertex = new Int32Array(max + 1)
-  for (let v = 0; v < nodes.length; v++) vertex[nodes[v].frame] = v
-  return vertex
-}
-
-/** Sets a count, or leaves the property out when no arc gave one. */
-function setCount(node: GraphNode, key: 'calls' | 'primitiveCalls', value: number | undefined) {
-  if (value !== undefined) node[key] = value
-  else if (key in node) delete node[key]
+  return { total, calls, primitiveCalls, counted, program, cycles }
 }

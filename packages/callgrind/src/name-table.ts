@@ -71,6 +71,21 @@ export class NameTable {
     return this.names[slot] ?? `(${this.pendingIds[slot]})`
   }
 
+  /**
+   * One slot per distinct name as a frame shows it: `same[s]` is the first slot with slot `s`'s
+   * name (two slots share a name when an id is defined after its first use with a name already
+   * in use), or -1 for `absent`, a name that frames leave out (`???`). Functions whose slots
+   * read the same through this are one frame.
+   */
+  sameNameSlots(absent?: string): Int32Array {
+    const same = new Int32Array(this.names.length)
+    for (let s = 0; s < same.length; s++) {
+      const name = this.name(s)!
+      same[s] = name === absent ? -1 : (this.slots.get(name) ?? s)
+    }
+    return same
+  }
+
   /** How many ids were referenced but never defined. */
   get undefinedIds(): number {
     return this.names.filter((n) => n === undefined).length

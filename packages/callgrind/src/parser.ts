@@ -1,15 +1,6 @@
-import {
-  FrameTable,
-  GraphBuilder,
-  addInto,
-  type CallGraph,
-  ProfconvError,
-  newMeta,
-  type Metric,
-  type Profile,
-} from '@profconv/model'
-import { CostGraph } from './cost-graph.js'
-import { functionTotals } from './inclusive.js'
+import { FrameTable, ProfconvError, newMeta, type Metric, type Profile } from '@profconv/model'
+import { CostGraph, FunctionIndex } from './cost-graph.js'
+import { CYCLE_NOTE, functionTotals } from './inclusive.js'
 import { WholeLines } from './whole-lines.js'
 import { NameTable } from './name-table.js'
 import { eventUnit, UNKNOWN_NAME } from './events.js'
@@ -272,12 +263,12 @@ export class CallgrindParser {
       throw this.error('calls= line without a fn= and cfn= before it')
     const graph = this.ensurePart().graph
     const caller = this.currentFunction(graph)
-    const callee = graph.function(
+    this.callArc = graph.call(
+      caller,
       this.cob >= 0 ? this.cob : this.ob,
       this.cfl >= 0 ? this.cfl : this.file,
       this.cfn,
     )
-    this.callArc = graph.arc(caller, callee)
     this.callCount = count
     // cob, cfi/cfl and cfn name the target of this one call only.
     this.cob = this.cfl = this.cfn = -1
@@ -409,33 +400,36 @@ export class CallgrindParser {
   }
 
   /**
-   * The part's frames, and its graph keyed by frame id. Functions whose names turn out equal
-   * (an id defined late with a name already in use) are merged.
+   * The part's frames, and its graph with function `f` as frame `f`. Functions whose names turn
+   * out equal (an id defined late with a name already in use, `???` for an object or file
+   * where another function has none) are merged.
    */
-  private named(part: Part): { frames: FrameTable; graph: CallGraph } {
+  private named(part: Part): { frames: FrameTable; graph: CostGraph } {
+    // Functions are distinct slot triples; they are distinct frames unless two slots of a table
+    // share a name. Triples read through `sameNameSlots` are distinct exactly when the frames
+    // are, so each new one is added to the table without the key string `intern` would make.
+    const objects = this.objects.sameNameSlots(UNKNOWN_NAME)
+    const files = this.files.sameNameSlots(UNKNOWN_NAME)
+    const functions = this.functions.sameNameSlots()
+    const distinct = new FunctionIndex()
     const frames = new FrameTable()
     const frameOf = new Int32Array(part.graph.functionCount)
     let identity = true
     for (let f = 0; f < frameOf.length; f++) {
-      const [ob, fl, fn] = part.graph.slots(f)
-      frameOf[f] = frames.intern({
-        name: this.functions.name(fn)!,
-        file: known(this.files.name(fl)),
-        module: known(this.objects.name(ob)),
-      })
-      if (frameOf[f] !== f) identity = false
+      const [ob, fl, fn] = part.graph.functions.slots(f)
+      const id = distinct.indexOf(ob < 0 ? -1 : objects[ob], fl < 0 ? -1 : files[fl], functions[fn])
+      if (id === frames.length) {
+        frames.add({
+          name: this.functions.name(fn)!,
+          file: known(this.files.name(fl)),
+          module: known(this.objects.name(ob)),
+        })
+      }
+      frameOf[f] = id
+      if (id !== f) identity = false
     }
-    const graph = part.graph.toCallGraph(frameOf)
     // The usual case: the function indices are already the frame ids.
-    if (identity) return { frames, graph }
-    const merged = new GraphBuilder(part.metrics.length)
-    for (const node of graph.nodes) addInto(merged.node(frameOf[node.frame]).self, node.self)
-    for (const edge of graph.edges) {
-      const into = merged.edge(frameOf[edge.caller], frameOf[edge.callee])
-      addInto(into.total, edge.total)
-      if (edge.calls !== undefined) into.calls = (into.calls ?? 0) + edge.calls
-    }
-    return { frames, graph: merged.finish() }
+    return { frames, graph: identity ? part.graph : part.graph.merged(frameOf) }
   }
 
   private finishPart(): void {
@@ -446,17 +440,14 @@ export class CallgrindParser {
     this.fnIndex = -1
     part.stated.push(...this.pendingStated)
     this.pendingStated = []
-    const M = part.metrics.length
-    // Arcs whose calls summed to 0 come without a count: calls=0 is how go tool pprof (and
-    // profconv) write "count unknown".
-    const { frames, graph } = this.named(part)
+    const { frames, graph: costs } = this.named(part)
     const meta = newMeta('callgrind')
     if (this.name) meta.name = this.name
     meta.comments.push(...this.comments)
-    const { notes } = functionTotals(graph, M)
-    meta.notes.push(...notes)
-    const sums = new Array<number>(M).fill(0)
-    for (const node of graph.nodes) node.self.forEach((v, m) => (sums[m] += v))
+    const totals = functionTotals(costs)
+    if (totals.cycles) meta.notes.push(CYCLE_NOTE)
+    const graph = costs.toCallGraph(totals)
+    const sums = Array.from(totals.program)
     // totals: is the sum of the costs; callgrind's summary: may count a little more.
     const stated = part.stated.filter((s) => s.key === 'totals')
     for (const { key, values } of stated.length > 0 ? stated : part.stated) {
