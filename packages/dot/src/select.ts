@@ -6,6 +6,7 @@ import {
   withSamples,
   type CallGraph,
   type Frame,
+  type GraphNode,
   type Profile,
 } from '@profconv/model'
 import { backEdges } from './cycles.js'
@@ -112,19 +113,22 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
       return true
     })
   }
-  const totalOf = new Map(graph.nodes.map((n) => [n.frame, n.total[m]]))
-  const shown = new Set(nodes.map((n) => n.frame))
+  // By frame id in typed arrays: this runs over every call of the graph (a million for a big
+  // pstats file), before the edge threshold prunes them.
+  const totalOf = byFrame(graph.nodes, (n) => n.total[m])
+  const shown = new Uint8Array(totalOf.length)
+  for (const n of nodes) shown[n.frame] = 1
   let edges: DrawnEdge[] = []
   const M = columns.metricCount
   for (let i = 0; i < columns.length; i++) {
     const caller = columns.caller[i]
     const callee = columns.callee[i]
-    if (!shown.has(caller) || !shown.has(callee)) continue
+    if (shown[caller] !== 1 || shown[callee] !== 1) continue
     const isBack = back[i] === 1
     // A call never carries more than its callee's total (callgrind's arcs count recursion again).
-    const calleeTotal = totalOf.get(callee)!
+    const calleeTotal = totalOf[callee]
     const t = isBack
-      ? Math.min(totalOf.get(caller)!, calleeTotal)
+      ? Math.min(totalOf[caller], calleeTotal)
       : Math.min(columns.total[i * M + m], calleeTotal)
     if (ratio(t) * 100 < s.edgeThres) continue
     const calls = columns.calls[i]
@@ -133,7 +137,7 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
       callee,
       total: t,
       calls: Number.isNaN(calls) ? undefined : calls,
-      residual: residual.has(`${caller},${callee}`),
+      residual: residual.size > 0 && residual.has(`${caller},${callee}`),
       back: isBack,
     })
   }
@@ -173,6 +177,15 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
     total,
     notes,
   }
+}
+
+/** A value of every node in an array indexed by frame id (frame ids are small integers). */
+function byFrame(nodes: readonly GraphNode[], value: (node: GraphNode) => number): Float64Array {
+  let maxFrame = -1
+  for (const node of nodes) if (node.frame > maxFrame) maxFrame = node.frame
+  const values = new Float64Array(maxFrame + 1)
+  for (const node of nodes) values[node.frame] = value(node)
+  return values
 }
 
 /** Call counts of `source` copied onto the nodes and edges `derived` still has (when exact). */

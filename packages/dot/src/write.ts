@@ -17,6 +17,7 @@ import {
   stripName,
   wrapName,
 } from './label.js'
+import { TextBuffer } from './text.js'
 import { globToRegExp, selectDrawing, type DrawnEdge, type DrawnNode } from './select.js'
 import {
   THEMES,
@@ -171,13 +172,14 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     : 0
   const font = quote(theme.fontName)
 
-  const out = [
-    'digraph {',
-    '\ttooltip=" ";',
-    `\tgraph [fontname=${font}, nodesep=0.125, ranksep=0.25];`,
-    `\tnode [fontcolor=${quote(theme.fontColor)}, fontname=${font}, height=0, shape=box, style=${theme.nodeStyle}, width=0];`,
-    `\tedge [fontname=${font}];`,
-  ]
+  const out = new TextBuffer()
+  out.add(
+    'digraph {\n' +
+      '\ttooltip=" ";\n' +
+      `\tgraph [fontname=${font}, nodesep=0.125, ranksep=0.25];\n` +
+      `\tnode [fontcolor=${quote(theme.fontColor)}, fontname=${font}, height=0, shape=box, style=${theme.nodeStyle}, width=0];\n` +
+      `\tedge [fontname=${font}];\n`,
+  )
   // A big drawing (35k boxes, 90k arrows) repeats few colours and sizes: their quoted strings
   // are made once each, not per statement.
   const colors = new QuotedColors(theme, skew)
@@ -212,8 +214,8 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
       )
       colorAttrs = `color=${quote(changeColor(nodeChange(node), largestChange, tolerance))}, fontcolor="black"`
     }
-    out.push(
-      `\t${node.frame} [${colorAttrs}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];`,
+    out.add(
+      `\t${node.frame} [${colorAttrs}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];\n`,
     )
   }
   for (const edge of drawing.edges) {
@@ -228,12 +230,13 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
       color = quote(changeColor(edgeChange(edge), largestChange, tolerance))
     }
     const pen = penWidths.of(penWidth(theme, weight))
-    out.push(
-      `\t${edge.caller} -> ${edge.callee} [arrowsize=${arrowSizes.of(arrowSize(theme, weight))}, color=${color}, fontcolor=${color}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, labeldistance=${pen}, penwidth=${pen}${edge.residual ? ', style=dotted' : ''}];`,
+    const dotted = edge.residual ? ', style=dotted' : ''
+    out.add(
+      `\t${edge.caller} -> ${edge.callee} [arrowsize=${arrowSizes.of(arrowSize(theme, weight))}, color=${color}, fontcolor=${color}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, labeldistance=${pen}, penwidth=${pen}${dotted}];\n`,
     )
   }
-  out.push('}', '')
-  return out.join('\n')
+  out.add('}\n')
+  return out.toString()
 }
 
 /** A weight's colour as a quoted DOT string, made once per distinct colour. */
