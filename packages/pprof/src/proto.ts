@@ -86,10 +86,10 @@ export interface ProfileMessage {
 }
 
 /**
- * Decodes everything but the samples (`sample` is left empty: `SampleDecoder` reads them from
- * the same bytes). Throws what protobufjs throws on bad input.
+ * Decodes everything but the samples with protobufjs (`sample` is left empty). The reader uses
+ * header-decoder.ts's hand decoder; this is the reference the tests compare it with.
  */
-export function decodeProfileHeader(bytes: Uint8Array): ProfileMessage {
+export function decodeProfileHeaderWithProtobufjs(bytes: Uint8Array): ProfileMessage {
   const message = ProfileHeaderType.decode(bytes) as unknown as ProfileMessage
   message.sample = []
   return message

@@ -12,7 +12,8 @@ import {
   type ReadOptions,
 } from '@profconv/model'
 import { LocationTable, type Verdict } from './location-table.js'
-import { decodeProfileHeader, isExact, type ProfileMessage } from './proto.js'
+import { decodeProfileHeader } from './header-decoder.js'
+import { isExact, type ProfileMessage } from './proto.js'
 import { FramePruner, pruneStack } from './prune.js'
 import { SampleDecoder } from './sample-decoder.js'
 import { StackMemo } from './stack-memo.js'
@@ -34,6 +35,7 @@ export function readPprof(bytes: Uint8Array, options: PprofReadOptions = {}): Pr
   try {
     message = decodeProfileHeader(raw)
   } catch (error) {
+    if (error instanceof ProfconvError) throw error // malformed bytes, with their offset
     throw new ProfconvError(
       'pprof',
       `not a valid profile.proto message (${(error as Error).message}); truncated or not pprof?`,
