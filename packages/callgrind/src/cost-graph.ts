@@ -26,16 +26,19 @@ export class FunctionIndex {
     const byFn = this.byFn
     const first = byFn[at] - 1
     if (first >= 0 && byFn[at + 1] === ob && byFn[at + 2] === fl) return first
-    // Rare (one fn name in several files or objects): a string key is affordable here.
-    const key = `${ob},${fl},${fn}`
-    const other = first < 0 ? undefined : this.others.get(key)
-    if (other !== undefined) return other
-    const id = this.add(ob, fl, fn)
     if (first < 0) {
+      const id = this.add(ob, fl, fn)
       byFn[at] = id + 1
       byFn[at + 1] = ob
       byFn[at + 2] = fl
-    } else this.others.set(key, id)
+      return id
+    }
+    // Rare (one fn name in several files or objects): a string key is affordable here.
+    const key = `${ob},${fl},${fn}`
+    const other = this.others.get(key)
+    if (other !== undefined) return other
+    const id = this.add(ob, fl, fn)
+    this.others.set(key, id)
     return id
   }
 
