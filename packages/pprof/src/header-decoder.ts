@@ -15,10 +15,11 @@ import { LENGTH_DELIMITED, VARINT, WireReader } from './wire.js'
  * remains the schema and the encoder; decoding 50k locations, 50k functions and 100k strings it
  * spent ~0.25–0.3 s (half of it garbage collection: a class instance per message, strings built
  * eight bytes at a time), this ~3x less. Unlike protobufjs, a known field of the wrong wire type
- * is an error, and every error is a ProfconvError with the byte offset.
+ * is an error, and every error is a ProfconvError that names the byte offset.
  */
 export function decodeProfileHeader(bytes: Uint8Array): ProfileMessage {
   const r = new WireReader(bytes)
+  r.offsetInReason = true
   const p: ProfileMessage = {
     sampleType: [],
     sample: [],

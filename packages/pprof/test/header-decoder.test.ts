@@ -163,7 +163,7 @@ describe('decodeProfileHeader errors', () => {
   const bytes = encodeProfile(full)
 
   test.each([1, 2, 10, bytes.length - 1])(
-    'cut after %d bytes: a ProfconvError with the offset',
+    'cut after %d bytes: a ProfconvError naming the offset',
     (n) => {
       let error: unknown
       try {
@@ -187,7 +187,9 @@ describe('decodeProfileHeader errors', () => {
   test('a string that is not UTF-8, as protobufjs refuses it', () => {
     const bad = new Uint8Array([(6 << 3) | 2, 4, 0x61, 0xff, 0xc3, 0x62])
     expect(() => decodeProfileHeaderWithProtobufjs(bad)).toThrow()
-    expect(() => decodeProfileHeader(bad)).toThrow(/at byte 2: .*not valid UTF-8/)
+    expect(() => decodeProfileHeader(bad)).toThrow(
+      /^pprof: not a valid profile.proto message \(a string that is not valid UTF-8 at byte 2\)/,
+    )
   })
 
   test('a group is refused', () => {
