@@ -16,6 +16,11 @@ export function quoteLines(lines: readonly string[]): string {
   return quoteWith(lines, '\\\\')
 }
 
+/** Lines known to need no escaping (numbers, percentages, `new`), quoted as they are. */
+export function quotePlain(lines: readonly string[]): string {
+  return '"' + lines.join('\\n') + '"'
+}
+
 /**
  * Tooltip lines as one quoted DOT string. Graphviz unescapes tooltips once more than labels and
  * expands `\N`, `\G` there even after an escaped backslash, so a backslash is written doubly.

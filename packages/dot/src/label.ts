@@ -74,8 +74,43 @@ export function shorten(text: string): string {
 }
 
 export function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(2)}%`
+  return PERCENTS.of(ratio * 100)
 }
+
+/**
+ * `x.toFixed(2)` between a prefix and a suffix, the same text, made once per value in hundredths
+ * (a big drawing writes 200k percentages and sizes, most of them repeated).
+ */
+export class FixedText {
+  private readonly texts: string[] = []
+
+  constructor(
+    private readonly prefix: string,
+    private readonly suffix: string,
+  ) {}
+
+  of(x: number): string {
+    const n = hundredths(x)
+    if (n < 0 || n >= CACHED_HUNDREDTHS) return this.prefix + x.toFixed(2) + this.suffix
+    return (this.texts[n] ??= this.prefix + x.toFixed(2) + this.suffix)
+  }
+}
+
+/** Values up to 1000.00 (percentages and sizes) are cached: at most 100k strings. */
+const CACHED_HUNDREDTHS = 100_000
+
+/**
+ * The integer `toFixed(2)` writes for `x` (in hundredths), or -1 where it is not sure. `toFixed`
+ * rounds the exact decimal value of `x`, ties up; `Math.round(x * 100)` is the same integer
+ * unless the product lies within its rounding error (below 1e-6 here) of a tie.
+ */
+function hundredths(x: number): number {
+  if (!(x >= 0 && x < 1e7)) return -1
+  const y = x * 100
+  return Math.abs(y - Math.floor(y) - 0.5) > 1e-6 ? Math.round(y) : -1
+}
+
+const PERCENTS = new FixedText('', '%')
 
 /**
  * A metric value for a label. With `timeFormat` (a printf conversion such as gprof2dot's default

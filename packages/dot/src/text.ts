@@ -10,11 +10,16 @@
  * aside as it is and put back in place when the text is decoded.
  */
 export class TextBuffer {
-  private bytes = new Uint8Array(1 << 16)
+  private bytes: Uint8Array
   private length = 0
   /** Pieces with lone surrogates, by the byte offset where they belong. */
   private readonly asides: { at: number; text: string }[] = []
   private readonly encoder = new TextEncoder()
+
+  /** `capacity`: the bytes expected; a good guess saves growing (copying) the buffer. */
+  constructor(capacity = 1 << 16) {
+    this.bytes = new Uint8Array(capacity)
+  }
 
   add(text: string): void {
     // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).

@@ -96,11 +96,11 @@ export function weightColor(theme: Theme, weight: number, skew = 1): string {
 export function weightRgb(theme: Theme, weight: number, skew = 1): number {
   if (Number.isNaN(weight)) return NAN_COLOR
   const w = Math.min(1, Math.max(0, weight))
-  const [h0, s0, l0] = theme.minColor
-  const [h1, s1, l1] = theme.maxColor
-  const h = mix(h0, h1, w, skew)
-  const s = clamp(mix(s0, s1, w, skew))
-  const l = clamp(mix(l0, l1, w, skew))
+  const from = theme.minColor
+  const to = theme.maxColor
+  const h = mix(from[0], to[0], w, skew)
+  const s = clamp(mix(from[1], to[1], w, skew))
+  const l = clamp(mix(from[2], to[2], w, skew))
   return hslToRgb(((h % 1) + 1) % 1, s, l, theme.gamma)
 }
 

@@ -7,9 +7,10 @@ import {
   type WriteOptions,
 } from '@profconv/model'
 import { changeColor, checkTolerance, compareWith, signedPercent } from './compare.js'
-import { quote, quoteLines, quoteTooltip } from './escape.js'
+import { quote, quoteLines, quotePlain, quoteTooltip } from './escape.js'
 import {
   baseName,
+  FixedText,
   displayName,
   formatValue,
   percent,
@@ -172,7 +173,8 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     : 0
   const font = quote(theme.fontName)
 
-  const out = new TextBuffer()
+  // About 150 bytes a statement (longer for long names: the buffer grows).
+  const out = new TextBuffer(160 * (drawing.nodes.length + drawing.edges.length) + 1024)
   out.add(
     'digraph {\n' +
       '\ttooltip=" ";\n' +
@@ -181,12 +183,12 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
       `\tedge [fontname=${font}];\n`,
   )
   // A big drawing (35k boxes, 90k arrows) repeats few colours and sizes: their quoted strings
-  // are made once each, not per statement.
+  // are made once each, not per statement. (Numbers never need escaping.)
   const colors = new QuotedColors(theme, skew)
   const filledText = theme.nodeStyle === 'filled' ? quote(nodeTextColor(theme, 0, skew)) : ''
-  const fontSizes = new QuotedFixed()
-  const arrowSizes = new QuotedFixed()
-  const penWidths = new QuotedFixed()
+  const fontSizes = new FixedText('"', '"')
+  const arrowSizes = new FixedText('"', '"')
+  const penWidths = new FixedText('"', '"')
   for (const node of drawing.nodes) {
     const frame = profile.frames.get(node.frame)
     const name = shorten(nameOf(frame))
@@ -229,10 +231,11 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
       lines.push(before === undefined ? 'new' : signedPercent(edgeChange(edge)))
       color = quote(changeColor(edgeChange(edge), largestChange, tolerance))
     }
+    // Percentages and counts: nothing to escape.
     const pen = penWidths.of(penWidth(theme, weight))
     const dotted = edge.residual ? ', style=dotted' : ''
     out.add(
-      `\t${edge.caller} -> ${edge.callee} [arrowsize=${arrowSizes.of(arrowSize(theme, weight))}, color=${color}, fontcolor=${color}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, labeldistance=${pen}, penwidth=${pen}${dotted}];\n`,
+      `\t${edge.caller} -> ${edge.callee} [arrowsize=${arrowSizes.of(arrowSize(theme, weight))}, color=${color}, fontcolor=${color}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quotePlain(lines)}, labeldistance=${pen}, penwidth=${pen}${dotted}];\n`,
     )
   }
   out.add('}\n')
@@ -253,23 +256,6 @@ class QuotedColors {
     let text = this.byRgb.get(rgb)
     if (text === undefined) this.byRgb.set(rgb, (text = quote(hexColor(rgb))))
     return text
-  }
-}
-
-/**
- * A size as a quoted DOT string with two decimals, remembering the last one: most boxes and
- * arrows of a big drawing are at the theme's minimum size, so the text is rarely made anew.
- */
-class QuotedFixed {
-  private last = NaN
-  private text = ''
-
-  of(value: number): string {
-    if (!Object.is(value, this.last)) {
-      this.last = value
-      this.text = quote(value.toFixed(2))
-    }
-    return this.text
   }
 }
 
