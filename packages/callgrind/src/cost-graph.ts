@@ -48,10 +48,19 @@ export class FunctionIndex {
     return t[3 * f + 2] === fn && t[3 * f] === ob && t[3 * f + 1] === fl
   }
 
-  /** The `ob`, `fl`, `fn` slots of function `f`. */
-  slots(f: number): [ob: number, fl: number, fn: number] {
-    const t = this.triples
-    return [t[3 * f], t[3 * f + 1], t[3 * f + 2]]
+  /** The `ob` slot of function `f`. */
+  ob(f: number): number {
+    return this.triples[3 * f]
+  }
+
+  /** The `fl` slot of function `f`. */
+  fl(f: number): number {
+    return this.triples[3 * f + 1]
+  }
+
+  /** The `fn` slot of function `f`. */
+  fn(f: number): number {
+    return this.triples[3 * f + 2]
   }
 
   private add(ob: number, fl: number, fn: number): number {

@@ -13,6 +13,10 @@ export class NameTable {
   private readonly names: (string | undefined)[] = []
   private readonly pendingIds: number[] = []
   private readonly slots = new Map<string, number>()
+  /** How many slots have no name yet (ids referenced before, or never, defined). */
+  private pending = 0
+  /** Whether some slot was defined late with a name another slot already had. */
+  private shared = false
   /** Slot + 1 of each compressed id below `DENSE_IDS` (0: not seen), grown as ids come. */
   private ids = new Int32Array(1024)
   /** Slots of larger ids (a hostile or odd file): a map, so an id never sizes an array. */
@@ -40,6 +44,7 @@ export class NameTable {
           if (slot < 0) {
             slot = this.names.push(undefined) - 1
             this.pendingIds[slot] = id
+            this.pending++
             this.setId(id, slot)
           }
           return slot
@@ -48,7 +53,9 @@ export class NameTable {
         if (slot >= 0 && this.names[slot] === undefined) {
           // Defined after its first reference.
           this.names[slot] = name
+          this.pending--
           if (!this.slots.has(name)) this.slots.set(name, slot)
+          else this.shared = true
           return slot
         }
         slot = this.intern(name)
@@ -79,6 +86,13 @@ export class NameTable {
    */
   sameNameSlots(absent?: string): Int32Array {
     const same = new Int32Array(this.names.length)
+    if (this.pending === 0 && !this.shared) {
+      // The usual case: every slot has its own name, so the map need not be asked.
+      for (let s = 0; s < same.length; s++) same[s] = s
+      const none = absent === undefined ? undefined : this.slots.get(absent)
+      if (none !== undefined) same[none] = -1
+      return same
+    }
     for (let s = 0; s < same.length; s++) {
       const name = this.name(s)!
       same[s] = name === absent ? -1 : (this.slots.get(name) ?? s)
@@ -88,7 +102,7 @@ export class NameTable {
 
   /** How many ids were referenced but never defined. */
   get undefinedIds(): number {
-    return this.names.filter((n) => n === undefined).length
+    return this.pending
   }
 
   private setId(id: number, slot: number): void {

@@ -416,7 +416,9 @@ export class CallgrindParser {
     const frameOf = new Int32Array(part.graph.functionCount)
     let identity = true
     for (let f = 0; f < frameOf.length; f++) {
-      const [ob, fl, fn] = part.graph.functions.slots(f)
+      const ob = part.graph.functions.ob(f)
+      const fl = part.graph.functions.fl(f)
+      const fn = part.graph.functions.fn(f)
       const id = distinct.indexOf(ob < 0 ? -1 : objects[ob], fl < 0 ? -1 : files[fl], functions[fn])
       if (id === frames.length) {
         frames.add({
