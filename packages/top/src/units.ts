@@ -19,7 +19,7 @@ const TIME_STEPS: [number, string][] = [
  * in which the profile's `total` is at least 1, with three decimals unless every value is whole
  * in that unit; bytes and counts are shown as they are (whole, or two decimals for estimates).
  */
-export function columnUnit(unit: string, values: number[], total: number): ColumnUnit {
+export function columnUnit(unit: string, values: ArrayLike<number>, total: number): ColumnUnit {
   const perNs = nanosecondsPer(unit)
   let scale = 1
   let symbol = unit === 'bytes' ? 'B' : unit === 'count' ? '' : unit
@@ -30,7 +30,8 @@ export function columnUnit(unit: string, values: number[], total: number): Colum
     symbol = name
   }
   const scaled = (v: number) => v * scale
-  const whole = values.every((v) => isWhole(scaled(v)))
+  let whole = true
+  for (let i = 0; i < values.length && whole; i++) whole = isWhole(scaled(values[i]))
   const decimals = whole ? 0 : perNs !== undefined ? 3 : 2
   return { symbol, format: (v) => fixed(scaled(v), decimals) }
 }

@@ -40,16 +40,20 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
   const total = graphTotals(graph, profile.metrics.length)[m]
   const hasCalls = graph.nodes.some((n) => n.calls !== undefined)
   const shown = graph.nodes.filter((n) => n.self[m] !== 0 || n.total[m] !== 0 || (n.calls ?? 0) > 0)
-  const names = new Map(shown.map((n) => [n, frameText(profile.frames.get(n.frame))]))
-  const rows = sortRows(shown, options.sort ?? 'self', m, names)
+  // Per shown function, by index: cost columns and names, read once (no Map keyed by node).
+  const self = Float64Array.from(shown, (n) => n.self[m])
+  const inclusive = Float64Array.from(shown, (n) => n.total[m])
+  const names = shown.map((n) => frameText(profile.frames.get(n.frame)))
+  const rows = sortRows(shown, options.sort ?? 'self', self, inclusive, names)
   const limit = options.limit && options.limit > 0 ? options.limit : rows.length
-  const listed = rows.slice(0, limit)
+  const listed = rows.subarray(0, limit)
 
-  const unit = columnUnit(
-    metric.unit,
-    listed.flatMap((n) => [n.self[m], n.total[m]]),
-    total,
-  )
+  const shownValues = new Float64Array(2 * listed.length)
+  listed.forEach((r, i) => {
+    shownValues[2 * i] = self[r]
+    shownValues[2 * i + 1] = inclusive[r]
+  })
+  const unit = columnUnit(metric.unit, shownValues, total)
   const percent = (v: number) => formatPercent(total === 0 ? 0 : (100 * v) / total)
   // The cells column by column (a row of arrays per function was most of the time here).
   const columns: string[][] = [[], [], [], [], [], ...(hasCalls ? [[]] : []), []]
@@ -57,15 +61,15 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
   const calls = hasCalls ? columns[5] : []
   const name = columns[columns.length - 1]
   let sum = 0
-  for (const n of listed) {
-    sum += n.self[m]
-    flat.push(unit.format(n.self[m]))
-    flatShare.push(percent(n.self[m]))
+  for (const r of listed) {
+    sum += self[r]
+    flat.push(unit.format(self[r]))
+    flatShare.push(percent(self[r]))
     sumShare.push(percent(sum))
-    cum.push(unit.format(n.total[m]))
-    cumShare.push(percent(n.total[m]))
-    if (hasCalls) calls.push(callsText(n))
-    name.push(names.get(n)!)
+    cum.push(unit.format(inclusive[r]))
+    cumShare.push(percent(inclusive[r]))
+    if (hasCalls) calls.push(callsText(shown[r]))
+    name.push(names[r])
   }
   const header = ['flat', 'flat%', 'sum%', 'cum', 'cum%', ...(hasCalls ? ['calls'] : []), 'name']
   const unitName = unit.symbol ? ` (${unit.symbol})` : ''
@@ -85,7 +89,8 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
   }
 
   const paint = (text: string, code: string) => (options.color ? `${code}${text}${RESET}` : text)
-  const shownSelf = listed.reduce((a, n) => a + n.self[m], 0)
+  let shownSelf = 0
+  for (const r of listed) shownSelf += self[r]
   const title =
     `${metric.name} (${metric.unit}): ${listed.length === rows.length ? 'all' : `top ${listed.length} of`} ` +
     `${rows.length} functions, accounting for ${unit.format(shownSelf)}${unitName.replace(/[()]/g, '')} ` +
@@ -97,15 +102,15 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
       BOLD,
     ),
   ]
-  listed.forEach((n, i) => {
+  listed.forEach((r, i) => {
     const text = line((c) => columns[c][i])
-    const share = total === 0 ? 0 : Math.abs(n.self[m] / total)
+    const share = total === 0 ? 0 : Math.abs(self[r] / total)
     out.push(
       share >= 0.1
         ? paint(text, RED)
         : share >= 0.01
           ? paint(text, YELLOW)
-          : n.self[m] === 0
+          : self[r] === 0
             ? paint(text, DIM)
             : text,
     )
@@ -119,29 +124,33 @@ function callsText(n: GraphNode): string {
   return `${n.calls}/${n.primitiveCalls}`
 }
 
-/** Rows in `sort` order; ties by name, then by the other cost, as pprof orders its nodes. */
+/**
+ * The indexes of `nodes` in `sort` order; ties by name, then by the other cost, as pprof orders
+ * its nodes.
+ */
 function sortRows(
   nodes: GraphNode[],
   sort: TopSort,
-  m: number,
-  names: Map<GraphNode, string>,
-): GraphNode[] {
-  const key: Record<TopSort, (n: GraphNode) => number> = {
-    self: (n) => Math.abs(n.self[m]),
-    total: (n) => Math.abs(n.total[m]),
-    calls: (n) => n.calls ?? -1,
-  }
-  // Keys computed once per row into columns, an index array sorted: 50k rows make ~800k
-  // comparisons, most of them ties on cost (3x faster than sorting objects that hold keys).
-  const first = Float64Array.from(nodes, key[sort])
-  const other = Float64Array.from(nodes, sort === 'self' ? key.total : key.self)
-  const name = nodes.map((n) => names.get(n)!)
-  const order = Array.from(nodes, (_, i) => i)
+  self: Float64Array,
+  inclusive: Float64Array,
+  names: string[],
+): Int32Array {
+  // Keys in columns, an index array sorted: 50k rows make ~800k comparisons, most of them ties
+  // on cost (3x faster than sorting objects that hold keys).
+  const first =
+    sort === 'self'
+      ? self.map(Math.abs)
+      : sort === 'total'
+        ? inclusive.map(Math.abs)
+        : Float64Array.from(nodes, (n) => n.calls ?? -1)
+  const other = (sort === 'self' ? inclusive : self).map(Math.abs)
+  const order = Int32Array.from(nodes, (_, i) => i)
   order.sort(
     (a, b) =>
       first[b] - first[a] ||
-      (name[a] < name[b] ? -1 : name[a] > name[b] ? 1 : 0) ||
-      other[b] - other[a],
+      (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0) ||
+      other[b] - other[a] ||
+      a - b,
   )
-  return order.map((i) => nodes[i])
+  return order
 }
