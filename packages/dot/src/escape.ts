@@ -1,3 +1,5 @@
+import type { TextBuffer } from './text.js'
+
 /** Graphviz's scanner refuses quoted strings past 16384 characters; longer text is split. */
 const CHUNK = 4096
 
@@ -16,35 +18,54 @@ export function quoteLines(lines: readonly string[]): string {
   return quoteWith(lines, '\\\\')
 }
 
-/** Lines known to need no escaping (numbers, percentages, `new`), quoted as they are. */
-export function quotePlain(lines: readonly string[]): string {
-  return '"' + lines.join('\\n') + '"'
+/** `quoteLines` written to `out`. */
+export function addLines(out: TextBuffer, lines: readonly string[]): void {
+  addQuoted(out, lines, '\\\\')
 }
 
 /**
- * Tooltip lines as one quoted DOT string. Graphviz unescapes tooltips once more than labels and
- * expands `\N`, `\G` there even after an escaped backslash, so a backslash is written doubly.
+ * Tooltip lines, quoted, written to `out`. Graphviz unescapes tooltips once more than labels
+ * and expands `\N`, `\G` there even after an escaped backslash, so a backslash is written
+ * doubly.
  */
-export function quoteTooltip(lines: readonly string[]): string {
-  return quoteWith(lines, '\\\\\\\\')
+export function addTooltip(out: TextBuffer, lines: readonly string[]): void {
+  addQuoted(out, lines, '\\\\\\\\')
 }
 
 /** A character `quoteWith` has to escape or drop: backslash, quote, control characters. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const NEEDS_ESCAPE = /[\\"\x00-\x1f\x7f]/
 
-function quoteWith(lines: readonly string[], backslash: string): string {
-  // Most names need nothing: checked first with one regex (native), they are quoted as they are
-  // instead of character by character (a 35k-function drawing has 70k names and tooltips).
-  // Within one chunk: UTF-16 length bounds the code points counted below.
+/**
+ * Whether the lines are written as they are: nothing to escape and within one chunk. Most
+ * names are (a 35k-function drawing has 70k names and tooltips): one native regex test each
+ * instead of a walk character by character. UTF-16 length bounds the code points counted.
+ */
+function plain(lines: readonly string[]): boolean {
   let length = lines.length - 1
-  let plain = true
-  for (let i = 0; plain && i < lines.length; i++) {
-    length += lines[i].length
-    plain = length <= CHUNK && !NEEDS_ESCAPE.test(lines[i])
+  for (const line of lines) {
+    length += line.length
+    if (length > CHUNK || NEEDS_ESCAPE.test(line)) return false
   }
-  if (plain) return '"' + (lines.length === 1 ? lines[0] : lines.join('\\n')) + '"'
-  return quoteSlowly(lines, backslash)
+  return true
+}
+
+function quoteWith(lines: readonly string[], backslash: string): string {
+  if (!plain(lines)) return quoteSlowly(lines, backslash)
+  let text = '"'
+  for (let i = 0; i < lines.length; i++) text += i > 0 ? '\\n' + lines[i] : lines[i]
+  return text + '"'
+}
+
+/** `quoteWith` into a buffer: plain lines piece by piece, without making the quoted string. */
+function addQuoted(out: TextBuffer, lines: readonly string[], backslash: string): void {
+  if (!plain(lines)) return out.add(quoteSlowly(lines, backslash))
+  out.add('"')
+  for (let i = 0; i < lines.length; i++) {
+    if (i > 0) out.add('\\n')
+    out.add(lines[i])
+  }
+  out.add('"')
 }
 
 /** `quoteWith` character by character: escapes, and chunks for Graphviz's length limit. */

@@ -24,6 +24,43 @@ export class TextBuffer {
   add(text: string): void {
     // At most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     this.reserve(text.length * 3)
+    if (text.length > SHORT) return this.encode(text)
+    // Byte by byte: cheaper than a call into the encoder for a short piece. Surrogates (pairs
+    // or not) are left to `encode`.
+    const bytes = this.bytes
+    let at = this.length
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      if (c < 0x80) bytes[at++] = c
+      else if (c < 0x800) {
+        bytes[at++] = 0xc0 | (c >> 6)
+        bytes[at++] = 0x80 | (c & 0x3f)
+      } else if (c < 0xd800 || c > 0xdfff) {
+        bytes[at++] = 0xe0 | (c >> 12)
+        bytes[at++] = 0x80 | ((c >> 6) & 0x3f)
+        bytes[at++] = 0x80 | (c & 0x3f)
+      } else return this.encode(text)
+    }
+    this.length = at
+  }
+
+  /** Writes a non-negative integer (a frame id, a call count) as `String(n)` would. */
+  int(n: number): void {
+    if (!(n >= 0 && n < 1e9 && Number.isInteger(n))) return this.add(String(n))
+    this.reserve(10)
+    let count = 1
+    for (let x = n; x >= 10; x = (x / 10) | 0) count++
+    const bytes = this.bytes
+    for (let i = this.length + count - 1; i >= this.length; i--) {
+      const q = (n / 10) | 0
+      bytes[i] = 48 + n - 10 * q
+      n = q
+    }
+    this.length += count
+  }
+
+  /** Writes `text` (from its start) by the native encoder. */
+  private encode(text: string): void {
     const { read, written } = this.encoder.encodeInto(text, this.bytes.subarray(this.length))
     // Every character beyond ASCII takes more bytes than units, so most pieces skip the check.
     if (written !== read && LONE_SURROGATE.test(text)) this.asides.push({ at: this.length, text })
@@ -50,6 +87,9 @@ export class TextBuffer {
     this.bytes = grown
   }
 }
+
+/** Pieces up to this long are copied by a loop, longer ones by the encoder. */
+const SHORT = 64
 
 /** A surrogate not paired (with the `u` flag a pair is one code point, not a surrogate). */
 const LONE_SURROGATE = /\p{Cs}/u

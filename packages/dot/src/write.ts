@@ -7,7 +7,7 @@ import {
   type WriteOptions,
 } from '@profconv/model'
 import { changeColor, checkTolerance, compareWith, signedPercent } from './compare.js'
-import { quote, quoteLines, quotePlain, quoteTooltip } from './escape.js'
+import { addLines, addTooltip, quote } from './escape.js'
 import {
   baseName,
   FixedText,
@@ -216,27 +216,54 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
       )
       colorAttrs = `color=${quote(changeColor(nodeChange(node), largestChange, tolerance))}, fontcolor="black"`
     }
-    out.add(
-      `\t${node.frame} [${colorAttrs}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quoteLines(lines)}, tooltip=${quoteTooltip(tooltip(frame))}];\n`,
-    )
+    out.add('\t')
+    out.int(node.frame)
+    out.add(' [')
+    out.add(colorAttrs)
+    out.add(', fontsize=')
+    out.add(fontSizes.of(fontSize(theme, weight)))
+    out.add(', label=')
+    addLines(out, lines)
+    out.add(', tooltip=')
+    addTooltip(out, tooltip(frame))
+    out.add('];\n')
   }
   for (const edge of drawing.edges) {
     const weight = ratio(edge.total)
-    const lines: string[] = []
-    if (!edge.back) lines.push(percent(weight))
-    if (edge.calls !== undefined) lines.push(`${Math.round(edge.calls)}×`)
     let color = colors.of(weight)
-    if (comparison && !edge.back) {
-      const before = comparison.edge(edge.caller, edge.callee)
-      lines.push(before === undefined ? 'new' : signedPercent(edgeChange(edge)))
+    if (comparison && !edge.back)
       color = quote(changeColor(edgeChange(edge), largestChange, tolerance))
-    }
-    // Percentages and counts: nothing to escape.
     const pen = penWidths.of(penWidth(theme, weight))
-    const dotted = edge.residual ? ', style=dotted' : ''
-    out.add(
-      `\t${edge.caller} -> ${edge.callee} [arrowsize=${arrowSizes.of(arrowSize(theme, weight))}, color=${color}, fontcolor=${color}, fontsize=${fontSizes.of(fontSize(theme, weight))}, label=${quotePlain(lines)}, labeldistance=${pen}, penwidth=${pen}${dotted}];\n`,
-    )
+    out.add('\t')
+    out.int(edge.caller)
+    out.add(' -> ')
+    out.int(edge.callee)
+    out.add(' [arrowsize=')
+    out.add(arrowSizes.of(arrowSize(theme, weight)))
+    out.add(', color=')
+    out.add(color)
+    out.add(', fontcolor=')
+    out.add(color)
+    out.add(', fontsize=')
+    out.add(fontSizes.of(fontSize(theme, weight)))
+    // The label's lines (percentage, count, change) need no escaping: written as they are.
+    out.add(', label="')
+    if (!edge.back) out.add(percent(weight))
+    if (edge.calls !== undefined) {
+      if (!edge.back) out.add('\\n')
+      out.int(Math.round(edge.calls))
+      out.add('×')
+    }
+    if (comparison && !edge.back) {
+      out.add('\\n')
+      const before = comparison.edge(edge.caller, edge.callee)
+      out.add(before === undefined ? 'new' : signedPercent(edgeChange(edge)))
+    }
+    out.add('", labeldistance=')
+    out.add(pen)
+    out.add(', penwidth=')
+    out.add(pen)
+    out.add(edge.residual ? ', style=dotted];\n' : '];\n')
   }
   out.add('}\n')
   return out.toString()

@@ -9,9 +9,20 @@ describe('TextBuffer', () => {
   })
 
   test('keeps lone surrogates, which UTF-8 cannot hold', () => {
-    const pieces = ['a', 'lone \ud800 high', 'b', '\udc00', 'pair \ud83d\ude00 c']
+    const long = 'x'.repeat(100)
+    const pieces = ['a', 'lone \ud800 high', 'b', '\udc00', 'pair \ud83d\ude00 c', long + '\udfff']
     const text = new TextBuffer()
     for (const p of pieces) text.add(p)
     expect(text.toString()).toBe(pieces.join(''))
+  })
+
+  test('writes integers as String does', () => {
+    const numbers = [0, -0, 7, 10, 999_999_999, 1e9, 12_345_678_901, -3, 1.5, NaN, Infinity, 1e21]
+    const text = new TextBuffer(4)
+    for (const n of numbers) {
+      text.int(n)
+      text.add(' ')
+    }
+    expect(text.toString()).toBe(numbers.map((n) => `${n} `).join(''))
   })
 })
