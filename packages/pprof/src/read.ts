@@ -179,7 +179,10 @@ class ProfileReader {
         ? new FramePruner(this.str(p.dropFrames), this.str(p.keepFrames))
         : undefined
     const table = new LocationTable()
-    const frameIds = new Map<string, number>()
+    // Frame per function, keyed by mapping and inlined-ness, then function id: numeric keys (a
+    // string key per line was most of this loop's time).
+    const frameIds = new Map<number, Map<number, number>[]>()
+    const out = { frames: [] as number[], lines: [] as number[] }
 
     for (const loc of p.location) {
       const id = this.id(loc.id)
@@ -204,7 +207,10 @@ class ProfileReader {
           if (verdict === 'partial') lines = lines.slice(cut)
         }
       }
-      const out = { frames: [] as number[], lines: [] as number[] }
+      out.frames.length = 0
+      out.lines.length = 0
+      let byMapping = frameIds.get(mapping)
+      if (!byMapping) frameIds.set(mapping, (byMapping = [new Map(), new Map()]))
       if (lines.length === 0) {
         // Unsymbolized: pprof shows the address.
         out.frames.push(this.frames.intern({ name: `0x${loc.address.toString(16)}`, module }))
@@ -220,8 +226,8 @@ class ProfileReader {
             `location ${id} refers to function ${fid}, which does not exist`,
           )
         const inlined = k < lines.length - 1
-        const key = `${fid}\u0000${mapping}\u0000${inlined}`
-        let frame = frameIds.get(key)
+        const ids = byMapping[inlined ? 1 : 0]
+        let frame = ids.get(fid)
         if (frame === undefined) {
           const f: Frame = {
             name: this.str(fn.name) || this.str(fn.systemName) || `0x${loc.address.toString(16)}`,
@@ -232,7 +238,7 @@ class ProfileReader {
             inlined,
           }
           frame = this.frames.intern(f)
-          frameIds.set(key, frame)
+          ids.set(fid, frame)
         }
         out.frames.push(frame)
         out.lines.push(line.line > 0 && line.line <= 0x7fffffff ? line.line : 0)
