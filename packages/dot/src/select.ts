@@ -103,7 +103,6 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   }
 
   const columns = edgeColumns(graph, profile.metrics.length)
-  const back = backEdges(graph.nodes, columns, m)
   let nodes = graph.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres)
   if (s.paths.length > 0) {
     nodes = nodes.filter((n) => {
@@ -119,11 +118,15 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const shown = new Uint8Array(totalOf.length)
   for (const n of nodes) shown[n.frame] = 1
   let edges: DrawnEdge[] = []
+  let back: Uint8Array | undefined
   const M = columns.metricCount
   for (let i = 0; i < columns.length; i++) {
     const caller = columns.caller[i]
     const callee = columns.callee[i]
     if (shown[caller] !== 1 || shown[callee] !== 1) continue
+    // Found when first needed: a big graph drawn small (a million calls, a few boxes) may
+    // draw no call at all, and finding the cycles is most of its selection.
+    back ??= backEdges(graph.nodes, columns, m)
     const isBack = back[i] === 1
     // A call never carries more than its callee's total (callgrind's arcs count recursion again).
     const calleeTotal = totalOf[callee]
