@@ -98,6 +98,12 @@ export class CallgrindParser {
         p = next
         continue
       }
+      if (c === 10) {
+        // A blank line (callgrind ends each function's block with one): nothing to read.
+        this.lineNo++
+        p++
+        continue
+      }
       let nl = p
       while (buf[nl] !== 10) nl++
       this.lineNo++
