@@ -1,4 +1,5 @@
 import {
+  columnGraph,
   edgeColumns,
   graphOf,
   graphTotals,
@@ -97,7 +98,12 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
         'filters and --node-count worked on stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs drawn are estimates' +
           (focus?.length || ignore?.length ? ' and call counts are not shown' : ''),
       )
-      derived = withCounts(derived, graph, !(focus?.length || ignore?.length))
+      derived = withCounts(
+        derived,
+        graph,
+        profile.metrics.length,
+        !(focus?.length || ignore?.length),
+      )
     }
     graph = derived
   }
@@ -192,14 +198,41 @@ function byFrame(nodes: readonly GraphNode[], value: (node: GraphNode) => number
 }
 
 /** Call counts of `source` copied onto the nodes and edges `derived` still has (when exact). */
-function withCounts(derived: CallGraph, source: CallGraph, keepCounts: boolean): CallGraph {
+function withCounts(
+  derived: CallGraph,
+  source: CallGraph,
+  metricCount: number,
+  keepCounts: boolean,
+): CallGraph {
   if (!keepCounts) return derived
   const nodeCalls = new Map(source.nodes.map((n) => [n.frame, n.calls]))
-  const edgeCalls = new Map(source.edges.map((e) => [`${e.caller},${e.callee}`, e.calls]))
-  return {
-    nodes: derived.nodes.map((n) => ({ ...n, calls: nodeCalls.get(n.frame) })),
-    edges: derived.edges.map((e) => ({ ...e, calls: edgeCalls.get(`${e.caller},${e.callee}`) })),
-  }
+  // On columns, by a numeric key per caller→callee pair: the source is the whole graph (150k
+  // calls for a big callgrind file), whose edge objects and string keys cost more than the rest.
+  const from = edgeColumns(source, metricCount)
+  const stored = edgeColumns(derived, metricCount)
+  const to = { ...stored, calls: new Float64Array(stored.length) }
+  const frames =
+    1 +
+    Math.max(
+      largestId(from.caller),
+      largestId(from.callee),
+      largestId(to.caller),
+      largestId(to.callee),
+    )
+  const pair = (caller: number, callee: number) => caller * frames + callee
+  const callsOf = new Map<number, number>()
+  for (let i = 0; i < from.length; i++)
+    callsOf.set(pair(from.caller[i], from.callee[i]), from.calls[i])
+  for (let i = 0; i < to.length; i++)
+    to.calls[i] = callsOf.get(pair(to.caller[i], to.callee[i])) ?? NaN
+  const nodes = derived.nodes.map((n) => ({ ...n, calls: nodeCalls.get(n.frame) }))
+  return columnGraph(nodes, to)
+}
+
+function largestId(ids: Int32Array): number {
+  let max = 0
+  for (let i = 0; i < ids.length; i++) if (ids[i] > max) max = ids[i]
+  return max
 }
 
 /** Functions within `depth` calls (any when negative) below (`down`) or above `starts`. */
