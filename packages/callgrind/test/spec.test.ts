@@ -324,4 +324,31 @@ describe('names referenced before their definition', () => {
     const text = ['events: Ir', 'fn=(1) a', '1 1', 'fn=(2)', '1 2', 'fn=(2) a', '1 4'].join('\n')
     expect(graph(text)).toBe('fn a self=7 total=7')
   })
+
+  test('merged functions sum their arcs: a late name in use, ??? as no file', () => {
+    // `fl=???` reads as no file: `a` with and without it, and `b` under two ids, are one each.
+    const text = [
+      'events: Ir',
+      'fn=(1) a',
+      '1 1',
+      'cfn=(2) b',
+      'calls=1 1',
+      '1 5',
+      'fl=(1) ???',
+      'fn=(1)',
+      '1 2',
+      'cfn=(3)',
+      'calls=2 1',
+      '1 6',
+      'fn=(3) b',
+      '1 11',
+    ].join('\n')
+    expect(graph(text)).toBe(
+      [
+        'edge a -> b total=11 calls=3',
+        'fn a self=3 total=14',
+        'fn b self=11 total=11 calls=3',
+      ].join('\n'),
+    )
+  })
 })
