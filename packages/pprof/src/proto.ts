@@ -1,24 +1,32 @@
 import protobuf from 'protobufjs/light.js'
 import { profileDescriptor } from './generated/profile-descriptor.js'
 
-// 64-bit fields arrive as plain numbers, not Long objects: decoding is about twice as fast and
-// uses half the memory (TOOLCHAIN.md). This configures the protobufjs instance this package
-// loads; callers check magnitudes beyond 2^53 themselves (see `isExact`).
+// 64-bit fields as plain numbers, not Long objects: twice as fast and half the memory
+// (TOOLCHAIN.md). This configures the protobufjs instance this package loads; callers check
+// magnitudes beyond 2^53 themselves (see `isExact`).
 protobuf.util.Long = null as unknown as typeof protobuf.util.Long
 protobuf.configure()
 
-const root = protobuf.Root.fromJSON(profileDescriptor)
-const ProfileType = root.lookupType('perftools.profiles.Profile')
-// The same message without its samples, which protobufjs then skips: sample-decoder.ts reads
-// them without making an object per sample.
-const headerFields = Object.fromEntries(
-  Object.entries(profileDescriptor.nested.perftools.nested.profiles.nested.Profile.fields).filter(
-    ([name]) => name !== 'sample',
-  ),
-)
-const ProfileHeaderType = protobuf.Type.fromJSON('ProfileHeader', { fields: headerFields })
-const namespace = root.lookup('perftools.profiles') as protobuf.Namespace
-namespace.add(ProfileHeaderType)
+/**
+ * protobufjs's types for profile.proto, built on first use: reading decodes by hand, so only
+ * writing (and the tests' reference decoder) pays for them, not every start of the CLI.
+ */
+let types: { profile: protobuf.Type; header: protobuf.Type } | undefined
+function protobufTypes(): { profile: protobuf.Type; header: protobuf.Type } {
+  if (types) return types
+  const root = protobuf.Root.fromJSON(profileDescriptor)
+  // The same message without its samples, which protobufjs then skips (the reference for
+  // header-decoder.ts, which reads them without an object per sample).
+  const headerFields = Object.fromEntries(
+    Object.entries(profileDescriptor.nested.perftools.nested.profiles.nested.Profile.fields).filter(
+      ([name]) => name !== 'sample',
+    ),
+  )
+  const header = protobuf.Type.fromJSON('ProfileHeader', { fields: headerFields })
+  ;(root.lookup('perftools.profiles') as protobuf.Namespace).add(header)
+  types = { profile: root.lookupType('perftools.profiles.Profile'), header }
+  return types
+}
 
 /** profile.proto's messages as protobufjs decodes them (camelCase fields, unset = 0 / []). */
 export interface ValueTypeMessage {
@@ -90,14 +98,14 @@ export interface ProfileMessage {
  * header-decoder.ts's hand decoder; this is the reference the tests compare it with.
  */
 export function decodeProfileHeaderWithProtobufjs(bytes: Uint8Array): ProfileMessage {
-  const message = ProfileHeaderType.decode(bytes) as unknown as ProfileMessage
+  const message = protobufTypes().header.decode(bytes) as unknown as ProfileMessage
   message.sample = []
   return message
 }
 
 /** Encodes a profile message; fields left out or zero are not written. */
 export function encodeProfile(message: DeepPartial<ProfileMessage>): Uint8Array {
-  return ProfileType.encode(message).finish()
+  return protobufTypes().profile.encode(message).finish()
 }
 
 export type DeepPartial<T> = {
