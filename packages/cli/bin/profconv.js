@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Loads the bundled CLI with the V8 code cache recorded at build time (packages/cli/build.mjs),
 // so a start compiles nothing; a cache from another Node version is rejected by V8 and the
-// bundle compiles as usual.
-import { readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { Writable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
-import { Script } from 'node:vm'
+// bundle compiles as usual. CommonJS (bin/package.json): Node starts a script faster than an
+// ES module, and start-up is what this file is for.
+const { readFileSync, writeFileSync } = require('node:fs')
+const { createRequire } = require('node:module')
+const { join } = require('node:path')
+const { Writable } = require('node:stream')
+const { Script } = require('node:vm')
 
-const file = join(dirname(fileURLToPath(import.meta.url)), '../dist/profconv.cjs')
+const dir = join(__dirname, '../dist')
+const file = join(dir, 'profconv.cjs')
 const cacheFile = `${file}.cache`
 let cachedData
 try {
@@ -20,9 +21,9 @@ try {
 const source = readFileSync(file, 'utf8')
 const wrapper = '(function (exports, require, module, __filename, __dirname) {'
 const script = new Script(`${wrapper}${source}\n})`, { filename: file, cachedData })
-const module = { exports: {} }
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file))
-const cli = module.exports
+const bundle = { exports: {} }
+script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, dir)
+const cli = bundle.exports
 if (process.env.PROFCONV_DEBUG_CODE_CACHE === '1') {
   const state = !cachedData ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'
   process.stderr.write(`profconv: code cache ${state}\n`)
@@ -32,8 +33,11 @@ const training = process.env.PROFCONV_RECORD_CODE_CACHE
 if (training) {
   // Build time: run the given commands so that their code is compiled, then save it all.
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() })
-  for (const args of JSON.parse(training)) await cli.main(args, { stdout: sink(), stderr: sink() })
-  writeFileSync(cacheFile, script.createCachedData())
+  const record = async () => {
+    for (const args of JSON.parse(training)) await cli.main(args, { stdout: sink(), stderr: sink() })
+    writeFileSync(cacheFile, script.createCachedData())
+  }
+  void record()
 } else {
-  await cli.run()
+  void cli.run()
 }
