@@ -16,7 +16,7 @@ import { decodeProfileHeader } from './header-decoder.js'
 import { isExact, type ProfileMessage } from './proto.js'
 import { FramePruner, pruneStack } from './prune.js'
 import { SampleDecoder } from './sample-decoder.js'
-import { StackMemo } from './stack-memo.js'
+import { HASH_SEED, StackMemo, hashFinish, hashStep } from './stack-memo.js'
 import { modelUnit } from './units.js'
 
 export interface PprofReadOptions extends ReadOptions {
@@ -121,22 +121,38 @@ class ProfileReader {
       for (let m = 0; m < metricCount; m++) values[m] = this.num(decoder.values[m])
       const n = decoder.idCount
       if (n > stack.length) stack = new Int32Array(decoder.ids.length)
-      for (let k = 0; k < n; k++) stack[k] = this.locationIndex(locations, decoder.ids[k], i)
+      // Root first, hashing as it goes (see stack-memo.ts); `callerHash` is the state before
+      // the leaf.
+      let hash = HASH_SEED
+      let callerHash = hash
+      for (let k = n - 1; k >= 0; k--) {
+        const at = this.locationIndex(locations, decoder.ids[k], i)
+        stack[k] = at
+        callerHash = hash
+        hash = hashStep(hash, at)
+      }
       let from = 0
       if (cut) {
         from = pruneStack(stack, n, cut)
-        if (from > 0) pruned++
+        if (from > 0) {
+          pruned++
+          callerHash = HASH_SEED
+          for (let k = n - 1; k > from; k--) callerHash = hashStep(callerHash, stack[k])
+          hash = hashStep(callerHash, stack[from])
+        }
       }
-      let node = n > from ? memo.get(stack, from, n) : -1
+      hash = hashFinish(hash, n - from)
+      let node = n > from ? memo.get(stack, from, n, hash) : -1
       if (node === undefined) {
         // A new stack: often its caller part is a known one (a function's callers have
         // samples of their own), and then only the leaf location's frames are new.
-        const caller = n > from + 1 ? memo.get(stack, from + 1, n) : -1
+        const caller =
+          n > from + 1 ? memo.get(stack, from + 1, n, hashFinish(callerHash, n - from - 1)) : -1
         node =
           caller === undefined
             ? insertStack(builder.tree, locations, -1, stack, from, n)
             : insertStack(builder.tree, locations, caller, stack, from, from + 1)
-        memo.set(stack, from, n, node)
+        memo.set(stack, from, n, hash, node)
       }
       builder.add(node, values, this.labels(decoder.labels, labelSets))
     }

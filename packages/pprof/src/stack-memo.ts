@@ -13,15 +13,14 @@ export class StackMemo {
   private count = 0
   /** SLOT ints per slot: hash, start in `pool` + 1 (0: free), length, value. */
   private slots: Int32Array = new Int32Array(SLOT << 11)
-  /** The value of `seq[from..to)`, or undefined. */
-  get(seq: Int32Array, from: number, to: number): number | undefined {
-    const at = this.find(seq, from, to, hashOf(seq, from, to))
+  /** The value of `seq[from..to)`, whose `stackHash` is `hash`, or undefined. */
+  get(seq: Int32Array, from: number, to: number, hash: number): number | undefined {
+    const at = this.find(seq, from, to, hash)
     return this.slots[at + 1] === 0 ? undefined : this.slots[at + 3]
   }
 
-  /** Stores `value` for `seq[from..to)`, which must not be stored yet. */
-  set(seq: Int32Array, from: number, to: number, value: number): void {
-    const hash = hashOf(seq, from, to)
+  /** Stores `value` for `seq[from..to)` (`stackHash` `hash`), which must not be stored yet. */
+  set(seq: Int32Array, from: number, to: number, hash: number, value: number): void {
     const at = this.find(seq, from, to, hash)
     const length = to - from
     while (this.poolLength + length > this.pool.length) this.pool = grown(this.pool)
@@ -69,11 +68,32 @@ export class StackMemo {
 
 const SLOT = 4
 
-function hashOf(seq: Int32Array, from: number, to: number): number {
-  let h = 0x811c9dc5 ^ (to - from)
-  for (let i = from; i < to; i++) h = Math.imul(h ^ seq[i], 0x01000193) ^ (h >>> 15)
+/*
+ * The hash of a sequence is built root first (from its end down to its start), so the reader
+ * gets it while it maps location ids, and the state one step before the leaf is the caller
+ * stack's: a new stack's two lookups and its store hash nothing again.
+ *
+ *     let h = HASH_SEED
+ *     for (let i = to - 1; i >= from; i--) h = hashStep(h, seq[i])
+ *     memo.get(seq, from, to, hashFinish(h, to - from))
+ */
+export const HASH_SEED = 0x811c9dc5
+
+export function hashStep(h: number, value: number): number {
+  return Math.imul(h ^ value, 0x01000193) ^ (h >>> 15)
+}
+
+export function hashFinish(h: number, length: number): number {
+  h = Math.imul(h ^ length, 0x85ebca6b)
   h ^= h >>> 13
   return Math.imul(h, 0xc2b2ae35) ^ (h >>> 16)
+}
+
+/** The hash of `seq[from..to)` in one go. */
+export function stackHash(seq: Int32Array, from: number, to: number): number {
+  let h = HASH_SEED
+  for (let i = to - 1; i >= from; i--) h = hashStep(h, seq[i])
+  return hashFinish(h, to - from)
 }
 
 function grown(a: Int32Array): Int32Array {
