@@ -110,6 +110,7 @@ class ProfileReader {
     const memo = new StackMemo()
     const cut = locations.hasCuts ? (at: number) => locations.verdict(at) : undefined
     let stack: Int32Array = new Int32Array(64) // location indexes of one sample, leaf first
+    let hashes: Int32Array = new Int32Array(64)
     let pruned = 0
     for (let i = 0; decoder.next(); i++) {
       if (decoder.valueCount !== metricCount) {
@@ -121,38 +122,30 @@ class ProfileReader {
       for (let m = 0; m < metricCount; m++) values[m] = this.num(decoder.values[m])
       const n = decoder.idCount
       if (n > stack.length) stack = new Int32Array(decoder.ids.length)
-      // Root first, hashing as it goes (see stack-memo.ts); `callerHash` is the state before
-      // the leaf.
+      // Root first, hashing as it goes (see stack-memo.ts): `hashes[k]` is the hash state of
+      // `stack[k..n)`, whatever `from` drop_frames leaves.
+      if (n > hashes.length) hashes = new Int32Array(stack.length)
       let hash = HASH_SEED
-      let callerHash = hash
       for (let k = n - 1; k >= 0; k--) {
         const at = this.locationIndex(locations, decoder.ids[k], i)
         stack[k] = at
-        callerHash = hash
         hash = hashStep(hash, at)
+        hashes[k] = hash
       }
       let from = 0
       if (cut) {
         from = pruneStack(stack, n, cut)
-        if (from > 0) {
-          pruned++
-          callerHash = HASH_SEED
-          for (let k = n - 1; k > from; k--) callerHash = hashStep(callerHash, stack[k])
-          hash = hashStep(callerHash, stack[from])
-        }
+        if (from > 0) pruned++
       }
-      hash = hashFinish(hash, n - from)
-      let node = n > from ? memo.get(stack, from, n, hash) : -1
-      if (node === undefined) {
-        // A new stack: often its caller part is a known one (a function's callers have
-        // samples of their own), and then only the leaf location's frames are new.
-        const caller =
-          n > from + 1 ? memo.get(stack, from + 1, n, hashFinish(callerHash, n - from - 1)) : -1
-        node =
-          caller === undefined
-            ? insertStack(builder.tree, locations, -1, stack, from, n)
-            : insertStack(builder.tree, locations, caller, stack, from, from + 1)
-        memo.set(stack, from, n, hash, node)
+      let node = -1
+      if (n > from) {
+        const key = hashFinish(hashes[from], n - from)
+        const known = memo.get(stack, from, n, key)
+        if (known !== undefined) node = known
+        else {
+          node = newStack(builder.tree, locations, memo, stack, hashes, from, n)
+          memo.set(stack, from, n, key, node)
+        }
       }
       builder.add(node, values, this.labels(decoder.labels, labelSets))
     }
@@ -306,6 +299,32 @@ class ProfileReader {
       )
     return value
   }
+}
+
+/** How many of a new stack's callers are looked up in the memo before walking from the root. */
+const CALLER_TRIES = 4
+
+/**
+ * The stack tree node of the new stack `stack[from..n)`. Its callers usually have samples of
+ * their own (a function's callers are sampled too), so the nearest few callers are looked up in
+ * the memo, hashes ready; from a known one only the frames below it are new. Else the whole
+ * stack is walked from the tree's root.
+ */
+function newStack(
+  tree: StackTree,
+  locations: LocationTable,
+  memo: StackMemo,
+  stack: Int32Array,
+  hashes: Int32Array,
+  from: number,
+  n: number,
+): number {
+  const last = Math.min(n - 1, from + CALLER_TRIES)
+  for (let j = from + 1; j <= last; j++) {
+    const caller = memo.get(stack, j, n, hashFinish(hashes[j], n - j))
+    if (caller !== undefined) return insertStack(tree, locations, caller, stack, from, j)
+  }
+  return insertStack(tree, locations, -1, stack, from, n)
 }
 
 /**
