@@ -149,8 +149,8 @@ export class KeyTable {
   }
 }
 
-/** A 32-bit mix of a key's parts. */
-function keyHash(file: number, line: number, name: number): number {
+/** A 32-bit mix of a key's parts (exported for its test). */
+export function keyHash(file: number, line: number, name: number): number {
   let h = Math.imul(name, 0x9e3779b1) ^ Math.imul(file + 0x7f4a7c15, 0x85ebca6b)
   h ^= Math.imul(lineBits(line), 0xc2b2ae35)
   h ^= h >>> 15
