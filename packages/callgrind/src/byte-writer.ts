@@ -1,3 +1,5 @@
+import { writeDecimal } from '@profconv/model'
+
 const utf8 = new TextEncoder()
 
 /**
@@ -54,16 +56,7 @@ export class ByteWriter {
 
   /** Writes `n` (below 1e9) in decimal, padded with zeros to `width` digits. */
   private digits(n: number, width: number): void {
-    let count = 1
-    for (let x = n; x >= 10; x = (x / 10) | 0) count++
-    count = Math.max(count, width)
-    const buf = this.buf
-    for (let i = this.length + count - 1; i >= this.length; i--) {
-      const q = (n / 10) | 0
-      buf[i] = 48 + n - 10 * q
-      n = q
-    }
-    this.length += count
+    this.length = writeDecimal(this.buf, this.length, n, width)
   }
 
   private reserve(more: number): void {

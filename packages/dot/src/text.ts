@@ -1,3 +1,5 @@
+import { writeDecimal } from '@profconv/model'
+
 /**
  * A text built from many pieces, kept as UTF-8 in one growing byte buffer and decoded once.
  *
@@ -48,15 +50,7 @@ export class TextBuffer {
   int(n: number): void {
     if (!(n >= 0 && n < 1e9 && Number.isInteger(n))) return this.add(String(n))
     this.reserve(10)
-    let count = 1
-    for (let x = n; x >= 10; x = (x / 10) | 0) count++
-    const bytes = this.bytes
-    for (let i = this.length + count - 1; i >= this.length; i--) {
-      const q = (n / 10) | 0
-      bytes[i] = 48 + n - 10 * q
-      n = q
-    }
-    this.length += count
+    this.length = writeDecimal(this.bytes, this.length, n)
   }
 
   /** Writes `text` (from its start) by the native encoder. */

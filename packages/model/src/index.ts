@@ -44,4 +44,5 @@ export {
   textEncoding,
 } from './input.js'
 export { dumpGraph, dumpStacks, frameText } from './dump.js'
+export { writeDecimal } from './decimal.js'
 export type { FormatDescriptor, FormatOption, ReadOptions, WriteOptions } from './format.js'
