@@ -397,13 +397,13 @@ export function targets(rows) {
     const figures = measured.map((r) => `${r.ratio.toFixed(1)}× (${r.input}, ${r.job})`)
     return { met: measured.every((r) => r.ratio >= min), figures: figures.join('; ') }
   }
-  const under = (row, ms, bytes, what = '') => {
+  const under = (row, ms, bytes) => {
     if (!row) return { met: undefined, figures: 'not measured' }
     const okMs = ms === undefined || row.profconv.ms < ms
     const okRss = bytes === undefined || row.profconv.rss < bytes
     return {
       met: okMs && okRss,
-      figures: `${what}${fmtMs(row.profconv.ms)}, ${fmtRss(row.profconv.rss)}`,
+      figures: `${fmtMs(row.profconv.ms)}, ${fmtRss(row.profconv.rss)}`,
     }
   }
   const parse = find('callgrind 100 MB', 'parse')
