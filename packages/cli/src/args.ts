@@ -16,6 +16,8 @@ export interface Options {
   /** A base profile to draw the output against (`--compare`, dot and svg). */
   compare?: string
   maxInputSize?: number
+  /** Keep source lines and addresses (default: when the output format uses them). */
+  positions?: boolean
   json?: boolean
   quiet: boolean
   debug: boolean
@@ -135,6 +137,11 @@ function commandLine(args: readonly string[]): Argv {
     })
   }
   return parser
+    .option('positions', {
+      type: 'boolean',
+      describe:
+        'keep source lines, inlined files and addresses (default: when the output format uses them)',
+    })
     .option('max-input-size', {
       type: 'number',
       describe: 'cap on decompressed input, bytes (default 4 GiB)',

@@ -1,7 +1,7 @@
 import { rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { getFormat, prepareFor, summarize } from '@profconv/core'
+import { getFormat, keepsPositions, prepareFor, summarize } from '@profconv/core'
 import { ProfconvError, mergeProfiles, type Profile } from '@profconv/model'
 import { parseArgs, type Options } from './args.js'
 import { infoText } from './info.js'
@@ -45,9 +45,13 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       progressAbove: io.progressAbove ?? 16 * 2 ** 20,
       quiet: options.quiet,
     }
+    // Lines and addresses are read only for writers that use them (or when asked).
+    const positions = options.to
+      ? keepsPositions(getFormat(options.to), options.positions)
+      : (options.positions ?? false)
     const read = async (input: string) => {
       current = input === '-' ? '<stdin>' : input
-      const result = await readOne(input, options, context)
+      const result = await readOne(input, { ...options, positions }, context)
       current = ''
       return result
     }

@@ -2,6 +2,7 @@ import {
   ProfconvError,
   mergeProfiles,
   withGraph,
+  withPositions,
   withSamples,
   type FormatDescriptor,
   type Profile,
@@ -56,7 +57,16 @@ export function readInput(
  * rule); call graph → samples is an estimate and adds a note to `meta.notes`.
  */
 export function prepareFor(format: FormatDescriptor, profile: Profile): Profile {
-  return format.writes === 'samples' ? withSamples(profile) : withGraph(profile)
+  const prepared = format.writes === 'samples' ? withSamples(profile) : withGraph(profile)
+  return format.usesPositions ? withPositions(prepared) : prepared
+}
+
+/**
+ * Whether to build position detail when reading for `format`: as `positions` says, else when
+ * the writer uses it (function-level writers read faster and smaller without).
+ */
+export function keepsPositions(format: FormatDescriptor, positions?: boolean): boolean {
+  return positions ?? format.usesPositions === true
 }
 
 /**
@@ -98,7 +108,8 @@ export function convert(
   const to = getFormat(options.to)
   if (!to.write) throw new ProfconvError(to.name, 'profconv can read this format but not write it')
   const list = inputs instanceof Uint8Array ? [inputs] : inputs
-  const profiles = list.flatMap((bytes) => readInput(bytes, options).profiles)
+  const readOptions = { ...options, positions: keepsPositions(to, options.positions) }
+  const profiles = list.flatMap((bytes) => readInput(bytes, readOptions).profiles)
   const profile = prepareFor(to, mergeProfiles(profiles))
   return { output: to.write(profile, options), notes: profile.meta.notes }
 }

@@ -12,7 +12,7 @@
  */
 export { FORMATS } from './formats.js'
 export { detectFormat, getFormat, listFormats } from './registry.js'
-export { convert, inputFormat, prepareFor, readInput } from './convert.js'
+export { convert, inputFormat, keepsPositions, prepareFor, readInput } from './convert.js'
 export type { ConvertOptions, ReadInputOptions } from './convert.js'
 export { summarize } from './summary.js'
 export type { MetricSummary, ProfileSummary } from './summary.js'

@@ -1,9 +1,13 @@
 import { gunzipSync } from 'node:zlib'
 import {
   ProfconvError,
+  checkPositions,
   dumpGraph,
+  dumpPositions,
+  graphOf,
   isGzip,
   peek,
+  positionsOf,
   type FormatDescriptor,
   type Profile,
 } from '@profconv/model'
@@ -59,6 +63,13 @@ export function readChecked(format: FormatDescriptor, bytes: Uint8Array): Outcom
   for (const profile of result) {
     const bad = nonFinite(profile)
     if (bad) broken(format, bytes, `returned a profile with ${bad}`)
+    // Position detail adds up to the graph: rows to each function's self, sites to each arc.
+    const positions = positionsOf(profile)
+    if (positions) {
+      const check = callCatching(() => checkPositions(positions, graphOf(profile), format.name))
+      if (check instanceof ProfconvError) broken(format, bytes, check.message)
+      if (check instanceof Thrown) broken(format, bytes, describe(check))
+    }
   }
   return 'profiles'
 }
@@ -88,7 +99,7 @@ export async function streamMatchesRead(
       ? r.reason
       : r instanceof Thrown
         ? describe(r)
-        : r.map((p) => dumpGraph(p)).join('\n---\n')
+        : r.map((p) => `${dumpGraph(p)}\n${dumpPositions(p)}`).join('\n---\n')
   if (text(whole) !== text(streamed))
     broken(format, bytes, `read gave ${text(whole)} but readStream gave ${text(streamed)}`)
 }

@@ -88,8 +88,8 @@ export function samplesToGraph(samples: Samples, metricCount: number): CallGraph
   return columnGraph(nodes, edges)
 }
 
-/** Dense ids for pairs of non-negative integers, by open addressing over typed arrays. */
-class PairIndex {
+/** Dense ids for pairs of non-negative integers, by open addressing over typed arrays (internal). */
+export class PairIndex {
   private firsts: Int32Array = new Int32Array(1024)
   private seconds: Int32Array = new Int32Array(1024)
   private count = 0

@@ -4,6 +4,12 @@ import type { Profile } from './profile.js'
 export interface ReadOptions {
   /** Cap on decompressed input in bytes (gzip bombs). Default `DEFAULT_MAX_INPUT`. */
   maxInputSize?: number
+  /**
+   * Keep where in the code costs are (source lines, inlined files, instruction addresses) as
+   * `Profile.positions` or stack-tree positions, where the format has them. Default true; the
+   * core passes false when the target's writer does not use them, which reads faster.
+   */
+  positions?: boolean
   readonly [option: string]: unknown
 }
 
@@ -59,6 +65,8 @@ export interface FormatDescriptor {
   readStream?(chunks: AsyncIterable<Uint8Array>, options: ReadOptions): Promise<Profile[]>
   /** Which view the writer works from; the caller derives or estimates it first. */
   readonly writes?: 'samples' | 'graph'
+  /** True when the writer uses position detail (lines, addresses); readers then build it. */
+  readonly usesPositions?: boolean
   write?(profile: Profile, options: WriteOptions): string | Uint8Array
   /** Options of this format's reader and writer, offered by the CLI. */
   readonly options?: readonly FormatOption[]

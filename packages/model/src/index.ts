@@ -29,6 +29,18 @@ export type { Profile, ProfileMeta } from './profile.js'
 export { graphOf, samplesToGraph, walkTree } from './derive.js'
 export { ESTIMATED_STACKS_NOTE, estimateSamples, withGraph, withSamples } from './estimate.js'
 export type { Estimate, EstimateOptions } from './estimate.js'
+export {
+  PositionBuilder,
+  addressHex,
+  addressHi,
+  addressLo,
+  checkPositions,
+  joinAddress,
+  remapPositions,
+} from './positions.js'
+export type { LineRows, PositionDetail, SiteRows } from './positions.js'
+export { positionsOf, samplesToPositions, withPositions } from './position-derive.js'
+export { dumpPositions } from './position-dump.js'
 export { graphComponents, graphCycles, stronglyConnected } from './scc.js'
 export { mergeProfiles } from './merge.js'
 export {

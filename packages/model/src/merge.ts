@@ -5,6 +5,7 @@ import type { Metric } from './metric.js'
 import { newMeta, type Profile } from './profile.js'
 import { SamplesBuilder } from './samples.js'
 import { graphOf } from './derive.js'
+import { mergePositions, treeNodeMapper } from './position-merge.js'
 
 /**
  * Merges profiles of the same program (several runs, threads or files) into one, summing as
@@ -54,10 +55,10 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
     profiles.forEach((p, k) => {
       const s = p.samples!
       const values = new Array<number>(p.metrics.length)
+      const node = treeNodeMapper(s.tree, builder.tree, frameMaps[k]) // keeps lines, files, addresses
       for (let i = 0; i < s.stack.length; i++) {
         for (let m = 0; m < values.length; m++) values[m] = s.values[m][i]
-        const stack = s.stack[i] < 0 ? [] : s.tree.stack(s.stack[i]).map((f) => frameMaps[k][f])
-        builder.addStack(stack, spread(values, metricMaps[k]), s.labels?.[i], s.time?.[i])
+        builder.add(node(s.stack[i]), spread(values, metricMaps[k]), s.labels?.[i], s.time?.[i])
       }
     })
     merged.samples = builder.finish()
@@ -88,6 +89,14 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
     }
   })
   merged.graph = builder.finish(estimated)
+  const positions = mergePositions(
+    profiles,
+    frameMaps,
+    metricMaps,
+    metrics.length,
+    (f) => frames.get(f).file,
+  )
+  if (positions) merged.positions = positions
   return merged
 }
 

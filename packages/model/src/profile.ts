@@ -1,6 +1,7 @@
 import type { CallGraph } from './graph.js'
 import type { FrameTable } from './frame-table.js'
 import type { Metric } from './metric.js'
+import type { PositionDetail } from './positions.js'
 import type { Samples } from './samples.js'
 
 /** What is known about a profile besides its data. */
@@ -31,6 +32,13 @@ export interface Profile {
   frames: FrameTable
   samples?: Samples
   graph?: CallGraph
+  /**
+   * Where in the code the graph's costs are (lines, inlined files, addresses), where the source
+   * says and the reader was asked (`ReadOptions.positions`): a refinement of `graph` (or of the
+   * graph derived from `samples`) whose sums equal it. Samples carry theirs in the stack tree;
+   * `positionsOf` derives detail from it.
+   */
+  positions?: PositionDetail
   meta: ProfileMeta
 }
 

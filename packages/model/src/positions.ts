@@ -1,0 +1,411 @@
+import { ProfconvError } from './error.js'
+import { edgeColumns, type CallGraph } from './graph.js'
+
+/**
+ * Self cost per position: one row per distinct (function, file, line, address), in the order the
+ * source first gave each. `frame` is the function (a frame id); `file` indexes
+ * `PositionDetail.files` (the function's own file, or the file of code inlined into it; -1
+ * unknown); `line` is 1-based (0 unknown); the address is `addressHi * 2^32 + addressLo`, exact to
+ * 64 bits (0 unknown). `self[row * metricCount + m]` is the cost of metric m there.
+ */
+export interface LineRows {
+  readonly length: number
+  readonly frame: Int32Array
+  readonly file: Int32Array
+  readonly line: Int32Array
+  readonly addressHi: Uint32Array
+  readonly addressLo: Uint32Array
+  readonly self: Float64Array
+}
+
+/**
+ * Call sites per call arc: one row per distinct (caller, callee, file, line, address), where
+ * file, line and address say where in the caller the call is made (same conventions as
+ * `LineRows`). `total[row * metricCount + m]` is the callee's inclusive cost from that site;
+ * `calls[row]` the calls made there (NaN unknown).
+ */
+export interface SiteRows {
+  readonly length: number
+  readonly caller: Int32Array
+  readonly callee: Int32Array
+  readonly file: Int32Array
+  readonly line: Int32Array
+  readonly addressHi: Uint32Array
+  readonly addressLo: Uint32Array
+  readonly total: Float64Array
+  readonly calls: Float64Array
+}
+
+/**
+ * Where in the code the cost is: an optional refinement beside the call graph, never a second
+ * truth. Invariants (checked by `checkPositions`, which builders call): per metric, a function's
+ * `lines` rows sum to its graph `self`, and an arc's `sites` rows sum to its `total`; the known
+ * site call counts sum to the arc's `calls` (0 where the arc's count is unknown).
+ *
+ * Exact where the source records positions (callgrind cost lines, pprof lines and addresses,
+ * derived from a stack tree's lines); a reader that knows only part of it puts the rest at line 0.
+ */
+export interface PositionDetail {
+  readonly metricCount: number
+  /** File names; rows' `file` columns index it. */
+  readonly files: readonly string[]
+  readonly lines: LineRows
+  readonly sites: SiteRows
+  /** True when some row has a line (not 0). */
+  readonly hasLines: boolean
+  /** True when some row has an address (not 0). */
+  readonly hasAddresses: boolean
+}
+
+const TWO_32 = 4294967296
+
+/** The upper 32 bits of an address given as a number (exact below 2^53) or a bigint. */
+export function addressHi(address: number | bigint): number {
+  return typeof address === 'bigint'
+    ? Number(BigInt.asUintN(32, address >> 32n))
+    : Math.floor(address / TWO_32) >>> 0
+}
+
+/** The lower 32 bits of an address given as a number or a bigint. */
+export function addressLo(address: number | bigint): number {
+  return typeof address === 'bigint' ? Number(BigInt.asUintN(32, address)) : address >>> 0
+}
+
+/** The exact address of a hi/lo pair. */
+export function joinAddress(hi: number, lo: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo)
+}
+
+/** The address of a hi/lo pair in lower-case hex without `0x` (`ffffffff813aecd3`). */
+export function addressHex(hi: number, lo: number): string {
+  return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0')
+}
+
+/** Open-addressing index of int tuples of a fixed width to dense row ids. */
+class TupleIndex {
+  keys: Int32Array
+  count = 0
+  private slots = new Int32Array(1024)
+
+  constructor(readonly width: number) {
+    this.keys = new Int32Array(width * 256)
+  }
+
+  /** The row of the tuple in `key` (length `width`), the next new one if absent. */
+  id(key: Int32Array): number {
+    const w = this.width
+    let h = 0x811c9dc5
+    for (let i = 0; i < w; i++) h = Math.imul(h ^ key[i], 0x01000193)
+    h ^= h >>> 15
+    h = Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
+    const mask = this.slots.length - 1
+    const keys = this.keys
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]
+      if (entry === 0) {
+        const row = this.count++
+        if ((row + 1) * w > keys.length) {
+          const grown = new Int32Array(keys.length * 2)
+          grown.set(keys)
+          this.keys = grown
+        }
+        this.keys.set(key, row * w)
+        this.slots[slot] = row + 1
+        if (this.count * 2 > this.slots.length) this.rehash()
+        return row
+      }
+      const at = (entry - 1) * w
+      let same = true
+      for (let i = 0; i < w; i++) {
+        if (keys[at + i] !== key[i]) {
+          same = false
+          break
+        }
+      }
+      if (same) return entry - 1
+    }
+  }
+
+  private rehash(): void {
+    const w = this.width
+    const slots = new Int32Array(this.slots.length * 2)
+    const mask = slots.length - 1
+    for (let row = 0; row < this.count; row++) {
+      let h = 0x811c9dc5
+      for (let i = 0; i < w; i++) h = Math.imul(h ^ this.keys[row * w + i], 0x01000193)
+      h ^= h >>> 15
+      h = Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
+      let slot = h & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = row + 1
+    }
+    this.slots = slots
+  }
+}
+
+/**
+ * Builds a `PositionDetail`: costs added to the same position are summed into one row; rows keep
+ * the order positions were first added. Frame and file ids are the caller's (see `remap` when
+ * they are settled only at the end, as callgrind names are).
+ */
+export class PositionBuilder {
+  private readonly fileIds = new Map<string, number>()
+  readonly files: string[] = []
+  private readonly lineIndex = new TupleIndex(5)
+  private readonly siteIndex = new TupleIndex(6)
+  private readonly key = new Int32Array(6)
+  private selfValues: Float64Array
+  private siteValues: Float64Array
+  private siteCalls: Float64Array
+  /** The last line row and its key, for runs of costs at one position. */
+  private lastLine = -1
+
+  constructor(readonly metricCount: number) {
+    this.selfValues = new Float64Array(256 * metricCount)
+    this.siteValues = new Float64Array(256 * metricCount)
+    this.siteCalls = new Float64Array(256).fill(NaN)
+  }
+
+  /** The id of file `name` (-1 for undefined), added on first use. */
+  file(name: string | undefined): number {
+    if (name === undefined) return -1
+    let id = this.fileIds.get(name)
+    if (id === undefined) {
+      id = this.files.push(name) - 1
+      this.fileIds.set(name, id)
+    }
+    return id
+  }
+
+  /** Adds `values[at..at + metricCount)` to the self row of (frame, file, line, address). */
+  addSelf(
+    frame: number,
+    file: number,
+    line: number,
+    hi: number,
+    lo: number,
+    values: ArrayLike<number>,
+    at = 0,
+  ): void {
+    const M = this.metricCount
+    let row = this.lastLine
+    const keys = this.lineIndex.keys
+    if (
+      row < 0 ||
+      keys[row * 5] !== frame ||
+      keys[row * 5 + 1] !== file ||
+      keys[row * 5 + 2] !== line ||
+      keys[row * 5 + 3] !== (hi | 0) ||
+      keys[row * 5 + 4] !== (lo | 0)
+    ) {
+      const key = this.key
+      key[0] = frame
+      key[1] = file
+      key[2] = line
+      key[3] = hi
+      key[4] = lo
+      row = this.lastLine = this.lineIndex.id(key.subarray(0, 5))
+      if ((row + 1) * M > this.selfValues.length) this.selfValues = grown(this.selfValues, 0)
+    }
+    const self = this.selfValues
+    for (let m = 0; m < M; m++) self[row * M + m] += values[at + m]
+  }
+
+  /**
+   * Adds `values[at..at + metricCount)` and `calls` (NaN unknown; unknown plus known is the
+   * known) to the site row of the call caller → callee at (file, line, address) in the caller.
+   */
+  addSite(
+    caller: number,
+    callee: number,
+    file: number,
+    line: number,
+    hi: number,
+    lo: number,
+    values: ArrayLike<number>,
+    at: number,
+    calls: number,
+  ): void {
+    const M = this.metricCount
+    const key = this.key
+    key[0] = caller
+    key[1] = callee
+    key[2] = file
+    key[3] = line
+    key[4] = hi
+    key[5] = lo
+    const row = this.siteIndex.id(key)
+    if ((row + 1) * M > this.siteValues.length) this.siteValues = grown(this.siteValues, 0)
+    if (row + 1 > this.siteCalls.length) this.siteCalls = grown(this.siteCalls, NaN)
+    const total = this.siteValues
+    for (let m = 0; m < M; m++) total[row * M + m] += values[at + m]
+    if (!Number.isNaN(calls)) {
+      this.siteCalls[row] = Number.isNaN(this.siteCalls[row]) ? calls : this.siteCalls[row] + calls
+    }
+  }
+
+  /** The detail, with `files` as the file names (default: those given to `file`). */
+  finish(files: readonly string[] = this.files): PositionDetail {
+    const M = this.metricCount
+    const n = this.lineIndex.count
+    const lk = this.lineIndex.keys
+    const lines = {
+      length: n,
+      frame: new Int32Array(n),
+      file: new Int32Array(n),
+      line: new Int32Array(n),
+      addressHi: new Uint32Array(n),
+      addressLo: new Uint32Array(n),
+      self: this.selfValues.slice(0, n * M),
+    }
+    let hasLines = false
+    let hasAddresses = false
+    for (let r = 0; r < n; r++) {
+      lines.frame[r] = lk[r * 5]
+      lines.file[r] = lk[r * 5 + 1]
+      lines.line[r] = lk[r * 5 + 2]
+      lines.addressHi[r] = lk[r * 5 + 3]
+      lines.addressLo[r] = lk[r * 5 + 4]
+      if (lines.line[r] !== 0) hasLines = true
+      if (lines.addressHi[r] !== 0 || lines.addressLo[r] !== 0) hasAddresses = true
+    }
+    const s = this.siteIndex.count
+    const sk = this.siteIndex.keys
+    const sites = {
+      length: s,
+      caller: new Int32Array(s),
+      callee: new Int32Array(s),
+      file: new Int32Array(s),
+      line: new Int32Array(s),
+      addressHi: new Uint32Array(s),
+      addressLo: new Uint32Array(s),
+      total: this.siteValues.slice(0, s * M),
+      calls: this.siteCalls.slice(0, s),
+    }
+    for (let r = 0; r < s; r++) {
+      sites.caller[r] = sk[r * 6]
+      sites.callee[r] = sk[r * 6 + 1]
+      sites.file[r] = sk[r * 6 + 2]
+      sites.line[r] = sk[r * 6 + 3]
+      sites.addressHi[r] = sk[r * 6 + 4]
+      sites.addressLo[r] = sk[r * 6 + 5]
+      if (sites.line[r] !== 0) hasLines = true
+      if (sites.addressHi[r] !== 0 || sites.addressLo[r] !== 0) hasAddresses = true
+    }
+    return { metricCount: M, files: [...files], lines, sites, hasLines, hasAddresses }
+  }
+}
+
+function grown<T extends Float64Array>(a: T, fill: number): Float64Array {
+  const out = new Float64Array(a.length * 2)
+  out.set(a)
+  if (fill !== 0) out.fill(fill, a.length)
+  return out
+}
+
+/**
+ * `detail` with frame `f` renamed `frameOf[f]` and file `i` renamed `fileOf[i]` (an index into
+ * `files`; -1 stays -1); rows that become equal are summed, in first-appearance order. For
+ * readers whose identities are settled only at the end (callgrind names defined late).
+ */
+export function remapPositions(
+  detail: PositionDetail,
+  frameOf: ArrayLike<number> | undefined,
+  fileOf: ArrayLike<number> | undefined,
+  files: readonly string[],
+): PositionDetail {
+  const M = detail.metricCount
+  const builder = new PositionBuilder(M)
+  const fr = (f: number) => (frameOf ? frameOf[f] : f)
+  const fi = (i: number) => (i < 0 || !fileOf ? i : fileOf[i])
+  const { lines, sites } = detail
+  for (let r = 0; r < lines.length; r++) {
+    builder.addSelf(
+      fr(lines.frame[r]),
+      fi(lines.file[r]),
+      lines.line[r],
+      lines.addressHi[r],
+      lines.addressLo[r],
+      lines.self,
+      r * M,
+    )
+  }
+  for (let r = 0; r < sites.length; r++) {
+    builder.addSite(
+      fr(sites.caller[r]),
+      fr(sites.callee[r]),
+      fi(sites.file[r]),
+      sites.line[r],
+      sites.addressHi[r],
+      sites.addressLo[r],
+      sites.total,
+      r * M,
+      sites.calls[r],
+    )
+  }
+  return builder.finish(files)
+}
+
+function close(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b))
+}
+
+/**
+ * Throws a `ProfconvError` of `format` unless `detail` agrees with `graph` (see
+ * `PositionDetail`): per metric, each function's rows sum to its self and each arc's sites to
+ * its total; known site call counts sum to the arc's count (0 when unknown).
+ */
+export function checkPositions(detail: PositionDetail, graph: CallGraph, format: string): void {
+  const M = detail.metricCount
+  const fail = (what: string) => {
+    throw new ProfconvError(format, `position detail does not add up: ${what}`)
+  }
+  const selfOf = new Map<number, Float64Array>()
+  const { lines, sites } = detail
+  for (let r = 0; r < lines.length; r++) {
+    const f = lines.frame[r]
+    let sum = selfOf.get(f)
+    if (!sum) selfOf.set(f, (sum = new Float64Array(M)))
+    for (let m = 0; m < M; m++) sum[m] += lines.self[r * M + m]
+  }
+  const zero = new Float64Array(M)
+  for (const node of graph.nodes) {
+    const sum = selfOf.get(node.frame) ?? zero
+    selfOf.delete(node.frame)
+    for (let m = 0; m < M; m++) {
+      if (!close(sum[m], node.self[m]))
+        fail(`frame ${node.frame}'s rows sum to ${sum[m]}, its self is ${node.self[m]}`)
+    }
+  }
+  for (const [f, sum] of selfOf) {
+    if (sum.some((v) => v !== 0)) fail(`frame ${f} has costed rows but no node`)
+  }
+
+  const arcKey = (caller: number, callee: number) => caller * 2 ** 26 + callee
+  const siteOf = new Map<number, { total: Float64Array; calls: number }>()
+  for (let r = 0; r < sites.length; r++) {
+    const key = arcKey(sites.caller[r], sites.callee[r])
+    let sum = siteOf.get(key)
+    if (!sum) siteOf.set(key, (sum = { total: new Float64Array(M), calls: 0 }))
+    for (let m = 0; m < M; m++) sum.total[m] += sites.total[r * M + m]
+    if (!Number.isNaN(sites.calls[r])) sum.calls += sites.calls[r]
+  }
+  const edges = edgeColumns(graph, M)
+  for (let e = 0; e < edges.length; e++) {
+    const key = arcKey(edges.caller[e], edges.callee[e])
+    const sum = siteOf.get(key) ?? { total: zero, calls: 0 }
+    siteOf.delete(key)
+    const arc = `arc ${edges.caller[e]} -> ${edges.callee[e]}`
+    for (let m = 0; m < M; m++) {
+      const total = edges.total[e * M + m]
+      if (!close(sum.total[m], Number.isNaN(total) ? 0 : total))
+        fail(`${arc}'s sites sum to ${sum.total[m]}, its total is ${total}`)
+    }
+    const calls = Number.isNaN(edges.calls[e]) ? 0 : edges.calls[e]
+    if (!close(sum.calls, calls)) fail(`${arc}'s sites make ${sum.calls} calls, the arc ${calls}`)
+  }
+  for (const [key, sum] of siteOf) {
+    if (sum.total.some((v) => v !== 0) || sum.calls !== 0)
+      fail(`arc ${Math.floor(key / 2 ** 26)} -> ${key % 2 ** 26} has costed sites but no edge`)
+  }
+}
