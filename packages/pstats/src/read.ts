@@ -1,5 +1,6 @@
 import { ProfconvError, maybeGunzip, type Profile, type ReadOptions } from '@profconv/model'
 import { PyCode, PyDict, pyText, unmarshal, type PyValue } from './marshal.js'
+import { SAMPLED_MARKER, sampledToProfile } from './sampled.js'
 import { scanPstats } from './scan.js'
 import {
   entriesToProfile,
@@ -17,6 +18,7 @@ const FORMAT = 'pstats'
  */
 export function readPstats(bytes: Uint8Array, options: ReadOptions = {}): Profile {
   const data = maybeGunzip(bytes, FORMAT, options.maxInputSize)
+  if (data.length === 0) throw new ProfconvError(FORMAT, 'empty file', { offset: 0 })
   // The fast path reads what Python writes; anything else (and every error) takes the general
   // decoder, which builds the whole marshal value first.
   const table = scanPstats(data)
@@ -31,8 +33,26 @@ export function readMarshalTree(data: Uint8Array): Profile {
       offset: 0,
     })
   }
-  const entries = root.entries.map(([key, value], i) => toEntry(key, value, root.offsets[i]))
-  return entriesToProfile(entries, FORMAT)
+  let sampled = false
+  const entries: PstatsEntry[] = []
+  root.entries.forEach(([key, value], i) => {
+    if (isSampledMarker(key)) {
+      if (value !== true) {
+        throw new ProfconvError(FORMAT, `the ${SAMPLED_MARKER} marker is not True`, {
+          offset: root.offsets[i],
+        })
+      }
+      sampled = true
+    } else {
+      entries.push(toEntry(key, value, root.offsets[i]))
+    }
+  })
+  return sampled ? sampledToProfile(entries, FORMAT) : entriesToProfile(entries, FORMAT)
+}
+
+/** The key `("__sampled__",)` of Python 3.15's sampling profiler. */
+function isSampledMarker(key: PyValue): boolean {
+  return Array.isArray(key) && key.length === 1 && pyText(key[0]) === SAMPLED_MARKER
 }
 
 function toEntry(key: PyValue, value: PyValue, offset: number): PstatsEntry {

@@ -29,6 +29,12 @@ describe('bad pstats input', () => {
     }
   })
 
+  test('an empty file says so', () => {
+    expect(errorOf(() => readPstats(new Uint8Array(0))).message).toBe(
+      'pstats: at byte 0: empty file',
+    )
+  })
+
   test('an unknown type byte is named with its offset', () => {
     const error = errorOf(() => unmarshal(Uint8Array.from([0x7b, 0x29, 0x01, 0x3f])))
     expect(error.message).toBe('pstats: at byte 3: unknown marshal type 0x3f')
