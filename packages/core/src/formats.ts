@@ -2,7 +2,12 @@ import type { FormatDescriptor } from '@profconv/model'
 import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
-import { collapsedFormat, foldedFormat } from '@profconv/folded'
+import {
+  austinFormat,
+  collapsedFormat,
+  foldedFormat,
+  tachyonCollapsedFormat,
+} from '@profconv/folded'
 import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
@@ -24,6 +29,9 @@ export const FORMATS: readonly FormatDescriptor[] = [
   dotFormat,
   svgFormat,
   topFormat,
+  // Python samplers' folded dialects: before perf script and plain folded stacks.
+  tachyonCollapsedFormat,
+  austinFormat,
   perfScriptFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,

@@ -20,6 +20,31 @@ describe('registry', () => {
     expect(detectFormat(fixture('pstats/recursion.py27.prof'))?.name).toBe('pstats')
   })
 
+  test.each([
+    ['pstats/recursion.prof', 'pstats'],
+    ['tachyon/work.tachyon.pstats', 'pstats'],
+    ['tachyon/work.tachyon.collapsed', 'tachyon-collapsed'],
+    ['austin/wall.austin', 'austin'],
+    ['austin/wall-alt.austin', 'austin'],
+    ['austin/memory.austin', 'austin'],
+    ['austin/full.austin', 'austin'],
+    ['austin/wall.documented.austin3', 'austin'],
+    ['austin/full.documented.austin3', 'austin'],
+    ['austin/memory-alt.documented.austin3', 'austin'],
+    ['folded/perf.folded', 'folded'],
+    ['folded/perf-script.txt', 'perf-script'],
+  ])('sniffs %s as %s, whatever the name', (file, name) => {
+    expect(detectFormat(fixture(file), 'whatever')?.name).toBe(name)
+    // The Python samplers' sniffers claim nothing but their own.
+    for (const format of listFormats().filter((f) =>
+      ['tachyon-collapsed', 'austin'].includes(f.name),
+    ))
+      expect([format.name, format.sniff!(fixture(file))]).toEqual([
+        format.name,
+        format.name === name,
+      ])
+  })
+
   test('falls back to the extension, and says nothing when neither tells', () => {
     const junk = new TextEncoder().encode('hello')
     expect(detectFormat(junk, 'x.prof')?.name).toBe('pstats')

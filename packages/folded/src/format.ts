@@ -1,4 +1,6 @@
 import type { FormatDescriptor } from '@profconv/model'
+import { readPythonFolded } from './python.js'
+import { sniffAustin, sniffTachyonCollapsed } from './python-sniff.js'
 import { readFolded, readFoldedStream } from './read.js'
 import { sniffFolded } from './sniff.js'
 import { writeFolded } from './write.js'
@@ -28,4 +30,32 @@ export const collapsedFormat: FormatDescriptor = {
   ...foldedFormat,
   name: 'collapsed',
   sniff: undefined,
+}
+
+/** Python 3.15's sampling profiler, `python -m profiling.sampling --collapsed`. */
+export const tachyonCollapsedFormat: FormatDescriptor = {
+  name: 'tachyon-collapsed',
+  description: 'Python 3.15 profiling.sampling --collapsed (tid:<id>;file.py:func:line … count)',
+  extensions: [],
+  sniff: sniffTachyonCollapsed,
+  read: (bytes, options) => [readPythonFolded(bytes, 'tachyon', options)],
+}
+
+/** austin, the Python frame stack sampler: its collapsed samples, 1.x and 3.x. */
+export const austinFormat: FormatDescriptor = {
+  name: 'austin',
+  description:
+    'austin (Python sampler) samples, 1.x (Thread <id>;func (file);L<n>) and 3.x (P<pid>;T<tid>;file:func:line)',
+  extensions: ['.austin'],
+  sniff: sniffAustin,
+  read: (bytes, options) => [readPythonFolded(bytes, 'austin', options)],
+  options: [
+    {
+      flag: 'austin-mode',
+      type: 'string',
+      choices: ['wall', 'cpu', 'memory'],
+      description:
+        'austin: the mode of an austin 1 file, which does not name it (memory: values in KB); austin 3 files say it themselves',
+    },
+  ],
 }

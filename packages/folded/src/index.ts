@@ -1,4 +1,7 @@
-export { collapsedFormat, foldedFormat } from './format.js'
+export { austinFormat, collapsedFormat, foldedFormat, tachyonCollapsedFormat } from './format.js'
+export { readPythonFolded } from './python.js'
+export type { PythonDialect, PythonFoldedOptions } from './python.js'
+export { sniffAustin, sniffTachyonCollapsed } from './python-sniff.js'
 export { readFolded, readFoldedStream } from './read.js'
 export type { FoldedReadOptions } from './read.js'
 export { writeFolded } from './write.js'
