@@ -8,6 +8,7 @@ import {
   foldedFormat,
   tachyonCollapsedFormat,
 } from '@profconv/folded'
+import { lineProfilerFormat } from '@profconv/line-profiler'
 import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
@@ -22,6 +23,7 @@ import { topFormat } from '@profconv/top'
 export const FORMATS: readonly FormatDescriptor[] = [
   pstatsFormat,
   pstatsJsonFormat,
+  lineProfilerFormat,
   pprofFormat,
   speedscopeFormat,
   cpuprofileFormat,

@@ -3,6 +3,9 @@ import { ProfconvError } from '@profconv/model'
 import { fixture } from '@profconv/testkit'
 import { convert, detectFormat, getFormat, listFormats } from '../src/index.js'
 
+/** The sniffers of the Python profilers' own formats. */
+const PYTHON_SNIFFERS = ['tachyon-collapsed', 'austin', 'line-profiler']
+
 describe('registry', () => {
   test('every format has a unique name, a description and extensions', () => {
     const names = listFormats().map((f) => f.name)
@@ -31,6 +34,9 @@ describe('registry', () => {
     ['austin/wall.documented.austin3', 'austin'],
     ['austin/full.documented.austin3', 'austin'],
     ['austin/memory-alt.documented.austin3', 'austin'],
+    ['line-profiler/work.lprof', 'line-profiler'],
+    ['line-profiler/work.p0.lprof', 'line-profiler'],
+    ['line-profiler/work.p1.lprof', 'line-profiler'],
     ['folded/perf.folded', 'folded'],
     ['folded/perf-script.txt', 'perf-script'],
   ])('sniffs %s as %s, whatever the name', (file, name) => {

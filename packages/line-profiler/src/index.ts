@@ -1,0 +1,5 @@
+export { lineProfilerFormat } from './format.js'
+export { readLineProfiler, isLineStatsClass } from './read.js'
+export { sniffLineProfiler } from './sniff.js'
+export { unpickle, PickleDict, PickleGlobal, PickleObject, PickleTuple } from './pickle.js'
+export type { PickleValue } from './pickle.js'
