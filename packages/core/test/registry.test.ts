@@ -42,9 +42,7 @@ describe('registry', () => {
   ])('sniffs %s as %s, whatever the name', (file, name) => {
     expect(detectFormat(fixture(file), 'whatever')?.name).toBe(name)
     // The Python samplers' sniffers claim nothing but their own.
-    for (const format of listFormats().filter((f) =>
-      ['tachyon-collapsed', 'austin'].includes(f.name),
-    ))
+    for (const format of listFormats().filter((f) => PYTHON_SNIFFERS.includes(f.name)))
       expect([format.name, format.sniff!(fixture(file))]).toEqual([
         format.name,
         format.name === name,
