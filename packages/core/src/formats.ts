@@ -12,6 +12,8 @@ import { lineProfilerFormat } from '@profconv/line-profiler'
 import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
+import { pyinstrumentFormat } from '@profconv/pyinstrument'
+import { scaleneFormat } from '@profconv/scalene'
 import { speedscopeFormat } from '@profconv/speedscope'
 import { svgFormat } from '@profconv/svg'
 import { topFormat } from '@profconv/top'
@@ -26,6 +28,9 @@ export const FORMATS: readonly FormatDescriptor[] = [
   lineProfilerFormat,
   pprofFormat,
   speedscopeFormat,
+  // JSON of Python profilers: after speedscope (each sniffs its own keys).
+  scaleneFormat,
+  pyinstrumentFormat,
   cpuprofileFormat,
   callgrindFormat,
   dotFormat,

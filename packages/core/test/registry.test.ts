@@ -4,7 +4,7 @@ import { fixture } from '@profconv/testkit'
 import { convert, detectFormat, getFormat, listFormats } from '../src/index.js'
 
 /** The sniffers of the Python profilers' own formats. */
-const PYTHON_SNIFFERS = ['tachyon-collapsed', 'austin', 'line-profiler']
+const PYTHON_SNIFFERS = ['tachyon-collapsed', 'austin', 'line-profiler', 'scalene', 'pyinstrument']
 
 describe('registry', () => {
   test('every format has a unique name, a description and extensions', () => {
@@ -37,6 +37,11 @@ describe('registry', () => {
     ['line-profiler/work.lprof', 'line-profiler'],
     ['line-profiler/work.p0.lprof', 'line-profiler'],
     ['line-profiler/work.p1.lprof', 'line-profiler'],
+    ['scalene/work.scalene.json', 'scalene'],
+    ['pyinstrument/work.pyisession', 'pyinstrument'],
+    ['pyinstrument/work.pyinstrument.json', 'pyinstrument'],
+    ['speedscope/py-spy.speedscope.json', 'speedscope'],
+    ['folded/py-spy.folded', 'folded'],
     ['folded/perf.folded', 'folded'],
     ['folded/perf-script.txt', 'perf-script'],
   ])('sniffs %s as %s, whatever the name', (file, name) => {

@@ -22,11 +22,11 @@ export function readPstats(bytes: Uint8Array, options: ReadOptions = {}): Profil
   // The fast path reads what Python writes; anything else (and every error) takes the general
   // decoder, which builds the whole marshal value first.
   const table = scanPstats(data)
-  return table ? tableToProfile(table, FORMAT) : readMarshalTree(data)
+  return table ? tableToProfile(table, FORMAT) : readMarshalTree(data, options.positions !== false)
 }
 
 /** The general path: the whole marshal value decoded, then checked entry by entry. */
-export function readMarshalTree(data: Uint8Array): Profile {
+export function readMarshalTree(data: Uint8Array, positions = false): Profile {
   const root = unmarshal(data, FORMAT)
   if (!(root instanceof PyDict)) {
     throw new ProfconvError(FORMAT, 'the marshalled value is not a dict of function statistics', {
@@ -47,7 +47,7 @@ export function readMarshalTree(data: Uint8Array): Profile {
       entries.push(toEntry(key, value, root.offsets[i]))
     }
   })
-  return sampled ? sampledToProfile(entries, FORMAT) : entriesToProfile(entries, FORMAT)
+  return sampled ? sampledToProfile(entries, FORMAT, positions) : entriesToProfile(entries, FORMAT)
 }
 
 /** The key `("__sampled__",)` of Python 3.15's sampling profiler. */

@@ -1,4 +1,14 @@
-import { FrameTable, GraphBuilder, newMeta, type Metric, type Profile } from '@profconv/model'
+import {
+  FrameTable,
+  GraphBuilder,
+  PositionBuilder,
+  checkPositions,
+  newMeta,
+  type CallGraph,
+  type Metric,
+  type PositionDetail,
+  type Profile,
+} from '@profconv/model'
 import type { PstatsEntry } from './stats.js'
 
 /**
@@ -17,7 +27,11 @@ const TIME: Metric = { name: 'time', unit: 'seconds' }
  * anywhere on the stack, `tt`/`ct` the same times the interval; a caller maps to a sample count.
  * Metrics: `samples` (count) and `time` (seconds, the default). Call counts are unknown.
  */
-export function sampledToProfile(entries: readonly PstatsEntry[], format: string): Profile {
+export function sampledToProfile(
+  entries: readonly PstatsEntry[],
+  format: string,
+  positions = false,
+): Profile {
   const meta = newMeta(format)
   meta.comments.push('sampled by Python 3.15 profiling.sampling (Tachyon): counts are samples')
   const frames = new FrameTable()
@@ -93,12 +107,61 @@ export function sampledToProfile(entries: readonly PstatsEntry[], format: string
     )
   }
   meta.notes.push('Tachyon pstats (sampled): call counts are not in the file')
+  const graphDone = graph.finish()
+  const detail = positions ? sampledPositions(entries, graphDone, frameOf, interval) : undefined
+  if (detail) checkPositions(detail, graphDone, format)
   if (interval > 0) meta.period = { metric: { ...TIME }, value: interval }
   return {
     metrics: [{ ...SAMPLES }, { ...TIME }],
     defaultMetric: 1,
     frames,
-    graph: graph.finish(),
+    graph: graphDone,
+    ...(detail ? { positions: detail } : {}),
     meta,
   }
+}
+
+/**
+ * The lines of a Tachyon table as position detail: each key's own samples at its sampled line
+ * (a function's rows sum to its self), and each caller's samples at the caller's sampled line
+ * as a call site, scaled so that an arc's sites sum to its (bounded) total.
+ */
+function sampledPositions(
+  entries: readonly PstatsEntry[],
+  graph: CallGraph,
+  frameOf: (file: string, name: string) => number,
+  interval: number,
+): PositionDetail {
+  const builder = new PositionBuilder(2)
+  const fileOf = (file: string) => builder.file(file === '~' ? undefined : file)
+  for (const e of entries) {
+    if (e.cc > 0)
+      builder.addSelf(frameOf(e.key.file, e.key.name), fileOf(e.key.file), e.key.line, 0, 0, [
+        e.cc,
+        e.tt,
+      ])
+  }
+  const arcTotal = new Map<string, number>()
+  for (const edge of graph.edges) arcTotal.set(`${edge.caller} ${edge.callee}`, edge.total[0])
+  const rawSum = new Map<string, number>()
+  const sites: { caller: number; callee: number; file: number; line: number; count: number }[] = []
+  for (const e of entries) {
+    const callee = frameOf(e.key.file, e.key.name)
+    for (const { key, value } of e.callers) {
+      const count = typeof value === 'number' ? value : value[0]
+      const caller = frameOf(key.file, key.name)
+      const arc = `${caller} ${callee}`
+      rawSum.set(arc, (rawSum.get(arc) ?? 0) + count)
+      sites.push({ caller, callee, file: fileOf(key.file), line: key.line, count })
+    }
+  }
+  const values = [0, 0]
+  for (const site of sites) {
+    const arc = `${site.caller} ${site.callee}`
+    const raw = rawSum.get(arc)!
+    values[0] = raw > 0 ? (site.count * arcTotal.get(arc)!) / raw : 0
+    values[1] = values[0] * interval
+    builder.addSite(site.caller, site.callee, site.file, site.line, 0, 0, values, 0, NaN)
+  }
+  return builder.finish()
 }

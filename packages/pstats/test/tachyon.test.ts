@@ -21,6 +21,7 @@ interface Oracle {
     /** The samples whose stack holds the function, counted from the stacks themselves. */
     stack_samples: number
   }[]
+  lines: { file: string; name: string; line: number; samples: number }[]
 }
 
 const FILE = 'tachyon/work.tachyon.pstats'
@@ -82,6 +83,20 @@ describe('Tachyon --pstats', () => {
     const graph = graphOf(profile)
     for (const n of graph.nodes) expect(n.total[0]).toBeLessThanOrEqual(oracle.total_samples)
     for (const e of graph.edges) expect(e.total[0]).toBeLessThanOrEqual(oracle.total_samples)
+  })
+
+  test('the sampled lines are kept as position detail: each key’s own samples at its line', () => {
+    const withLines = readPstats(fixture(FILE), { positions: true })
+    const detail = withLines.positions!
+    expect(detail.hasLines).toBe(true)
+    const rows = new Map<string, number>()
+    for (let r = 0; r < detail.lines.length; r++) {
+      const f = withLines.frames.get(detail.lines.frame[r])
+      rows.set(`${f.name}:${detail.lines.line[r]}`, detail.lines.self[r * detail.metricCount])
+    }
+    for (const line of oracle.lines)
+      expect([line.name, rows.get(`${line.name}:${line.line}`)]).toEqual([line.name, line.samples])
+    expect(readPstats(fixture(FILE), { positions: false }).positions).toBeUndefined()
   })
 
   test('an empty Tachyon file (the marker only) reads as an empty profile', () => {

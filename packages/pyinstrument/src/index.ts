@@ -1,0 +1,3 @@
+export { pyinstrumentFormat } from './format.js'
+export { readPyinstrument } from './read.js'
+export { sniffPyinstrument } from './sniff.js'

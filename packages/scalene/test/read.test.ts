@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs'
+import { ProfconvError, graphOf } from '@profconv/model'
+import { fixture, fixturePath } from '@profconv/testkit'
+import { readScalene, sniffScalene } from '../src/index.js'
+
+const FILE = 'scalene/work.scalene.json'
+
+interface Line {
+  lineno: number
+  n_cpu_percent_python: number
+  n_cpu_percent_c: number
+  n_sys_percent: number
+  n_malloc_mb: number
+}
+
+describe('scalene --json (scalene 1.5.16, the flat form)', () => {
+  const profile = readScalene(fixture(FILE))
+  const json = JSON.parse(readFileSync(fixturePath(FILE), 'utf8'))
+
+  test('sniffed by content; metrics with units', () => {
+    expect(sniffScalene(fixture(FILE))).toBe(true)
+    expect(sniffScalene(fixture('speedscope/perf-folded.speedscope.json'))).toBe(false)
+    expect(profile.metrics.map((m) => `${m.name}/${m.unit}`)).toEqual([
+      'cpu_python/seconds',
+      'cpu_native/seconds',
+      'cpu_system/seconds',
+      'alloc_space/bytes',
+    ])
+    expect(profile.meta.duration).toBeCloseTo(json.elapsed_time_sec * 1e9, 0)
+    expect(profile.meta.notes.join('\n')).toMatch(/attributed to their file/)
+  })
+
+  test('every line equals scalene’s own figures (percent × elapsed, MB × 2^20)', () => {
+    const { tree, stack, values } = profile.samples!
+    const got = new Map<number, number[]>()
+    for (let i = 0; i < stack.length; i++)
+      got.set(
+        tree.line(stack[i]),
+        values.map((v) => v[i]),
+      )
+    const elapsed = json.elapsed_time_sec as number
+    let checked = 0
+    for (const line of json.files['work.py'].lines as Line[]) {
+      const want = [
+        (line.n_cpu_percent_python * elapsed) / 100,
+        (line.n_cpu_percent_c * elapsed) / 100,
+        (line.n_sys_percent * elapsed) / 100,
+        line.n_malloc_mb * 1024 * 1024,
+      ]
+      if (want.every((v) => v === 0)) continue
+      const ours = got.get(line.lineno)!
+      want.forEach((v, m) =>
+        expect([line.lineno, m, ours[m]]).toEqual([line.lineno, m, expect.closeTo(v, 9)]),
+      )
+      checked++
+    }
+    expect(checked).toBeGreaterThan(3)
+    // The file's CPU share (scalene's percent_cpu_time) is the sum of its lines' three CPU kinds.
+    const [node] = graphOf(profile).nodes
+    const cpu = node.self[0] + node.self[1] + node.self[2]
+    expect((100 * cpu) / elapsed).toBeCloseTo(json.files['work.py'].percent_cpu_time, 6)
+  })
+
+  test('the current form names each line’s function (start_function_line)', () => {
+    const current = {
+      elapsed_time_sec: 2,
+      alloc_samples: 1,
+      files: {
+        'app.py': {
+          functions: [{ line: 'Shape.area', lineno: 10 }],
+          lines: [
+            { lineno: 11, start_function_line: 10, n_cpu_percent_python: 50, n_malloc_mb: 1 },
+            { lineno: 20, start_function_line: 0, n_cpu_percent_c: 25 },
+          ],
+        },
+      },
+      stacks: [[['app.py:Shape.area:11'], { count: 3 }]],
+    }
+    const p = readScalene(new TextEncoder().encode(JSON.stringify(current)))
+    expect(p.frames.frames).toEqual([
+      { name: 'Shape.area', file: 'app.py', line: 10 },
+      { name: '<app.py>', file: 'app.py' },
+    ])
+    expect(p.samples!.values[0][0]).toBe(1)
+    expect(p.samples!.values[3][0]).toBe(1024 * 1024)
+    expect(p.meta.notes.join('\n')).toMatch(/stacks are not read/)
+  })
+
+  test('not scalene JSON is a ProfconvError', () => {
+    expect(() => readScalene(new TextEncoder().encode('{"files": {}}'))).toThrow(ProfconvError)
+    expect(() =>
+      readScalene(new TextEncoder().encode('{"elapsed_time_sec": 1, "files": {"a": 3}}')),
+    ).toThrow(/no lines list/)
+  })
+})
