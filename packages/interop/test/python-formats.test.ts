@@ -6,9 +6,15 @@ import { graphOf, mergeProfiles, nanosecondsPer } from '@profconv/model'
 import { describeWithTool, fixture, run } from '@profconv/testkit'
 import { speedscopeProblems } from '../../speedscope/test/helpers.js'
 
-// Every real Python fixture of issue 14: sniffed as its format, and converted to dot, pprof,
+// Every kind of real Python fixture (cProfile 3.x and 2.7, profile, yappi, Tachyon, austin,
+// line_profiler, scalene, pyinstrument, py-spy-style): sniffed as its format, and converted to dot, pprof,
 // speedscope and callgrind, each output checked by the tool that reads it.
 const FIXTURES: [file: string, format: string][] = [
+  ['pstats/recursion.prof', 'pstats'],
+  ['pstats/classes.py27.prof', 'pstats'],
+  ['pstats/recursion.profile.prof', 'pstats'],
+  ['pstats/recursion.py27-profile.prof', 'pstats'],
+  ['pstats/recursion.yappi.prof', 'pstats'],
   ['tachyon/work.tachyon.pstats', 'pstats'],
   ['tachyon/work.tachyon.collapsed', 'tachyon-collapsed'],
   ['austin/wall.austin', 'austin'],
