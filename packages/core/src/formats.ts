@@ -2,6 +2,7 @@ import type { FormatDescriptor } from '@profconv/model'
 import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
+import { firefoxFormat } from '@profconv/firefox'
 import {
   austinFormat,
   collapsedFormat,
@@ -32,6 +33,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   scaleneFormat,
   pyinstrumentFormat,
   cpuprofileFormat,
+  firefoxFormat,
   callgrindFormat,
   dotFormat,
   svgFormat,

@@ -1,0 +1,5 @@
+export { firefoxFormat } from './format.js'
+export { readFirefox } from './read.js'
+export { writeFirefox, writeFirefoxProfiles, WRITTEN_VERSION } from './write.js'
+export { sniffFirefox } from './sniff.js'
+export { functionOfLocation } from './location.js'

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getFormat, prepareFor, readInput } from '@profconv/core'
+import { readFirefox, writeFirefoxProfiles } from '@profconv/firefox'
+import { graphOf, mergeProfiles, nanosecondsPer, withGraph, type Profile } from '@profconv/model'
+import {
+  ProfilerCliSession,
+  describeWithProfilerCli,
+  fixture,
+  fixturePath,
+  type ProfilerCliFunction,
+} from '@profconv/testkit'
+
+// The Firefox Profiler's own processing (profiler-cli) reads what profconv writes, and what
+// profconv reads of real Firefox files, with the same self and total per function.
+
+/** Self and total per function name (functions of one name summed), rounded to 9 digits. */
+type Table = Record<string, [number, number]>
+
+function add(table: Table, name: string, self: number, total: number): void {
+  const [s, t] = table[name] ?? [0, 0]
+  table[name] = [s + self, t + total]
+}
+const rounded = (table: Table): Table =>
+  Object.fromEntries(
+    Object.entries(table).map(
+      ([k, [s, t]]) => [k, [round(s), round(t)]] as [string, [number, number]],
+    ),
+  )
+const round = (v: number) => Number(v.toPrecision(9))
+
+/** What profconv's `-t top` shows for metric `m` of `profile` (its call graph), in `scale` units. */
+function profconvTable(profile: Profile, m: number, scale = 1): Table {
+  const graph = graphOf(withGraph(profile))
+  const table: Table = {}
+  for (const node of graph.nodes) {
+    if (node.self[m] === 0 && node.total[m] === 0) continue
+    add(table, profile.frames.get(node.frame).name, node.self[m] * scale, node.total[m] * scale)
+  }
+  return rounded(table)
+}
+
+function cliTable(functions: ProfilerCliFunction[]): Table {
+  const table: Table = {}
+  for (const f of functions) {
+    if (f.selfSamples === 0 && f.totalSamples === 0) continue
+    add(table, f.name, f.selfSamples, f.totalSamples)
+  }
+  return rounded(table)
+}
+
+/** One input of every format with a reader, as profconv converts it (merged, then prepared). */
+const INPUTS: [string, string][] = [
+  ['pstats', 'pstats/classes.prof'],
+  // Call graphs become estimated stacks: totals are exact for acyclic graphs (a cyclic one's
+  // note says how much moved), so the check takes acyclic ones.
+  ['callgrind', 'callgrind/threads-02.callgrind'],
+  ['pprof', 'pprof/cpu.pb.gz'],
+  ['pprof', 'pprof/heap.pb.gz'],
+  ['speedscope', 'speedscope/workload-cpuprofile.speedscope.json'],
+  ['folded', 'folded/perf.folded'],
+  ['cpuprofile', 'cpuprofile/workload.cpuprofile'],
+  ['perf-script', 'folded/perf-script.txt'],
+]
+
+/** Real Firefox files: the profiler's own fixtures (several versions) and a Python 3.15 one. */
+const FIREFOX_FILES = [
+  'firefox/processed-1.json',
+  'firefox/processed-2.json',
+  'firefox/gecko-2-libs-offset.json',
+  'firefox/python-3.15-v57.json',
+]
+
+describeWithProfilerCli('Firefox Profiler files through profiler-cli', () => {
+  const cli = new ProfilerCliSession()
+  const dir = mkdtempSync(join(tmpdir(), 'profconv-firefox-'))
+  afterAll(() => {
+    cli.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  test("every input format → firefox: each thread shows profconv's -t top numbers", () => {
+    // All inputs in one file (one profiler-cli load): their threads side by side.
+    const profiles = INPUTS.map(([from, file]) => {
+      const { format, profiles } = readInput(fixture(file))
+      expect(format.name).toBe(from)
+      return prepareFor(getFormat('firefox'), mergeProfiles(profiles))
+    })
+    const path = join(dir, 'all-formats.json')
+    writeFileSync(path, writeFirefoxProfiles(profiles))
+    cli.load(path)
+    const threads = cli.threads()
+    expect(threads).toHaveLength(profiles.reduce((n, p) => n + p.metrics.length, 0))
+    let t = 0
+    profiles.forEach((profile, i) => {
+      profile.metrics.forEach((metric, m) => {
+        const ns = nanosecondsPer(metric.unit)
+        const scale = ns !== undefined ? ns / 1e6 : 1 // time is written in milliseconds
+        const what = `${INPUTS[i][1]}, ${metric.name}`
+        expect([what, cliTable(cli.functions(threads[t++]))]).toEqual([
+          what,
+          profconvTable(profile, m, scale),
+        ])
+      })
+    })
+  })
+
+  test.each(FIREFOX_FILES)(
+    '%s reads with the numbers profiler-cli prints, thread by thread',
+    (file) => {
+      const profiles = readFirefox(fixture(file))
+      cli.load(fixturePath(file))
+      const threads = cli.threads()
+      expect(threads).toHaveLength(profiles.length)
+      profiles.forEach((profile, t) => {
+        expect(cliTable(cli.functions(threads[t]))).toEqual(profconvTable(profile, 0))
+      })
+    },
+  )
+})
