@@ -9,9 +9,13 @@ export function arrayOr(value: unknown): unknown[] | undefined {
   return Array.isArray(value) ? value : undefined
 }
 
-/** How a thread is named in profconv: `GeckoMain (Parent Process, pid 12, tid 34)`. */
+/** A thread's own name (`GeckoMain`), or `thread N`. */
 export function threadName(thread: Json, index: number): string {
-  const name = typeof thread.name === 'string' ? thread.name : `thread ${index}`
+  return typeof thread.name === 'string' && thread.name !== '' ? thread.name : `thread ${index}`
+}
+
+/** Where a thread ran, for the profile's comments: `thread GeckoMain: Parent Process, pid 12, tid 34`. */
+export function threadDetails(thread: Json, index: number): string {
   const details: string[] = []
   const process = thread.processName ?? thread.processType
   if (typeof process === 'string' && process !== '') details.push(process)
@@ -19,5 +23,5 @@ export function threadName(thread: Json, index: number): string {
     details.push(`pid ${thread.pid}`)
   if (typeof thread.tid === 'string' || typeof thread.tid === 'number')
     details.push(`tid ${thread.tid}`)
-  return details.length > 0 ? `${name} (${details.join(', ')})` : name
+  return `thread ${threadName(thread, index)}${details.length > 0 ? `: ${details.join(', ')}` : ''}`
 }

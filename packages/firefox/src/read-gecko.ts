@@ -1,5 +1,5 @@
 import type { Profile } from '@profconv/model'
-import { type Json, arrayOr, isObject, threadName } from './json.js'
+import { type Json, arrayOr, isObject, threadDetails, threadName } from './json.js'
 import { functionOfLocation } from './location.js'
 import { StackResolver, buildProfile, checkIndex, fail } from './thread-builder.js'
 
@@ -44,15 +44,15 @@ export function readGecko(file: Json, version: number): Profile[] {
         return
       }
       if (!isObject(thread)) fail(`${where}, thread ${t} is not an object`)
-      profiles.push(
-        readThread(thread, `${where}, thread ${t}`, threadName(thread, t), {
-          libOf,
-          offset,
-          startTime: rootStart,
-          interval,
-          dropEntryPrefix: version < 14,
-        }),
-      )
+      const profile = readThread(thread, `${where}, thread ${t}`, threadName(thread, t), {
+        libOf,
+        offset,
+        startTime: rootStart,
+        interval,
+        dropEntryPrefix: version < 14,
+      })
+      profile.meta.comments.push(threadDetails(thread, t))
+      profiles.push(profile)
     })
     arrayOr(process.processes)?.forEach((sub, i) =>
       queue.push({ process: sub, where: `${where}, process ${i}` }),

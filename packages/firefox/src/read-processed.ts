@@ -1,5 +1,6 @@
-import type { Frame, Profile } from '@profconv/model'
-import { type Json, arrayOr, isObject, threadName } from './json.js'
+import { nanosecondsPer, type Frame, type Metric, type Profile } from '@profconv/model'
+import { type Json, arrayOr, isObject, threadDetails, threadName } from './json.js'
+import { writtenMetrics } from './written-metrics.js'
 import {
   StackResolver,
   buildProfile,
@@ -29,6 +30,8 @@ export function readProcessed(file: Json, version: number): Profile[] {
   const startTime = typeof meta.startTime === 'number' ? meta.startTime : undefined
   const interval = typeof meta.interval === 'number' ? meta.interval : undefined
   const profiles: Profile[] = []
+  // Files profconv wrote name each thread's metric: restore it (and its unit) from meta.extra.
+  const ownMetrics = writtenMetrics(meta)
   file.threads.forEach((thread: unknown, t: number) => {
     if (!isObject(thread)) fail(`thread ${t} is not an object`)
     const name = threadName(thread, t)
@@ -52,23 +55,26 @@ export function readProcessed(file: Json, version: number): Profile[] {
       const length = typeof table.length === 'number' ? table.length : stack.length
       if (table === thread.samples || stack.length > 0) {
         const time = arrayOr(table.time) ?? arrayOr(table.timeDeltas)
-        profiles.push(
-          buildProfile(
-            resolver,
-            {
-              where: `${where}, ${label}`,
-              length,
-              stack,
-              weight: arrayOr(table.weight),
-              time,
-              deltas: !arrayOr(table.time) && time !== undefined,
-              metric: metricOfWeightType(table.weightType, where),
-            },
-            label,
-            startTime,
-            interval,
-          ),
+        const metric = metricOfWeightType(table.weightType, where)
+        const own = table === thread.samples ? ownMetrics.get(t) : undefined
+        const profile = buildProfile(
+          resolver,
+          {
+            where: `${where}, ${label}`,
+            length,
+            stack,
+            weight: arrayOr(table.weight),
+            time,
+            deltas: !arrayOr(table.time) && time !== undefined,
+            metric,
+          },
+          label,
+          startTime,
+          interval,
         )
+        if (own) restoreMetric(profile, own, metric)
+        profile.meta.comments.push(threadDetails(thread, t))
+        profiles.push(profile)
       }
     }
   })
@@ -78,6 +84,18 @@ export function readProcessed(file: Json, version: number): Profile[] {
     )
   }
   return profiles
+}
+
+/** The metric profconv wrote as `written` (time in milliseconds): its name, unit and values back. */
+function restoreMetric(profile: Profile, own: Metric, written: Metric): void {
+  const from = nanosecondsPer(written.unit)
+  const to = nanosecondsPer(own.unit)
+  if ((from === undefined) !== (to === undefined)) return
+  if (from !== undefined && to !== undefined && from !== to) {
+    const values = profile.samples!.values[0]
+    for (let i = 0; i < values.length; i++) values[i] = (values[i] * from) / to
+  }
+  profile.metrics[0] = { ...own }
 }
 
 function stackColumns(

@@ -9,6 +9,7 @@ import {
 } from '@profconv/model'
 import { CATEGORIES, categoryOf } from './categories.js'
 import { VERSION } from './version.js'
+import { metricEntry } from './written-metrics.js'
 
 /** The processed-format version profconv writes (the profiler upgrades it to its own on load). */
 export const WRITTEN_VERSION = 70
@@ -50,6 +51,7 @@ export function writeFirefoxProfiles(
   const tables = new SharedTables()
   const threads: object[] = []
   const notes: string[] = []
+  const metrics: Metric[] = []
   let selected = 0
   for (const profile of profiles) {
     const samples = profile.samples
@@ -69,8 +71,9 @@ export function writeFirefoxProfiles(
         own.push(note)
         profile.meta.notes.push(note)
       }
-      const name =
-        chosen.length > 1 ? `${metric.name} (${metric.unit})` : (profile.meta.name ?? metric.name)
+      const base = profile.meta.name ?? 'profile'
+      const name = chosen.length > 1 ? `${base} — ${metric.name}` : base
+      metrics.push(metric)
       threads.push(thread(profile, m, threads.length, name, type, scale, stackOffset))
     }
     notes.push(...own)
@@ -101,6 +104,7 @@ export function writeFirefoxProfiles(
               p.meta.comments.map((c) => ({ label: 'Comment', format: 'string', value: c })),
             ),
             ...notes.map((n) => ({ label: 'Note', format: 'string', value: n })),
+            ...metrics.map((metric, t) => metricEntry(t, metric)),
           ],
         },
       ],
@@ -150,7 +154,7 @@ function thread(
     pausedRanges: [],
     name,
     isMainThread: index === 0,
-    processName: p.meta.name ?? 'profconv',
+    processName: 'profconv',
     pid: '1',
     tid: index + 1,
     samples: { stack, time, weight, weightType: type, length: stack.length },

@@ -4,7 +4,10 @@ import { fixture } from '@profconv/testkit'
 import { functionOfLocation, readFirefox, sniffFirefox } from '../src/index.js'
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
-const names = (file: string) => readFirefox(fixture(`firefox/${file}`)).map((p) => p.meta.name)
+const names = (file: string) =>
+  readFirefox(fixture(`firefox/${file}`)).map(
+    (p) => `${p.meta.name} | ${p.meta.comments.join('; ')}`,
+  )
 
 // The Firefox Profiler's own upgrade fixtures (src/test/fixtures/upgrades), Gecko 3 and 13,
 // processed 0, 7 and 24, hold the same three threads; profconv reads each alike.
@@ -31,9 +34,9 @@ describe('readFirefox on real files', () => {
 
   test('Gecko: subprocess threads follow the parent’s, their times shifted to its start', () => {
     expect(names('gecko-2.json')).toEqual([
-      'GeckoMain (default, pid Unknown Process 1)',
-      'Compositor (default, pid Unknown Process 2)',
-      'GeckoMain (tab, pid Unknown Process 3)',
+      'GeckoMain | thread GeckoMain: default, pid Unknown Process 1',
+      'Compositor | thread Compositor: default, pid Unknown Process 2',
+      'GeckoMain | thread GeckoMain: tab, pid Unknown Process 3',
     ])
     const [parent, , content] = readFirefox(fixture('firefox/gecko-2.json'))
     // The content process started 1 s after the parent (meta.startTime 1460221353723.438).
@@ -70,7 +73,10 @@ describe('readFirefox on real files', () => {
 
   test('Python 3.15 (processed 57): string pids, shared strings, files and lines', () => {
     const [main] = readFirefox(fixture('firefox/python-3.15-v57.json'))
-    expect(main.meta.name).toMatch(/^MainThread \(Python Process, pid \d+, tid 1\)$/)
+    expect(main.meta.name).toBe('MainThread')
+    expect(main.meta.comments).toEqual([
+      expect.stringMatching(/^thread MainThread: Python Process, pid \d+, tid 1$/),
+    ])
     const fib = main.frames.frames.find((f) => f.name === 'fib')
     expect(fib).toEqual({
       name: 'fib',

@@ -76,9 +76,9 @@ describe('writeFirefox', () => {
 
   test('one thread per metric, each with its weight type and per-sample weights', () => {
     expect(file.threads.map((t: { name: string }) => t.name)).toEqual([
-      'samples (count)',
-      'cpu (nanoseconds)',
-      'alloc (bytes)',
+      'app — samples',
+      'app — cpu',
+      'app — alloc',
     ])
     expect(file.threads.map((t: { samples: object }) => t.samples)).toMatchObject([
       { weightType: 'samples', weight: [1, 2, 3], time: [0, 1, 2], length: 3 },
@@ -118,9 +118,16 @@ describe('writeFirefox', () => {
     ])
   })
 
-  test('reads back to the same stacks, metric by metric', () => {
-    const back = readFirefox(new TextEncoder().encode(writeFirefox(profile)))
-    expect(back.map((p) => p.metrics[0])).toEqual([
+  test('reads back to the same stacks, metric by metric (names and units from meta.extra)', () => {
+    const text = writeFirefox(profile)
+    const back = readFirefox(new TextEncoder().encode(text))
+    expect(back.map((p) => p.metrics[0])).toEqual(profile.metrics)
+    // Without profconv's entries the weight types say what the values are.
+    const plain = JSON.parse(text)
+    plain.meta.extra = []
+    expect(
+      readFirefox(new TextEncoder().encode(JSON.stringify(plain))).map((p) => p.metrics[0]),
+    ).toEqual([
       { name: 'samples', unit: 'count' },
       { name: 'time', unit: 'milliseconds' },
       { name: 'space', unit: 'bytes' },
@@ -135,8 +142,12 @@ describe('writeFirefox', () => {
         },
       })
     // (stacks whose samples all weigh 0 are not written)
-    const written = (dump: string) => dump.split('\n').filter((l) => !l.endsWith(' 0')).join('\n')
-    expect(back.map(dumpStacks)).toEqual([one(0, 1), one(1, 1e-6), one(2, 1)].map(written))
+    const written = (dump: string) =>
+      dump
+        .split('\n')
+        .filter((l) => !l.endsWith(' 0'))
+        .join('\n')
+    expect(back.map(dumpStacks)).toEqual([one(0, 1), one(1, 1), one(2, 1)].map(written))
   })
 
   test('--metric writes one thread; a unit without weight type is noted', () => {

@@ -62,7 +62,7 @@ describe('nesting depth', () => {
     expect(message(() => read('pstats', lists))).toMatch(/nesting deeper/)
   })
 
-  test.each(['pstats-json', 'speedscope', 'cpuprofile'])(
+  test.each(['pstats-json', 'speedscope', 'cpuprofile', 'firefox'])(
     '%s: JSON nested a million deep',
     (format) => {
       for (const open of ['[', '{"a":']) {

@@ -40,6 +40,17 @@ const SAMPLE_PAIRS: [string, SampleShape][] = [
     },
   ],
   [
+    'firefox',
+    {
+      frames: 'name+file+line',
+      metrics: [
+        COUNT,
+        [{ name: 'time', unit: 'milliseconds' }],
+        [{ name: 'space', unit: 'bytes' }],
+      ],
+    },
+  ],
+  [
     'pprof',
     {
       frames: 'name+file+line',
