@@ -246,6 +246,9 @@ function jobs(input, file) {
           peer: 'go tool pprof -top',
           peerCmd: go('-top'),
         },
+        // Issue 15: the Firefox Profiler writer within 2× of the speedscope writer's time.
+        { job: '→ speedscope', profconv: profconv('-t', 'speedscope') },
+        { job: '→ firefox', profconv: profconv('-t', 'firefox') },
       ]
     }
     case 'speedscope':
@@ -410,6 +413,8 @@ export function targets(rows) {
   const pprofJobs = ['→ dot', '→ callgrind', '→ top'].map((j) => find('pprof', j))
   const pprofMemory = pprofJobs.filter(Boolean)
   const huge = find('callgrind 1.1 GiB', '→ dot')
+  const firefox = find('pprof', '→ firefox')
+  const speedscope = find('pprof', '→ speedscope')
   const startup = [find('startup', '--version'), find('startup (', '→ dot')]
   return [
     {
@@ -446,6 +451,15 @@ export function targets(rows) {
         ? {
             met: pprofMemory.every((r) => r.profconv.rss < 1e9),
             figures: pprofMemory.map((r) => `${fmtRss(r.profconv.rss)} (${r.job})`).join('; '),
+          }
+        : { met: undefined, figures: 'not measured' }),
+    },
+    {
+      target: 'pprof 1M samples → firefox within 2× of → speedscope',
+      ...(firefox && speedscope
+        ? {
+            met: firefox.profconv.ms <= 2 * speedscope.profconv.ms,
+            figures: `${fmtMs(firefox.profconv.ms)} vs ${fmtMs(speedscope.profconv.ms)}`,
           }
         : { met: undefined, figures: 'not measured' }),
     },
