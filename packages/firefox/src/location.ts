@@ -30,7 +30,10 @@ function nativeFunction(location: string): Frame | undefined {
   const close = location.indexOf(')', open + 5)
   if (close < 0) return undefined
   const rest = location.slice(close + 1)
-  if (rest !== '' && !/^ \+ [0-9]+$/.test(rest) && !/^ \(.*:.*\)$/.test(rest)) return undefined
+  // After the library: nothing, ` + 1234`, or ` (file:line)` (tested without a regex that could
+  // backtrack over a long hostile tail).
+  const position = rest.startsWith(' (') && rest.endsWith(')') && rest.includes(':')
+  if (rest !== '' && !/^ \+ [0-9]+$/.test(rest) && !position) return undefined
   let name = location.slice(0, open)
   if (name.startsWith(THUNK)) name = name.slice(THUNK.length)
   return { name, module: location.slice(open + 5, close) }
