@@ -15,9 +15,11 @@ const FILES = [
   'gecko-1.json',
   'gecko-2.json',
   'gecko-2-libs-offset.json',
+  'gecko-1-libs-offset.json',
   'processed-1.json',
   'processed-2.json',
   'processed-3.json',
+  'processed-3-no-counters.json',
   'python-3.15-v57.json',
 ]
 

@@ -66,10 +66,12 @@ const INPUTS: [string, string][] = [
 
 /** Real Firefox files: the profiler's own fixtures (several versions) and a Python 3.15 one. */
 const FIREFOX_FILES = [
-  'firefox/processed-1.json',
-  'firefox/processed-2.json',
-  'firefox/gecko-2-libs-offset.json',
-  'firefox/python-3.15-v57.json',
+  'firefox/gecko-1-libs-offset.json', // Gecko 3
+  'firefox/gecko-2-libs-offset.json', // Gecko 13, with a subprocess
+  'firefox/processed-1.json', // processed 0 (unannotated)
+  'firefox/processed-2.json', // processed 7
+  'firefox/processed-3-no-counters.json', // processed 24
+  'firefox/python-3.15-v57.json', // processed 57, Python 3.15's shape
 ]
 
 describeWithProfilerCli('Firefox Profiler files through profiler-cli', () => {
