@@ -1,7 +1,14 @@
-import type { Profile } from '@profconv/model'
+import type { Metric, Profile } from '@profconv/model'
 import { type Json, arrayOr, isObject, threadDetails, threadName } from './json.js'
 import { functionOfLocation } from './location.js'
-import { StackResolver, buildProfile, checkIndex, fail } from './thread-builder.js'
+import {
+  StackResolver,
+  buildProfile,
+  checkIndex,
+  cpuDeltaColumn,
+  cpuDeltaMetric,
+  fail,
+} from './thread-builder.js'
 
 /** Oldest and newest Gecko profile versions the Firefox Profiler's upgrader accepts. */
 export const OLDEST_GECKO_VERSION = 3
@@ -50,6 +57,7 @@ export function readGecko(file: Json, version: number): Profile[] {
         startTime: rootStart,
         interval,
         dropEntryPrefix: version < 14,
+        cpuMetric: cpuDeltaMetric(meta),
       })
       profile.meta.comments.push(threadDetails(thread, t))
       profiles.push(profile)
@@ -78,9 +86,11 @@ function readThread(
     interval: number | undefined
     /** Before version 14, JS entry points were labels `AutoEntryScript <reason>`: keep the reason. */
     dropEntryPrefix: boolean
+    /** The metric of the `threadCPUDelta` column, where `meta.sampleUnits` names its unit. */
+    cpuMetric: Metric | undefined
   },
 ): Profile {
-  const { libOf, offset, startTime, interval, dropEntryPrefix } = context
+  const { libOf, offset, startTime, interval, dropEntryPrefix, cpuMetric } = context
   const where = `${at} ('${name}')`
   const strings = arrayOr(thread.stringTable) ?? arrayOr(thread.stringArray)
   if (!strings) fail(`${where}: missing 'stringTable'`)
@@ -123,6 +133,9 @@ function readThread(
       stack: samples.column('stack', true),
       time: time.length > 0 && samples.has('time') ? time : undefined,
       metric: { name: 'samples', unit: 'count' },
+      extra: samples.has('threadCPUDelta')
+        ? cpuDeltaColumn(samples.column('threadCPUDelta', false), cpuMetric)
+        : [],
     },
     name,
     startTime,

@@ -5,6 +5,8 @@ import {
   StackResolver,
   buildProfile,
   checkIndex,
+  cpuDeltaColumn,
+  cpuDeltaMetric,
   fail,
   metricOfWeightType,
   type StackColumns,
@@ -32,6 +34,7 @@ export function readProcessed(file: Json, version: number): Profile[] {
   const profiles: Profile[] = []
   // Files profconv wrote name each thread's metric: restore it (and its unit) from meta.extra.
   const ownMetrics = writtenMetrics(meta)
+  const cpuMetric = cpuDeltaMetric(meta)
   file.threads.forEach((thread: unknown, t: number) => {
     if (!isObject(thread)) fail(`thread ${t} is not an object`)
     const name = threadName(thread, t)
@@ -67,6 +70,10 @@ export function readProcessed(file: Json, version: number): Profile[] {
             time,
             deltas: !arrayOr(table.time) && time !== undefined,
             metric,
+            extra:
+              table === thread.samples
+                ? cpuDeltaColumn(arrayOr(table.threadCPUDelta), cpuMetric)
+                : [],
           },
           label,
           startTime,

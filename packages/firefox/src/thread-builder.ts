@@ -99,6 +99,31 @@ export function checkIndex(value: unknown, count: number, what: string): number 
   return value
 }
 
+/**
+ * The metric of the samples' `threadCPUDelta` column, by `meta.sampleUnits.threadCPUDelta`
+ * (`ns`, `µs` or `variable CPU cycles`); undefined when the unit is not given.
+ */
+export function cpuDeltaMetric(meta: Record<string, unknown>): Metric | undefined {
+  const units = meta.sampleUnits
+  const unit =
+    typeof units === 'object' && units !== null
+      ? (units as Record<string, unknown>).threadCPUDelta
+      : undefined
+  if (unit === 'ns') return { name: 'cpu', unit: 'nanoseconds' }
+  if (unit === 'µs') return { name: 'cpu', unit: 'microseconds' }
+  if (unit === 'variable CPU cycles') return { name: 'cpu', unit: 'cycles' }
+  return undefined
+}
+
+/** The threadCPUDelta column as an extra metric, when it has a unit and any value. */
+export function cpuDeltaColumn(
+  values: unknown[] | undefined,
+  metric: Metric | undefined,
+): { metric: Metric; values: unknown[] }[] {
+  if (!values || !metric || !values.some((v) => v !== null && v !== undefined)) return []
+  return [{ metric, values }]
+}
+
 /** The metric a weight type reads as. */
 export function metricOfWeightType(weightType: unknown, where: string): Metric {
   if (weightType === undefined || weightType === null || weightType === 'samples')
@@ -119,6 +144,8 @@ export interface SampleColumns {
   /** True when `time` holds deltas to add up. */
   readonly deltas?: boolean
   readonly metric: Metric
+  /** Further per-sample metrics (the CPU time between samples, `threadCPUDelta`); null counts 0. */
+  readonly extra?: readonly { readonly metric: Metric; readonly values: ArrayLike<unknown> }[]
 }
 
 /**
@@ -134,8 +161,9 @@ export function buildProfile(
 ): Profile {
   const { where, length } = samples
   if (samples.stack.length < length) fail(`${where}: ${length} samples but fewer stacks`)
-  const builder = new SamplesBuilder(1, resolver.tree)
-  const value = [0]
+  const extra = (samples.extra ?? []).filter((e) => e.values.length >= length)
+  const builder = new SamplesBuilder(1 + extra.length, resolver.tree)
+  const value = new Array<number>(1 + extra.length).fill(0)
   let time = 0
   let first = NaN
   let last = NaN
@@ -162,6 +190,14 @@ export function buildProfile(
       continue
     }
     value[0] = w
+    for (let e = 0; e < extra.length; e++) {
+      const v = extra[e].values[i] ?? 0
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        fail(
+          `${where}, sample ${i}: ${extra[e].metric.name} ${JSON.stringify(v)} is not a finite number`,
+        )
+      value[e + 1] = v
+    }
     builder.add(node, value, undefined, at === undefined ? undefined : at * 1e6)
   }
   const meta = newMeta(FORMAT)
@@ -177,7 +213,7 @@ export function buildProfile(
     )
   }
   return {
-    metrics: [samples.metric],
+    metrics: [samples.metric, ...extra.map((e) => e.metric)],
     defaultMetric: 0,
     frames: resolver.frames,
     samples: builder.finish(),

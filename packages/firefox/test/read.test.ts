@@ -143,6 +143,54 @@ describe('readFirefox on the current layout', () => {
     expect(p.meta.notes).toEqual([expect.stringMatching(/1 sample\(s\) without a stack/)])
   })
 
+  test('threadCPUDelta becomes a second metric, in the unit meta.sampleUnits gives', () => {
+    const file = modern({ stack: [1, 2], time: [0, 1], threadCPUDelta: [null, 250] })
+    const withUnits = { ...file, meta: { ...file.meta, sampleUnits: { threadCPUDelta: 'µs' } } }
+    const [p] = readFirefox(json(withUnits))
+    expect(p.metrics).toEqual([
+      { name: 'samples', unit: 'count' },
+      { name: 'cpu', unit: 'microseconds' },
+    ])
+    expect(dumpStacks(p)).toBe('main (app.py:1);leaf 1 250\nmain (app.py:1);work (app.py:5) 1 0')
+    // Without a unit the column is not read.
+    expect(readFirefox(json(file))[0].metrics).toHaveLength(1)
+  })
+
+  test('Gecko threadCPUDelta too', () => {
+    const gecko = {
+      meta: { version: 27, startTime: 0, interval: 1, sampleUnits: { threadCPUDelta: 'ns' } },
+      libs: [],
+      threads: [
+        {
+          name: 'GeckoMain',
+          stringTable: ['main', 'leaf (https://x.org/a.js:3:1)'],
+          stackTable: {
+            schema: { prefix: 0, frame: 1 },
+            data: [
+              [null, 0],
+              [0, 1],
+            ],
+          },
+          frameTable: { schema: { location: 0, line: 1 }, data: [[0], [1, 3]] },
+          samples: {
+            schema: { stack: 0, time: 1, threadCPUDelta: 2 },
+            data: [
+              [1, 0, 1000],
+              [1, 1, 3000],
+              [0, 2, null],
+            ],
+          },
+        },
+      ],
+    }
+    const [p] = readFirefox(json(gecko))
+    expect(p.metrics.map((m) => `${m.name}/${m.unit}`)).toEqual([
+      'samples/count',
+      'cpu/nanoseconds',
+    ])
+    expect(dumpStacks(p)).toBe('main 1 0\nmain;leaf (https://x.org/a.js:3) 2 4000')
+  })
+
   test('bytes weights read as space', () => {
     const [p] = readFirefox(
       json(modern({ stack: [2], time: [0], weight: [64], weightType: 'bytes' })),
