@@ -15,6 +15,8 @@ cd "$work"
 
 gcc -g -O0 -o rec "$src/rec.c"
 gcc -g -O0 -pthread -o threads "$src/threads.c"
+# -O2 inlines vec.h's functions into inlined.c's: callgrind marks their lines with fi=/fe=.
+gcc -g -O2 -o inlined "$src/inlined.c"
 
 cg() { # cg <name> <program> [valgrind options…]
   local name=$1 prog=$2
@@ -28,6 +30,7 @@ cg rec-nocompress rec --compress-strings=no --compress-pos=no
 cg rec-cache rec --cache-sim=yes --branch-sim=yes
 cg rec-recs rec --separate-recs=6
 cg rec-parts rec --combine-dumps=yes --dump-before=fill_and_sum
+cg inlined-O2 inlined --dump-instr=yes
 cg threads threads --separate-threads=yes
 # valgrind names the per-thread files <file>-01, -02, …; give them the .callgrind ending.
 for f in "$out"/threads.callgrind-*; do

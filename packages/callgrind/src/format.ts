@@ -13,6 +13,7 @@ export const callgrindFormat: FormatDescriptor = {
   read: (bytes, options) => readCallgrind(bytes, options),
   readStream: (chunks, options) => readCallgrindStream(chunks, options),
   writes: 'graph',
+  usesPositions: true,
   // Bytes: the CLI saves them as they are, and no string of the whole file is made.
   write: (profile, options) => encodeCallgrind(profile, options),
 }

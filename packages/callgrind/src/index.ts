@@ -1,5 +1,5 @@
 export { callgrindFormat } from './format.js'
 export { readCallgrind, readCallgrindStream } from './read.js'
-export { writeCallgrind, ROUNDED_NOTE } from './write.js'
+export { writeCallgrind, ROUNDED_NOTE, UNKNOWN_CALLS_NOTE } from './write.js'
 export { sniffCallgrind } from './sniff.js'
 export { CYCLE_NOTE } from './inclusive.js'

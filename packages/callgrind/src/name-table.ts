@@ -100,6 +100,11 @@ export class NameTable {
     return same
   }
 
+  /** How many slots there are. */
+  get size(): number {
+    return this.names.length
+  }
+
   /** How many ids were referenced but never defined. */
   get undefinedIds(): number {
     return this.pending

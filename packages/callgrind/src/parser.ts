@@ -1,4 +1,13 @@
-import { FrameTable, ProfconvError, newMeta, type Metric, type Profile } from '@profconv/model'
+import {
+  FrameTable,
+  PositionBuilder,
+  ProfconvError,
+  checkPositions,
+  newMeta,
+  remapPositions,
+  type Metric,
+  type Profile,
+} from '@profconv/model'
 import { CostGraph, FunctionIndex } from './cost-graph.js'
 import { CYCLE_NOTE, functionTotals } from './inclusive.js'
 import { WholeLines } from './whole-lines.js'
@@ -17,7 +26,20 @@ interface Part {
   graph: CostGraph
   /** The `summary:` or `totals:` figures the file states, to check against the costs. */
   stated: { key: string; values: number[] }[]
+  /** Self rows and call sites by position, when positions are kept (function and file slots). */
+  detail: PositionBuilder | undefined
+  /** Per function, the number of its last fn= line (in the file's order), with `detail`. */
+  lastBlock: Int32Array | undefined
 }
+
+function grownInt32(a: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size)
+  out.set(a)
+  return out
+}
+
+/** 2^32, to split an address into the halves the model keeps. */
+const TWO_32 = 4294967296
 
 /**
  * A streaming reader of the callgrind format (valgrind's "Callgrind Format Specification"):
@@ -26,6 +48,12 @@ interface Part {
  * from the bytes and summed at once.
  */
 export class CallgrindParser {
+  /**
+   * @param keepPositions - keep each cost's position (line, instruction address, inlined file)
+   *   as `Profile.positions`; without it costs are summed per function only, a little faster.
+   */
+  constructor(private readonly keepPositions = true) {}
+
   private readonly input = new WholeLines((buf, start, end) => this.lines(buf, start, end))
   private readonly objects = new NameTable()
   private readonly files = new NameTable()
@@ -34,6 +62,22 @@ export class CallgrindParser {
 
   // Header state; it carries over from one part to the next unless a part restates it.
   private positions = 1
+  /** Which position column holds the line and which the instruction address (-1: none). */
+  private lineColumn = 0
+  private instrColumn = -1
+  /**
+   * The positions of the last cost line, per column: the base of `+N`, `-N` and `*` (call
+   * targets of `calls=` lines do not move it, as in callgrind_annotate).
+   */
+  private readonly base = new Float64Array(2)
+  /** The positions of the cost line being read. */
+  private readonly pos = new Float64Array(2)
+  /** `jump=` and `jcnd=` lines seen in the part (dropped, with a note). */
+  private jumps = 0
+  /** Whether a cost line gave a trailing zero figure (kept as `PositionDetail.fullLines`). */
+  private fullLines = false
+  /** fn= lines seen, numbering `Part.lastBlock`. */
+  private blocks = 0
   private events: string[] = []
   /** Units stated by `event:` lines (`event: time : time [nanoseconds]`), by event name. */
   private readonly eventUnits = new Map<string, string>()
@@ -122,6 +166,7 @@ export class CallgrindParser {
   private fastCostLine(buf: Uint8Array, p: number): number {
     const costs = this.costs
     let c = buf[p]
+    const pos = this.pos
     for (let k = 0; k < this.positions; k++) {
       if (k > 0) {
         if (c !== 32 && c !== 9) return -1
@@ -129,13 +174,16 @@ export class CallgrindParser {
         while (c === 32 || c === 9)
       }
       if (c === 42 /* * */) {
+        pos[k] = this.base[k]
         c = buf[++p]
         continue
       }
-      if (c === 43 /* + */ || c === 45 /* - */) c = buf[++p]
+      const sign = c === 43 /* + */ ? 1 : c === 45 /* - */ ? -1 : 0
+      if (sign !== 0) c = buf[++p]
       if (c < 48 || c > 57) return -1
-      do c = buf[++p]
-      while (c >= 48 && c <= 57)
+      let value = c - 48
+      for (c = buf[++p]; c >= 48 && c <= 57; c = buf[++p]) value = value * 10 + (c - 48)
+      pos[k] = sign === 0 ? value : this.base[k] + sign * value
     }
     let e = 0
     while (c !== 10) {
@@ -150,6 +198,8 @@ export class CallgrindParser {
       if (value === Infinity) return -1
       costs[e++] = value
     }
+    // A last figure of 0 given: the file writes cost lines in full (cachegrind does).
+    if (e === costs.length && e > 1 && costs[e - 1] === 0) this.fullLines = true
     for (; e < costs.length; e++) costs[e] = 0
     this.lineNo++
     this.addCosts()
@@ -209,7 +259,11 @@ export class CallgrindParser {
     let p = start
     while (p < end && buf[p] !== 61 /* = */ && buf[p] !== 58 /* : */) p++
     if (p === end) throw this.error(`unrecognised line '${text(buf, start, end)}'`)
-    if (buf[p] === 61) return this.specLine(specKey(buf, start, p), buf, p + 1, end)
+    if (buf[p] === 61) {
+      const key = specKey(buf, start, p)
+      if (key === SpecKey.other) return this.otherSpecLine(buf, start, p, end)
+      return this.specLine(key, buf, p + 1, end)
+    }
     const key = ascii(buf, start, p)
     let v = p + 1
     while (v < end && buf[v] === 32) v++
@@ -222,8 +276,22 @@ export class CallgrindParser {
       if (count < 0) throw this.error('bad call count in calls= line')
       return this.callsLine(count)
     }
-    // jump=, jcnd= (--collect-jumps) and unknown specifications carry no cost of ours.
     if (key !== SpecKey.other) this.setName(key, this.names(key).resolve(buf, start, end))
+  }
+
+  /**
+   * A `key=value` line of no kind `specKey` knows: `jump=`/`jcnd=` (--collect-jumps) are
+   * counted and dropped; `jfi=`/`jfn=` name the target of a jump, which may define a
+   * compressed name later lines use; anything else carries no cost of ours.
+   */
+  private otherSpecLine(buf: Uint8Array, start: number, eq: number, end: number): void {
+    if (eq - start === 4 && (keyIs(buf, start, 'jump') || keyIs(buf, start, 'jcnd'))) {
+      this.jumps++
+    } else if (eq - start === 3 && keyIs(buf, start, 'jfi')) {
+      this.files.resolve(buf, eq + 1, end)
+    } else if (eq - start === 3 && keyIs(buf, start, 'jfn')) {
+      this.functions.resolve(buf, eq + 1, end)
+    }
   }
 
   /** The name table of a name line's kind: objects, files or functions. */
@@ -250,6 +318,15 @@ export class CallgrindParser {
         this.fnOb = this.ob
         this.fnFile = this.file
         this.fnIndex = -1
+        // A function is kept even if no cost follows (yappi declares every function first).
+        if (this.events.length > 0) {
+          const part = this.ensurePart()
+          const f = this.currentFunction(part.graph)
+          if (part.lastBlock) {
+            if (f >= part.lastBlock.length) part.lastBlock = grownInt32(part.lastBlock, 2 * f + 2)
+            part.lastBlock[f] = ++this.blocks
+          }
+        }
         return
       case SpecKey.cob:
         this.cob = slot
@@ -285,12 +362,17 @@ export class CallgrindParser {
     let p = start
     for (let k = 0; k < this.positions; k++) {
       const c = buf[p]
-      if (c === 42 /* * */) p++
-      else {
-        if (c === 43 || c === 45) p++
-        if (this.number(buf, p, end) < 0) {
+      if (c === 42 /* * */) {
+        this.pos[k] = this.base[k]
+        p++
+      } else {
+        const sign = c === 43 ? 1 : c === 45 ? -1 : 0
+        if (sign !== 0) p++
+        const value = this.number(buf, p, end)
+        if (value < 0) {
           throw this.error(`bad position in '${text(buf, start, end)}'`)
         }
+        this.pos[k] = sign === 0 ? value : this.base[k] + sign * value
         p = this.at
       }
       if (p < end && buf[p] !== 32 && buf[p] !== 9) {
@@ -299,13 +381,15 @@ export class CallgrindParser {
       while (p < end && (buf[p] === 32 || buf[p] === 9)) p++
     }
     costs.fill(0)
-    for (let e = 0; p < end && e < costs.length; e++) {
+    let e = 0
+    for (; p < end && e < costs.length; e++) {
       const value = this.number(buf, p, end)
       if (value < 0) throw this.error(`bad cost in '${text(buf, start, end)}'`)
       costs[e] = value
       p = this.at
       while (p < end && (buf[p] === 32 || buf[p] === 9)) p++
     }
+    if (e === costs.length && e > 1 && costs[e - 1] === 0) this.fullLines = true
     this.addCosts()
   }
 
@@ -325,14 +409,35 @@ export class CallgrindParser {
       const at = this.callArc * M
       for (let e = 0; e < M; e++) total[at + e] += costs[e]
       graph.arcCalls[this.callArc] += this.callCount
+      if (this.part!.detail) this.addPosition(this.part!.detail, graph.arcCallee[this.callArc])
+      this.base.set(this.pos)
       this.callArc = -1
       return
     }
     if (this.fn < 0) throw this.error('cost line before any fn= line')
-    const graph = this.ensurePart().graph
+    const part = this.ensurePart()
+    const graph = part.graph
     const at = this.currentFunction(graph) * M
     const self = graph.self // after adding the function: that may have grown the array
     for (let e = 0; e < M; e++) self[at + e] += costs[e]
+    if (part.detail) this.addPosition(part.detail, -1)
+    this.base.set(this.pos)
+  }
+
+  /**
+   * Adds the cost line at its position: to the current function's self row, or (`callee` ≥ 0)
+   * to the call site of the arc to `callee`.
+   */
+  private addPosition(detail: PositionBuilder, callee: number): void {
+    const line = this.lineColumn < 0 ? 0 : this.pos[this.lineColumn]
+    const address = this.instrColumn < 0 ? 0 : this.pos[this.instrColumn]
+    if (line < 0 || line > 0x7fffffff || address < 0 || address > Number.MAX_SAFE_INTEGER)
+      throw this.error(`position out of range (line ${line}, address ${address})`)
+    const hi = Math.floor(address / TWO_32)
+    const lo = address >>> 0
+    const fn = this.fnIndex
+    if (callee < 0) detail.addSelf(fn, this.file, line, hi, lo, this.costs)
+    else detail.addSite(fn, callee, this.file, line, hi, lo, this.costs, 0, this.callCount)
   }
 
   private headerLine(key: string, value: string): void {
@@ -361,6 +466,8 @@ export class CallgrindParser {
         }
         this.finishPart()
         this.positions = kinds.length
+        this.lineColumn = kinds.indexOf('line')
+        this.instrColumn = kinds.indexOf('instr')
         return
       }
       case 'summary':
@@ -400,6 +507,8 @@ export class CallgrindParser {
       metrics,
       graph: new CostGraph(metrics.length),
       stated: this.pendingStated,
+      detail: this.keepPositions ? new PositionBuilder(metrics.length) : undefined,
+      lastBlock: this.keepPositions ? new Int32Array(256) : undefined,
     }
     this.pendingStated = []
     return this.part
@@ -410,7 +519,7 @@ export class CallgrindParser {
    * out equal (an id defined late with a name already in use, `???` for an object or file
    * where another function has none) are merged.
    */
-  private named(part: Part): { frames: FrameTable; graph: CostGraph } {
+  private named(part: Part): { frames: FrameTable; graph: CostGraph; frameOf?: Int32Array } {
     // Functions are distinct slot triples; they are distinct frames unless two slots of a table
     // share a name. Triples read through `sameNameSlots` are distinct exactly when the frames
     // are, so each new one is added to the table without the key string `intern` would make.
@@ -437,7 +546,9 @@ export class CallgrindParser {
       if (id !== f) identity = false
     }
     // The usual case: the function indices are already the frame ids.
-    return { frames, graph: identity ? part.graph : part.graph.merged(frameOf) }
+    return identity
+      ? { frames, graph: part.graph }
+      : { frames, graph: part.graph.merged(frameOf), frameOf }
   }
 
   private finishPart(): void {
@@ -448,7 +559,7 @@ export class CallgrindParser {
     this.fnIndex = -1
     part.stated.push(...this.pendingStated)
     this.pendingStated = []
-    const { frames, graph: costs } = this.named(part)
+    const { frames, graph: costs, frameOf } = this.named(part)
     const meta = newMeta('callgrind')
     if (this.name) meta.name = this.name
     meta.comments.push(...this.comments)
@@ -457,6 +568,14 @@ export class CallgrindParser {
     const graph = costs.toCallGraph(totals)
     const sums = Array.from(totals.program)
     // totals: is the sum of the costs; callgrind's summary: may count a little more.
+    // callgrind_annotate shows the last non-zero summary: as the program total, else totals:.
+    const nonZero = (key: string) =>
+      part.stated
+        .filter((s) => s.key === key && s.values.length === sums.length)
+        .filter((s) => s.values.some((v) => v !== 0))
+        .pop()
+    const program = nonZero('summary') ?? nonZero('totals')
+    if (program) meta.totals = program.values
     const stated = part.stated.filter((s) => s.key === 'totals')
     for (const { key, values } of stated.length > 0 ? stated : part.stated) {
       const differ = part.metrics.filter((_, m) => values[m] !== undefined && values[m] !== sums[m])
@@ -472,7 +591,46 @@ export class CallgrindParser {
     if (undefinedIds > 0) {
       meta.notes.push(`${undefinedIds} compressed names were used but never defined; shown as (id)`)
     }
-    this.profiles.push({ metrics: part.metrics, defaultMetric: 0, frames, graph, meta })
+    if (this.jumps > 0) {
+      meta.notes.push(
+        `${this.jumps} jump=/jcnd= lines (--collect-jumps) were dropped: profconv keeps no jumps`,
+      )
+      this.jumps = 0
+    }
+    const profile: Profile = { metrics: part.metrics, defaultMetric: 0, frames, graph, meta }
+    if (part.detail) {
+      profile.positions = this.positionsOf(part.detail, frameOf, part.lastBlock!, frames.length)
+      checkPositions(profile.positions, graph, 'callgrind')
+    }
+    this.profiles.push(profile)
+  }
+
+  /** A part's position detail with frame ids for function indices and file names for slots. */
+  private positionsOf(
+    detail: PositionBuilder,
+    frameOf: Int32Array | undefined,
+    lastBlock: Int32Array,
+    frameCount: number,
+  ) {
+    // Frames by their last fn= block (merged functions take the later one).
+    const last = new Int32Array(frameCount)
+    for (let f = 0; f < Math.min(lastBlock.length, frameOf?.length ?? frameCount); f++) {
+      const frame = frameOf ? frameOf[f] : f
+      last[frame] = Math.max(last[frame], lastBlock[f])
+    }
+    const frameOrder = Int32Array.from(last.keys()).sort((a, b) => last[a] - last[b])
+    const names: string[] = []
+    const ids = new Map<string, number>()
+    const fileOf = new Int32Array(this.files.size)
+    for (let slot = 0; slot < fileOf.length; slot++) {
+      const name = known(this.files.name(slot))
+      let id = name === undefined ? -1 : ids.get(name)
+      if (id === undefined) ids.set(name!, (id = names.push(name!) - 1))
+      fileOf[slot] = id
+    }
+    const fullLines = this.fullLines
+    this.fullLines = false
+    return { ...remapPositions(detail.finish([]), frameOf, fileOf, names), frameOrder, fullLines }
   }
 
   /** Where the last `number` ended. */

@@ -1,26 +1,40 @@
 import {
+  addressHex,
   edgeColumns,
-  type EdgeColumns,
   graphOf,
   nanosecondsPer,
+  positionsOf,
+  type CallGraph,
+  type EdgeColumns,
   type Frame,
   type Metric,
+  type PositionDetail,
   type Profile,
   type WriteOptions,
 } from '@profconv/model'
 import { ByteWriter } from './byte-writer.js'
-import { UNKNOWN_NAME } from './events.js'
+import { UNKNOWN_NAME, eventUnit } from './events.js'
 
 /** The note added when a writer had to round fractional costs to callgrind's integers. */
 export const ROUNDED_NOTE = 'callgrind costs are integers: fractional costs were rounded'
 
+/** The note (and `desc:` line) when call counts are unknown and written as 1 per call site. */
+export const UNKNOWN_CALLS_NOTE =
+  'the source has no call counts: each call site is written calls=1 (a count, not a measurement), ' +
+  'so callgrind_annotate and KCachegrind show true self and inclusive costs'
+
 /**
  * Writes a profile's call graph as a callgrind file that KCachegrind and callgrind_annotate
- * read: `positions: line`, compressed names, every metric as an event (time metrics as integer
- * nanoseconds, said so in an `event:` line), each function's self cost on its first line, and
- * per call arc the call count and the callee's inclusive cost. An arc whose call count is
- * unknown (profiles made from samples) is written `calls=0`, as `go tool pprof` does: no count
- * is invented. `summary:` and `totals:` are the sums of the written self costs.
+ * read: compressed names, every metric as an event under its own name and unit (costs are
+ * integers: a time metric with fractional values is written in nanoseconds, other fractional
+ * costs rounded, each with a note), per call arc the call count and the callee's inclusive cost.
+ *
+ * With position detail (`Profile.positions`): `positions: instr line` when addresses are known,
+ * else `line`; each self row at its line (and address), `fi=`/`fe=` around code inlined from
+ * another file, each call at its call site. Without: each function's self on its first line.
+ * A call count the source does not know is written `calls=1` per call site (callgrind_annotate
+ * 3.19 would count the cost of a `calls=0` arc as the caller's self), said in a `desc:` line.
+ * `file://` URLs are written as paths. `summary:` and `totals:` sum the written self costs.
  */
 export function writeCallgrind(profile: Profile, options: WriteOptions = {}): string {
   return utf8.decode(encodeCallgrind(profile, options))
@@ -29,11 +43,13 @@ export function writeCallgrind(profile: Profile, options: WriteOptions = {}): st
 /** `writeCallgrind` as UTF-8 bytes, written without a string per line (what the CLI saves). */
 export function encodeCallgrind(profile: Profile, _options: WriteOptions = {}): Uint8Array {
   const graph = graphOf(profile)
+  const detail = positionsOf(profile)
   const M = profile.metrics.length
-  const frames = profile.frames.frames
-  const scales = profile.metrics.map((m) => nanosecondsPer(m.unit) ?? 1)
+  const frames = profile.frames.frames.map(asPathFrame)
+  const edges = edgeColumns(graph, M)
+  const scales = integerScales(profile, graph, edges, detail)
   let rounded = false
-  /** A cost as callgrind's integer (time in nanoseconds). */
+  /** A cost as callgrind's integer (in the written unit). */
   const integer = (value: number, m: number) => {
     const scaled = value * scales[m]
     const int = Math.round(scaled)
@@ -42,6 +58,9 @@ export function encodeCallgrind(profile: Profile, _options: WriteOptions = {}): 
   }
   const sums = new Array<number>(M).fill(0)
   for (const node of graph.nodes) for (let m = 0; m < M; m++) sums[m] += integer(node.self[m], m)
+  const unknownCalls = detail
+    ? detail.sites.calls.some((c) => Number.isNaN(c))
+    : edges.calls.some((c) => Number.isNaN(c))
 
   const out = new ByteWriter()
   const line = (text: string) => {
@@ -53,60 +72,240 @@ export function encodeCallgrind(profile: Profile, _options: WriteOptions = {}): 
   line('creator: profconv')
   if (profile.meta.name) line(`cmd: ${oneLine(profile.meta.name)}`)
   for (const comment of profile.meta.comments) line(`desc: ${oneLine(comment)}`)
-  line('positions: line')
-  const events = eventNames(profile.metrics)
+  if (unknownCalls) line(`desc: ${UNKNOWN_CALLS_NOTE}`)
+  const instr = detail?.hasAddresses === true
+  line(instr ? 'positions: instr line' : 'positions: line')
+  const events = eventNames(profile.metrics, scales)
   profile.metrics.forEach((m, i) => {
-    if (nanosecondsPer(m.unit) !== undefined) {
-      line(`event: ${events[i]} : ${oneLine(m.name)} in nanoseconds [nanoseconds]`)
+    const unit = scales[i] !== 1 ? 'nanoseconds' : m.unit
+    if (eventUnit(events[i]) !== unit && unit !== 'count') {
+      line(`event: ${events[i]} : ${oneLine(m.name)} [${unit}]`)
     }
   })
   line(`events: ${events.join(' ')}`)
-  line(`summary: ${sums.join(' ')}`)
+  // The total the source stated, where it did (else readers sum the costs themselves).
+  const stated = profile.meta.totals
+  const total = stated?.length === M && scales.every((k) => k === 1) ? stated : undefined
+  if (total) line(`summary: ${total.join(' ')}`)
 
   const names = new FrameNames(frames)
-  const arcs = edgesByCaller(edgeColumns(graph, M), frames.length)
-  /** A cost line: the position, then one integer per metric from `values[at..at + M)`. */
-  const costLine = (position: number, values: ArrayLike<number>, at: number) => {
-    out.number(position)
-    out.byte(SPACE)
-    for (let m = 0; m < M; m++) {
-      if (m > 0) out.byte(SPACE)
+  /** Cost figures from `values[at..at + M)`, then a newline. */
+  const fullLines = detail?.fullLines === true
+  const costs = (values: ArrayLike<number>, at: number) => {
+    // Trailing zeros are left out, as callgrind does, unless the source wrote them (cachegrind):
+    // callgrind_annotate shows "." for costs a function never gave, 0 for given zeros.
+    let n = M
+    if (!fullLines) while (n > 1 && integer(values[at + n - 1], n - 1) === 0) n--
+    for (let m = 0; m < n; m++) {
+      out.byte(SPACE)
       out.number(integer(values[at + m], m))
     }
     out.byte(NEWLINE)
   }
   const withModules = frames.some((f) => f.module)
-  // Per frame, a number per distinct file and module, and the line: a million arcs compare
-  // and read numbers in arrays, not strings in objects.
   const fileKey = stringKeys(frames, (f) => f.file)
   const moduleKey = stringKeys(frames, (f) => f.module)
   const lineOf = Float64Array.from(frames, (f) => f.line ?? 0)
-  for (const node of graph.nodes) {
-    const f = node.frame
-    const frame = frames[f]
+  /** The callee of a call: cob= and cfi= where they differ from the caller's, cfn=. */
+  const callee = (caller: number, c: number, currentFile: string | undefined) => {
+    if (withModules && moduleKey[c] !== moduleKey[caller]) names.object(out, 'cob=', c)
+    if (frames[c].file !== currentFile) names.file(out, 'cfi=', c)
+    names.function(out, 'fn=', c, 'cfn=')
+  }
+  const callsLine = (count: number, c: number) => {
+    out.text('calls=')
+    out.number(Number.isNaN(count) ? 1 : count)
+    if (instr) out.text(' 0')
+    out.byte(SPACE)
+    out.number(lineOf[c])
     out.byte(NEWLINE)
-    if (withModules) names.object(out, 'ob=', f)
-    names.file(out, 'fl=', f)
-    names.function(out, 'fn=', f)
-    const position = frame.line ?? 0
-    costLine(position, node.self, 0)
-    for (let a = arcs.start[f]; a < arcs.start[f + 1]; a++) {
-      const c = arcs.callee[a]
-      if (withModules && moduleKey[c] !== moduleKey[f]) names.object(out, 'cob=', c)
-      if (fileKey[c] !== fileKey[f]) names.file(out, 'cfi=', c)
-      names.function(out, 'cfn=', c)
-      out.text('calls=')
-      out.number(Number.isNaN(arcs.calls[a]) ? 0 : arcs.calls[a])
-      out.byte(SPACE)
-      out.number(lineOf[c])
+  }
+
+  if (!detail) {
+    const arcs = edgesByCaller(edges, frames.length)
+    for (const node of graph.nodes) {
+      const f = node.frame
       out.byte(NEWLINE)
-      costLine(position, arcs.total, a * M)
+      if (withModules) names.object(out, 'ob=', f)
+      names.file(out, 'fl=', f)
+      names.function(out, 'fn=', f)
+      const position = lineOf[f]
+      out.number(position)
+      costs(node.self, 0)
+      for (let a = arcs.start[f]; a < arcs.start[f + 1]; a++) {
+        const c = arcs.callee[a]
+        if (withModules && moduleKey[c] !== moduleKey[f]) names.object(out, 'cob=', c)
+        if (fileKey[c] !== fileKey[f]) names.file(out, 'cfi=', c)
+        names.function(out, 'fn=', c, 'cfn=')
+        callsLine(arcs.calls[a], c)
+        out.number(position)
+        costs(arcs.total, a * M)
+      }
+    }
+  } else {
+    const files = detail.files.map(asPath)
+    const pos = new PositionWriter(out, instr)
+    /** The file cost lines are attributed to now (fl=, fi=, fe= set it). */
+    let current: string | undefined = undefined
+    let currentFn = -1
+    const enter = (f: number) => {
+      out.byte(NEWLINE)
+      if (withModules) names.object(out, 'ob=', f)
+      // fn= names the function with the current file: make it the function's own.
+      names.file(out, 'fl=', f)
+      current = frames[f].file
+      names.function(out, 'fn=', f)
+      currentFn = f
+    }
+    const goTo = (f: number, file: number) => {
+      const name = file < 0 ? undefined : files[file]
+      if (name === current) return
+      names.fileName(out, name === frames[f].file ? 'fe=' : 'fi=', name)
+      current = name
+    }
+    const { lines, sites } = detail
+    // Calls in the order the source first made them (callgrind_annotate lists the calls made
+    // at a line by the first function that called from it), switching function as needed.
+    for (let r = 0; r < sites.length; r++) {
+      const f = sites.caller[r]
+      if (f !== currentFn) enter(f)
+      goTo(f, sites.file[r])
+      callee(f, sites.callee[r], current)
+      callsLine(sites.calls[r], sites.callee[r])
+      pos.write(sites.addressHi[r], sites.addressLo[r], sites.line[r], true)
+      costs(sites.total, r * M)
+    }
+    // Then self rows grouped by function (in row order within one), every function once, in
+    // the order the source last opened each (callgrind_annotate shows the object of a
+    // function name's last fn= block), else of their first rows, then those without any.
+    const rowsOf = groupBy(lines.frame, lines.length, frames.length)
+    const order: number[] = []
+    const listed = new Uint8Array(frames.length)
+    const list = (f: number) => {
+      if (listed[f] === 0) order.push(f)
+      listed[f] = 1
+    }
+    for (const f of detail.frameOrder ?? []) if (f < frames.length) list(f)
+    for (let r = 0; r < lines.length; r++) list(lines.frame[r])
+    for (const node of graph.nodes) list(node.frame)
+    for (const f of order) {
+      enter(f)
+      for (let i = rowsOf.start[f]; i < rowsOf.start[f + 1]; i++) {
+        const r = rowsOf.rows[i]
+        goTo(f, lines.file[r])
+        pos.write(lines.addressHi[r], lines.addressLo[r], lines.line[r], false)
+        costs(lines.self, r * M)
+      }
     }
   }
   out.byte(NEWLINE)
-  line(`totals: ${sums.join(' ')}`)
-  if (rounded && !profile.meta.notes.includes(ROUNDED_NOTE)) profile.meta.notes.push(ROUNDED_NOTE)
+  if (total) line(`totals: ${sums.join(' ')}`)
+  const notes = profile.meta.notes
+  if (rounded && !notes.includes(ROUNDED_NOTE)) notes.push(ROUNDED_NOTE)
+  if (unknownCalls && !notes.includes(UNKNOWN_CALLS_NOTE)) notes.push(UNKNOWN_CALLS_NOTE)
+  profile.metrics.forEach((m, i) => {
+    if (scales[i] === 1) return
+    const note = `${m.name} (${m.unit}) has fractional costs: written in nanoseconds as ${events[i]}`
+    if (!notes.includes(note)) notes.push(note)
+  })
   return out.finish()
+}
+
+/**
+ * Positions of cost lines: the line, after the address in hex when `instr`. Relative to the
+ * last cost line (`+N`, `-N`, `*`) where that is shorter, except on the cost line of a call,
+ * written in full (readers differ on whether a call's target position moves the base).
+ */
+class PositionWriter {
+  private lastLine = 0
+  private lastAddress = -1
+
+  constructor(
+    private readonly out: ByteWriter,
+    private readonly instr: boolean,
+  ) {}
+
+  write(hi: number, lo: number, line: number, absolute: boolean): void {
+    const out = this.out
+    if (this.instr) {
+      const address = hi * 4294967296 + lo
+      const exact = address <= Number.MAX_SAFE_INTEGER
+      const diff = address - this.lastAddress
+      if (!absolute && exact && this.lastAddress >= 0 && Math.abs(diff) < 4096) {
+        this.relative(diff)
+      } else {
+        out.text(`0x${addressHex(hi, lo)}`)
+      }
+      this.lastAddress = exact ? address : -1
+      out.byte(SPACE)
+    }
+    if (absolute) out.number(line)
+    else this.relative(line - this.lastLine)
+    this.lastLine = line
+  }
+
+  private relative(diff: number): void {
+    if (diff === 0) this.out.byte(42 /* * */)
+    else {
+      this.out.byte(diff > 0 ? 43 /* + */ : 45 /* - */)
+      this.out.number(Math.abs(diff))
+    }
+  }
+}
+
+/** Row ids grouped by `key[row]` (< keyCount), in row order within a key (a counting sort). */
+function groupBy(key: Int32Array, length: number, keyCount: number) {
+  const start = new Int32Array(keyCount + 1)
+  for (let r = 0; r < length; r++) start[key[r] + 1]++
+  for (let k = 0; k < keyCount; k++) start[k + 1] += start[k]
+  const next = start.slice(0, keyCount)
+  const rows = new Int32Array(length)
+  for (let r = 0; r < length; r++) rows[next[key[r]]++] = r
+  return { start, rows }
+}
+
+/**
+ * Per metric, the factor its costs are written with: 1 (as they are) when every cost is an
+ * integer, else 10^9 / (nanoseconds per unit) for a time metric (written in nanoseconds, the
+ * smallest unit callgrind readers know) and 1 for others (rounded).
+ */
+function integerScales(
+  profile: Profile,
+  graph: CallGraph,
+  edges: EdgeColumns,
+  detail: PositionDetail | undefined,
+): number[] {
+  const M = profile.metrics.length
+  const fractional = new Array<boolean>(M).fill(false)
+  const scan = (values: ArrayLike<number>, width: number) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]
+      if (v !== Math.round(v) && Number.isFinite(v)) fractional[i % width] = true
+    }
+  }
+  for (const node of graph.nodes) scan(node.self, M)
+  scan(edges.total, M)
+  if (detail) {
+    scan(detail.lines.self, M)
+    scan(detail.sites.total, M)
+  }
+  return profile.metrics.map((m, i) => (fractional[i] ? (nanosecondsPer(m.unit) ?? 1) : 1))
+}
+
+/** A `file://` URL as the path it names (callgrind_annotate cuts names at their first `:`). */
+function asPath(file: string): string
+function asPath(file: string | undefined): string | undefined
+function asPath(file: string | undefined): string | undefined {
+  if (file === undefined || !file.startsWith('file://')) return file
+  try {
+    return decodeURIComponent(new URL(file).pathname)
+  } catch {
+    return file
+  }
+}
+
+function asPathFrame(frame: Frame): Frame {
+  return frame.file?.startsWith('file://') ? { ...frame, file: asPath(frame.file) } : frame
 }
 
 const NEWLINE = 10
@@ -186,10 +385,15 @@ class FrameNames {
     this.files.write(out, key, id)
   }
 
-  function(out: ByteWriter, key: string, f: number): void {
+  /** Writes `key` and file `name` (undefined: unknown), then a newline. */
+  fileName(out: ByteWriter, key: string, name: string | undefined): void {
+    this.files.write(out, key, this.files.id(name ?? UNKNOWN_NAME))
+  }
+
+  function(out: ByteWriter, key: string, f: number, as = key): void {
     let id = this.functionOf[f]
     if (id === 0) id = this.functionOf[f] = this.functions.id(this.functionNames[f])
-    this.functions.write(out, key, id)
+    this.functions.write(out, as, id)
   }
 }
 
@@ -244,16 +448,16 @@ function frameNames(frames: readonly Frame[]): string[] {
 }
 
 /**
- * Event names: the metric names without blanks, made unique; a time metric, written in
- * nanoseconds, gets `(ns)` in place of a unit its name states (`cpu(ms)` becomes `cpu(ns)`).
+ * Event names: the metric names without blanks, made unique; a time metric written in
+ * nanoseconds (`scales[i] !== 1`) gets `(ns)` in place of a unit its name states.
  */
-function eventNames(metrics: readonly Metric[]): string[] {
+function eventNames(metrics: readonly Metric[], scales: readonly number[]): string[] {
   const used = new Set<string>()
-  return metrics.map((m) => {
+  return metrics.map((m, i) => {
     let base = m.name.replace(/\s+/g, '_') || 'event'
-    if (nanosecondsPer(m.unit) !== undefined) base = `${base.replace(/\([a-z]+\)$/, '')}(ns)`
+    if (scales[i] !== 1) base = `${base.replace(/\([a-z]+\)$/, '')}(ns)`
     let name = base
-    for (let i = 2; used.has(name); i++) name = `${base}_${i}`
+    for (let k = 2; used.has(name); k++) name = `${base}_${k}`
     used.add(name)
     return name
   })

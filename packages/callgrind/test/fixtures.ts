@@ -12,4 +12,5 @@ export const FIXTURES = [
   'threads-03',
   'yappi',
   'pprof',
+  'inlined-O2',
 ]

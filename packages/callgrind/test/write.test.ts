@@ -5,17 +5,14 @@ import {
   FrameTable,
   SamplesBuilder,
   dumpGraph,
-  graphTotals,
   mergeProfiles,
   newMeta,
   withGraph,
-  nanosecondsPer,
-  type Metric,
   type Profile,
 } from '@profconv/model'
 import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { readFileSync } from 'node:fs'
-import { callgrindFormat, readCallgrind, writeCallgrind } from '../src/index.js'
+import { UNKNOWN_CALLS_NOTE, callgrindFormat, readCallgrind, writeCallgrind } from '../src/index.js'
 import { annotateSelfByName, parseAnnotate, table } from './annotate.js'
 import { FIXTURES } from './fixtures.js'
 
@@ -51,33 +48,13 @@ function sampled(): Profile {
   }
 }
 
-/** A time metric as the writer writes it: `cpu(ms)` becomes `cpu(ns)`, in nanoseconds. */
-function inNanoseconds(m: Metric): Metric {
-  if (nanosecondsPer(m.unit) === undefined) return m
-  return { name: `${m.name.replace(/\([a-z]+\)$/, '')}(ns)`, unit: 'nanoseconds' }
-}
-
-/** The profile with its time metrics in nanoseconds. */
-function scaled(p: Profile): Profile {
-  const k = p.metrics.map((m) => nanosecondsPer(m.unit) ?? 1)
-  const times = (v: readonly number[]) => v.map((x, m) => x * k[m])
-  const graph = p.graph!
-  return {
-    ...p,
-    metrics: p.metrics.map(inNanoseconds),
-    graph: {
-      nodes: graph.nodes.map((n) => ({ ...n, self: times(n.self), total: times(n.total) })),
-      edges: graph.edges.map((e) => ({ ...e, total: times(e.total) })),
-    },
-  }
-}
-
 describe('writeCallgrind', () => {
   test.each(FIXTURES)('%s: read(write(p)) has the same graph', (name) => {
     for (const p of readCallgrind(fixture(`callgrind/${name}.callgrind`))) {
       const [back] = readCallgrind(new TextEncoder().encode(writeCallgrind(p)))
-      expect(back.metrics).toEqual(p.metrics.map(inNanoseconds))
-      expect(dumpGraph(back)).toEqual(dumpGraph(scaled(p)))
+      // Event names, units and integer costs as they were (cpu(ms) stays cpu(ms)).
+      expect(back.metrics).toEqual(p.metrics)
+      expect(dumpGraph(back)).toEqual(dumpGraph(p))
     }
   })
 
@@ -91,21 +68,45 @@ describe('writeCallgrind', () => {
     }
   })
 
-  test('a sampled profile: exact graph, time in integer nanoseconds, no invented counts', () => {
+  test('a sampled profile: exact graph, fractional time in integer nanoseconds, counts said unknown', () => {
     const p = withGraph(sampled())
     const text = writeCallgrind(p)
-    expect(text).toContain('event: cpu(ns) : cpu in nanoseconds [nanoseconds]\n')
-    expect(text).toContain('events: cpu(ns)\nsummary: 5000000\n')
-    expect(text).toMatch(/^calls=0 /m)
-    expect(text).not.toMatch(/^calls=[1-9]/m)
+    expect(text).toContain('events: cpu(ns)\n')
+    // No total is stated (the source stated none): readers sum the costs.
+    expect(text).not.toMatch(/^(summary|totals):/m)
+    // Unknown counts: calls=1 per call site, said in a desc: line and a note.
+    expect(text).toContain(`desc: ${UNKNOWN_CALLS_NOTE}\n`)
+    expect(text).not.toMatch(/^calls=(0|[2-9])/m)
+    expect(p.meta.notes).toContain(UNKNOWN_CALLS_NOTE)
+    expect(p.meta.notes.some((n) => /cpu \(milliseconds\) has fractional costs/.test(n))).toBe(true)
     expect(text).toMatch(/^cfn=\(\d+\) __init__:20$/m)
-    expect(text.trimEnd().endsWith('totals: 5000000')).toBe(true)
     const [back] = readCallgrind(new TextEncoder().encode(text))
     expect(back.metrics).toEqual([{ name: 'cpu(ns)', unit: 'nanoseconds' }])
     const ns = dumpGraph(back)
     expect(ns).toContain('fn parse (app.py) self=1000000 total=4000000')
-    expect(ns).toContain('edge main (app.py) -> parse (app.py) total=4000000\n')
-    expect(ns).not.toContain('calls=')
+    expect(ns).toContain('edge main (app.py) -> parse (app.py) total=4000000 calls=1\n')
+  })
+
+  test('integer time is written as it is: unit kept in an event: line', () => {
+    const p = withGraph(sampled())
+    p.metrics[0] = { name: 'cpu', unit: 'nanoseconds' }
+    const [back] = readCallgrind(new TextEncoder().encode(writeCallgrind(p)))
+    expect(back.metrics).toEqual([{ name: 'cpu', unit: 'nanoseconds' }])
+  })
+
+  test('file:// URLs are written as paths', () => {
+    const frames = new FrameTable()
+    const f = frames.intern({ name: 'f', file: 'file:///srv/app%20one/main.js', line: 3 })
+    const samples = new SamplesBuilder(1)
+    samples.addStack([f], [2])
+    const p: Profile = {
+      metrics: [{ name: 'samples', unit: 'count' }],
+      defaultMetric: 0,
+      frames,
+      samples: samples.finish(),
+      meta: newMeta('test'),
+    }
+    expect(writeCallgrind(withGraph(p))).toContain('fl=(1) /srv/app one/main.js\n')
   })
 })
 
@@ -114,35 +115,24 @@ describeWithTool('callgrind_annotate', 'callgrind_annotate reads what profconv w
     const profiles = readCallgrind(fixture(`callgrind/${name}.callgrind`))
     const merged = mergeProfiles(profiles)
     const output = annotate(writeCallgrind(merged), `${name}.callgrind`)
-    const written = scaled(merged)
-    expect(output.events).toEqual(written.metrics.map((m) => m.name))
-    // Where the input has calls=0 arcs, annotate misreads them (see annotateSelfByName), on
-    // input and output alike; compare with what it makes of the profile written.
-    expect(table(output.byName)).toEqual(table(annotateSelfByName([written])))
+    expect(output.events).toEqual(merged.metrics.map((m) => m.name))
+    // Arcs are written with the counts read, calls=0 included, which annotate misreads (see
+    // annotateSelfByName) on input and output alike.
+    expect(table(output.byName)).toEqual(table(annotateSelfByName([merged])))
     if (profiles.length === 1) {
-      // One part: the arcs are written as they were read, calls=0 included, so annotate must
-      // print the very table it printed for the input (time scaled to nanoseconds).
       const input = parseAnnotate(readFileSync(fixturePath(`callgrind/${name}.self.txt`), 'utf8'))
-      const k = merged.metrics.map((m) => nanosecondsPer(m.unit) ?? 1)
-      const inputNs = new Map([...input.byName].map(([f, v]) => [f, v.map((x, m) => x * k[m])]))
-      expect(table(output.byName)).toEqual(table(inputNs))
+      expect(table(output.byName)).toEqual(table(input.byName))
+      expect(output.totals).toEqual(input.totals)
     }
-    expect(output.totals).toEqual(graphTotals(written.graph!, written.metrics.length))
   })
 
-  test('a sampled profile', () => {
+  test('a sampled profile: true self costs, the total the sum', () => {
     const output = annotate(writeCallgrind(withGraph(sampled())), 'sampled.callgrind')
     expect(output.totals).toEqual([5000000])
-    // Unknown counts are written calls=0, which callgrind_annotate 3.19 adds to the caller's
-    // self (main shows 5 ms); KCachegrind reads them as calls. No count is invented.
+    // Unknown counts are written calls=1: annotate counts the calls' costs as calls, not as
+    // the caller's self (main has none).
     expect(table(output.byName)).toEqual(
-      [
-        '__init__:20 250000',
-        '__init__:30 750000',
-        'lex 3000000',
-        'main 5000000',
-        'parse 4500000',
-      ].join('\n'),
+      ['__init__:20 250000', '__init__:30 750000', 'lex 3000000', 'parse 1000000'].join('\n'),
     )
   })
 })

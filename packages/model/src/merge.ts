@@ -5,7 +5,7 @@ import type { Metric } from './metric.js'
 import { newMeta, type Profile } from './profile.js'
 import { SamplesBuilder } from './samples.js'
 import { graphOf } from './derive.js'
-import { mergePositions, treeNodeMapper } from './position-merge.js'
+import { mergeDetail, treeNodeMapper } from './position-merge.js'
 
 /**
  * Merges profiles of the same program (several runs, threads or files) into one, summing as
@@ -89,14 +89,7 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
     }
   })
   merged.graph = builder.finish(estimated)
-  const positions = mergePositions(
-    profiles,
-    frameMaps,
-    metricMaps,
-    metrics.length,
-    (f) => frames.get(f).file,
-  )
-  if (positions) merged.positions = positions
+  mergeDetail(profiles, merged, frameMaps, metricMaps) // positions, stated totals
   return merged
 }
 

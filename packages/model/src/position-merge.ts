@@ -6,6 +6,27 @@ import { PositionBuilder, type PositionDetail } from './positions.js'
 import type { StackTree } from './stack-tree.js'
 
 /**
+ * Sets what merging adds beside the graph to `merged` (merged from `profiles` with the maps
+ * of `mergePositions`): the merged position detail, and the sum of stated totals.
+ */
+export function mergeDetail(
+  profiles: readonly Profile[],
+  merged: Profile,
+  frameMaps: readonly (readonly number[])[],
+  metricMaps: readonly (readonly number[])[],
+): void {
+  const M = merged.metrics.length
+  const frameFile = (f: number) => merged.frames.get(f).file
+  const positions = mergePositions(profiles, frameMaps, metricMaps, M, frameFile)
+  if (positions) merged.positions = positions
+  delete merged.meta.totals
+  if (!profiles.every((p) => p.meta.totals?.length === p.metrics.length)) return
+  const totals = new Array<number>(M).fill(0)
+  profiles.forEach((p, k) => p.meta.totals!.forEach((v, m) => (totals[metricMaps[k][m]] += v)))
+  merged.meta.totals = totals
+}
+
+/**
  * The merged position detail of profiles merged into one graph, or undefined when none has
  * detail. `frameMaps[k][f]` is the merged frame of frame f of profile k, `metricMaps[k][m]` the
  * merged metric of its metric m. A profile without detail contributes its functions' self at

@@ -55,6 +55,16 @@ export interface PositionDetail {
   readonly hasLines: boolean
   /** True when some row has an address (not 0). */
   readonly hasAddresses: boolean
+  /**
+   * Frames in the order the source last opened a block of each (callgrind's `fn=` lines:
+   * callgrind_annotate shows the object of a name's last block), where the reader kept it.
+   */
+  readonly frameOrder?: Int32Array
+  /**
+   * True when the source wrote its cost lines in full, zeros included (cachegrind), rather
+   * than leaving trailing zeros out (callgrind): callgrind_annotate shows the two differently.
+   */
+  readonly fullLines?: boolean
 }
 
 const TWO_32 = 4294967296

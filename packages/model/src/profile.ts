@@ -15,6 +15,12 @@ export interface ProfileMeta {
   duration?: number
   /** Sampling period: one sample stands for `value` of `metric`. */
   period?: { metric: Metric; value: number }
+  /**
+   * The program total per metric as the source states it, where it does (callgrind's
+   * `summary:`, which valgrind may count a little above the sum of the costs). Writers that
+   * state a total write this one back; merging sums them (or drops them if one input has none).
+   */
+  totals?: number[]
   /** Free text the source carried (pprof comments, callgrind `desc:` lines). */
   comments: string[]
   /** What a conversion estimated or dropped; the CLI prints each as `profconv: note: …`. */
