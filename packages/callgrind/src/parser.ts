@@ -410,7 +410,7 @@ export class CallgrindParser {
       for (let e = 0; e < M; e++) total[at + e] += costs[e]
       graph.arcCalls[this.callArc] += this.callCount
       if (this.part!.detail) this.addPosition(this.part!.detail, graph.arcCallee[this.callArc])
-      this.base.set(this.pos)
+      this.moveBase()
       this.callArc = -1
       return
     }
@@ -421,7 +421,13 @@ export class CallgrindParser {
     const self = graph.self // after adding the function: that may have grown the array
     for (let e = 0; e < M; e++) self[at + e] += costs[e]
     if (part.detail) this.addPosition(part.detail, -1)
-    this.base.set(this.pos)
+    this.moveBase()
+  }
+
+  /** The cost line's positions become the base of the next relative ones. */
+  private moveBase(): void {
+    this.base[0] = this.pos[0]
+    this.base[1] = this.pos[1]
   }
 
   /**
@@ -630,7 +636,14 @@ export class CallgrindParser {
     }
     const fullLines = this.fullLines
     this.fullLines = false
-    return { ...remapPositions(detail.finish([]), frameOf, fileOf, names), frameOrder, fullLines }
+    // The usual case: functions are frames and file slots have distinct names (`???` aside).
+    const same = !frameOf && fileOf.every((id, slot) => id === slot || id === -1)
+    const unknown = fileOf.indexOf(-1)
+    const positions =
+      same && unknown < 0
+        ? detail.finish(names)
+        : remapPositions(detail.finish([]), frameOf, fileOf, names)
+    return { ...positions, frameOrder, fullLines }
   }
 
   /** Where the last `number` ended. */

@@ -91,66 +91,83 @@ export function addressHex(hi: number, lo: number): string {
   return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0')
 }
 
-/** Open-addressing index of int tuples of a fixed width to dense row ids. */
+/**
+ * Open-addressing index of int tuples of width 5 or 6 (the last 0 for width 5) to dense row
+ * ids. Arguments, not an array: this runs for every cost line of a big file.
+ */
 class TupleIndex {
   keys: Int32Array
   count = 0
   private slots = new Int32Array(1024)
 
-  constructor(readonly width: number) {
+  constructor(readonly width: 5 | 6) {
     this.keys = new Int32Array(width * 256)
   }
 
-  /** The row of the tuple in `key` (length `width`), the next new one if absent. */
-  id(key: Int32Array): number {
+  /** The row of the tuple, the next new one if absent. */
+  id(a: number, b: number, c: number, d: number, e: number, f: number): number {
     const w = this.width
-    let h = 0x811c9dc5
-    for (let i = 0; i < w; i++) h = Math.imul(h ^ key[i], 0x01000193)
-    h ^= h >>> 15
-    h = Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
     const mask = this.slots.length - 1
     const keys = this.keys
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = tupleHash(a, b, c, d, e, f) & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]
-      if (entry === 0) {
-        const row = this.count++
-        if ((row + 1) * w > keys.length) {
-          const grown = new Int32Array(keys.length * 2)
-          grown.set(keys)
-          this.keys = grown
-        }
-        this.keys.set(key, row * w)
-        this.slots[slot] = row + 1
-        if (this.count * 2 > this.slots.length) this.rehash()
-        return row
-      }
+      if (entry === 0) return this.add(slot, a, b, c, d, e, f)
       const at = (entry - 1) * w
-      let same = true
-      for (let i = 0; i < w; i++) {
-        if (keys[at + i] !== key[i]) {
-          same = false
-          break
-        }
-      }
-      if (same) return entry - 1
+      if (
+        keys[at] === a &&
+        keys[at + 1] === b &&
+        keys[at + 2] === c &&
+        keys[at + 3] === d &&
+        keys[at + 4] === e &&
+        (w === 5 || keys[at + 5] === f)
+      )
+        return entry - 1
     }
+  }
+
+  private add(slot: number, a: number, b: number, c: number, d: number, e: number, f: number) {
+    const w = this.width
+    const row = this.count++
+    if ((row + 1) * w > this.keys.length) {
+      const grown = new Int32Array(this.keys.length * 2)
+      grown.set(this.keys)
+      this.keys = grown
+    }
+    const at = row * w
+    const keys = this.keys
+    keys[at] = a
+    keys[at + 1] = b
+    keys[at + 2] = c
+    keys[at + 3] = d
+    keys[at + 4] = e
+    if (w === 6) keys[at + 5] = f
+    this.slots[slot] = row + 1
+    if (this.count * 2 > this.slots.length) this.rehash()
+    return row
   }
 
   private rehash(): void {
     const w = this.width
+    const k = this.keys
     const slots = new Int32Array(this.slots.length * 2)
     const mask = slots.length - 1
     for (let row = 0; row < this.count; row++) {
-      let h = 0x811c9dc5
-      for (let i = 0; i < w; i++) h = Math.imul(h ^ this.keys[row * w + i], 0x01000193)
-      h ^= h >>> 15
-      h = Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
-      let slot = h & mask
+      const at = row * w
+      const f = w === 6 ? k[at + 5] : 0
+      let slot = tupleHash(k[at], k[at + 1], k[at + 2], k[at + 3], k[at + 4], f) & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
       slots[slot] = row + 1
     }
     this.slots = slots
   }
+}
+
+function tupleHash(a: number, b: number, c: number, d: number, e: number, f: number): number {
+  let h = Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) ^ Math.imul(c + 1, 0x27d4eb2f)
+  h ^= Math.imul(d, 0x165667b1) ^ Math.imul(e, 0x61c88647) ^ Math.imul(f + 1, 0x297a2d39)
+  h ^= h >>> 15
+  return Math.imul(h, 0xc2b2ae35) ^ (h >>> 13)
 }
 
 /**
@@ -163,7 +180,6 @@ export class PositionBuilder {
   readonly files: string[] = []
   private readonly lineIndex = new TupleIndex(5)
   private readonly siteIndex = new TupleIndex(6)
-  private readonly key = new Int32Array(6)
   private selfValues: Float64Array
   private siteValues: Float64Array
   private siteCalls: Float64Array
@@ -208,13 +224,7 @@ export class PositionBuilder {
       keys[row * 5 + 3] !== (hi | 0) ||
       keys[row * 5 + 4] !== (lo | 0)
     ) {
-      const key = this.key
-      key[0] = frame
-      key[1] = file
-      key[2] = line
-      key[3] = hi
-      key[4] = lo
-      row = this.lastLine = this.lineIndex.id(key.subarray(0, 5))
+      row = this.lastLine = this.lineIndex.id(frame, file, line, hi | 0, lo | 0, 0)
       if ((row + 1) * M > this.selfValues.length) this.selfValues = grown(this.selfValues, 0)
     }
     const self = this.selfValues
@@ -237,14 +247,7 @@ export class PositionBuilder {
     calls: number,
   ): void {
     const M = this.metricCount
-    const key = this.key
-    key[0] = caller
-    key[1] = callee
-    key[2] = file
-    key[3] = line
-    key[4] = hi
-    key[5] = lo
-    const row = this.siteIndex.id(key)
+    const row = this.siteIndex.id(caller, callee, file, line, hi | 0, lo | 0)
     if ((row + 1) * M > this.siteValues.length) this.siteValues = grown(this.siteValues, 0)
     if (row + 1 > this.siteCalls.length) this.siteCalls = grown(this.siteCalls, NaN)
     const total = this.siteValues
@@ -363,59 +366,57 @@ function close(a: number, b: number): boolean {
 /**
  * Throws a `ProfconvError` of `format` unless `detail` agrees with `graph` (see
  * `PositionDetail`): per metric, each function's rows sum to its self and each arc's sites to
- * its total; known site call counts sum to the arc's count (0 when unknown).
+ * its total; known site call counts sum to the arc's count (0 when unknown). Linear, in typed
+ * arrays: readers call it on every profile they build.
  */
 export function checkPositions(detail: PositionDetail, graph: CallGraph, format: string): void {
   const M = detail.metricCount
   const fail = (what: string) => {
     throw new ProfconvError(format, `position detail does not add up: ${what}`)
   }
-  const selfOf = new Map<number, Float64Array>()
   const { lines, sites } = detail
+  let frameCount = 0
+  for (const node of graph.nodes) frameCount = Math.max(frameCount, node.frame + 1)
+  for (let r = 0; r < lines.length; r++) frameCount = Math.max(frameCount, lines.frame[r] + 1)
+  const self = new Float64Array(frameCount * M)
   for (let r = 0; r < lines.length; r++) {
-    const f = lines.frame[r]
-    let sum = selfOf.get(f)
-    if (!sum) selfOf.set(f, (sum = new Float64Array(M)))
-    for (let m = 0; m < M; m++) sum[m] += lines.self[r * M + m]
+    const at = lines.frame[r] * M
+    for (let m = 0; m < M; m++) self[at + m] += lines.self[r * M + m]
   }
-  const zero = new Float64Array(M)
   for (const node of graph.nodes) {
-    const sum = selfOf.get(node.frame) ?? zero
-    selfOf.delete(node.frame)
     for (let m = 0; m < M; m++) {
-      if (!close(sum[m], node.self[m]))
-        fail(`frame ${node.frame}'s rows sum to ${sum[m]}, its self is ${node.self[m]}`)
+      const sum = self[node.frame * M + m]
+      if (!close(sum, node.self[m]))
+        fail(`frame ${node.frame}'s rows sum to ${sum}, its self is ${node.self[m]}`)
+      self[node.frame * M + m] = 0
     }
   }
-  for (const [f, sum] of selfOf) {
-    if (sum.some((v) => v !== 0)) fail(`frame ${f} has costed rows but no node`)
-  }
+  if (self.some((v) => v !== 0)) fail('a frame has costed rows but no node')
 
-  const arcKey = (caller: number, callee: number) => caller * 2 ** 26 + callee
-  const siteOf = new Map<number, { total: Float64Array; calls: number }>()
-  for (let r = 0; r < sites.length; r++) {
-    const key = arcKey(sites.caller[r], sites.callee[r])
-    let sum = siteOf.get(key)
-    if (!sum) siteOf.set(key, (sum = { total: new Float64Array(M), calls: 0 }))
-    for (let m = 0; m < M; m++) sum.total[m] += sites.total[r * M + m]
-    if (!Number.isNaN(sites.calls[r])) sum.calls += sites.calls[r]
-  }
   const edges = edgeColumns(graph, M)
+  const arcs = new TupleIndex(5)
+  for (let e = 0; e < edges.length; e++) arcs.id(edges.caller[e], edges.callee[e], 0, 0, 0, 0)
+  const total = new Float64Array((arcs.count + 1) * M)
+  const calls = new Float64Array(arcs.count + 1)
+  const none = arcs.count // the row of sites of no edge
+  for (let r = 0; r < sites.length; r++) {
+    let arc = arcs.id(sites.caller[r], sites.callee[r], 0, 0, 0, 0)
+    if (arc >= none) arc = none
+    for (let m = 0; m < M; m++) total[arc * M + m] += sites.total[r * M + m]
+    if (!Number.isNaN(sites.calls[r])) calls[arc] += sites.calls[r]
+  }
   for (let e = 0; e < edges.length; e++) {
-    const key = arcKey(edges.caller[e], edges.callee[e])
-    const sum = siteOf.get(key) ?? { total: zero, calls: 0 }
-    siteOf.delete(key)
-    const arc = `arc ${edges.caller[e]} -> ${edges.callee[e]}`
+    const arc = arcs.id(edges.caller[e], edges.callee[e], 0, 0, 0, 0)
+    const name = `arc ${edges.caller[e]} -> ${edges.callee[e]}`
     for (let m = 0; m < M; m++) {
-      const total = edges.total[e * M + m]
-      if (!close(sum.total[m], Number.isNaN(total) ? 0 : total))
-        fail(`${arc}'s sites sum to ${sum.total[m]}, its total is ${total}`)
+      const want = edges.total[e * M + m]
+      const sum = total[arc * M + m]
+      if (!close(sum, Number.isNaN(want) ? 0 : want))
+        fail(`${name}'s sites sum to ${sum}, its total is ${want}`)
     }
-    const calls = Number.isNaN(edges.calls[e]) ? 0 : edges.calls[e]
-    if (!close(sum.calls, calls)) fail(`${arc}'s sites make ${sum.calls} calls, the arc ${calls}`)
+    const want = Number.isNaN(edges.calls[e]) ? 0 : edges.calls[e]
+    if (!close(calls[arc], want)) fail(`${name}'s sites make ${calls[arc]} calls, the arc ${want}`)
   }
-  for (const [key, sum] of siteOf) {
-    if (sum.total.some((v) => v !== 0) || sum.calls !== 0)
-      fail(`arc ${Math.floor(key / 2 ** 26)} -> ${key % 2 ** 26} has costed sites but no edge`)
-  }
+  for (let m = 0; m < M; m++) if (total[none * M + m] !== 0) fail('a call site has no arc')
+  if (calls[none] !== 0) fail('a call site has no arc')
 }
