@@ -34,7 +34,8 @@ export const UNKNOWN_CALLS_NOTE =
  * another file, each call at its call site. Without: each function's self on its first line.
  * A call count the source does not know is written `calls=1` per call site (callgrind_annotate
  * 3.19 would count the cost of a `calls=0` arc as the caller's self), said in a `desc:` line.
- * `file://` URLs are written as paths. `summary:` and `totals:` sum the written self costs.
+ * `file://` URLs are written as paths. `summary:` is the total the source stated, else (but for
+ * a callgrind source that stated none) the sum of the self costs; `totals:` that sum.
  */
 export function writeCallgrind(profile: Profile, options: WriteOptions = {}): string {
   return utf8.decode(encodeCallgrind(profile, options))
@@ -83,9 +84,15 @@ export function encodeCallgrind(profile: Profile, _options: WriteOptions = {}): 
     }
   })
   line(`events: ${events.join(' ')}`)
-  // The total the source stated, where it did (else readers sum the costs themselves).
+  // The total the source stated; none for a callgrind file that stated none (its readers sum
+  // the costs, and so they will again); else the sum of the self costs.
   const stated = profile.meta.totals
-  const total = stated?.length === M && scales.every((k) => k === 1) ? stated : undefined
+  const total =
+    stated?.length === M && scales.every((k) => k === 1)
+      ? stated
+      : profile.meta.format === 'callgrind'
+        ? undefined
+        : sums
   if (total) line(`summary: ${total.join(' ')}`)
 
   const names = new FrameNames(frames)

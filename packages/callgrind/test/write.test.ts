@@ -72,8 +72,7 @@ describe('writeCallgrind', () => {
     const p = withGraph(sampled())
     const text = writeCallgrind(p)
     expect(text).toContain('events: cpu(ns)\n')
-    // No total is stated (the source stated none): readers sum the costs.
-    expect(text).not.toMatch(/^(summary|totals):/m)
+    expect(text).toContain('summary: 5000000\n')
     // Unknown counts: calls=1 per call site, said in a desc: line and a note.
     expect(text).toContain(`desc: ${UNKNOWN_CALLS_NOTE}\n`)
     expect(text).not.toMatch(/^calls=(0|[2-9])/m)
