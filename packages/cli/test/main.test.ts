@@ -53,6 +53,17 @@ describe('profconv', () => {
     expect(viaJson.stdout).toBe(direct.stdout)
   })
 
+  test('callgrind → callgrind keeps lines and addresses; --no-positions reads functions only', async () => {
+    const input = fixturePath('callgrind/rec-instr.callgrind')
+    const kept = await cli([input, '-t', 'callgrind'])
+    expect(kept.code).toBe(0)
+    expect(kept.stdout).toContain('positions: instr line\n')
+    expect(kept.stdout).toMatch(/^0x[0-9a-f]+ \d+ \d+$/m)
+    const lean = await cli([input, '-t', 'callgrind', '--no-positions'])
+    expect(lean.code).toBe(0)
+    expect(lean.stdout).toContain('positions: line\n')
+  })
+
   test('several inputs are merged', async () => {
     const one = await cli([fixturePath('pstats/recursion.prof'), '-t', 'pstats-json'])
     const two = await cli([
