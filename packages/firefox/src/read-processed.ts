@@ -29,11 +29,12 @@ export function readProcessed(file: Json, version: number): Profile[] {
   const meta = file.meta as Json
   const shared = isObject(file.shared) ? file.shared : {}
   if (!Array.isArray(file.threads)) fail("missing 'threads'")
-  const startTime = typeof meta.startTime === 'number' ? meta.startTime : undefined
-  const interval = typeof meta.interval === 'number' ? meta.interval : undefined
-  const profiles: Profile[] = []
   // Files profconv wrote name each thread's metric: restore it (and its unit) from meta.extra.
-  const ownMetrics = writtenMetrics(meta)
+  const { metrics: ownMetrics, laidOut } = writtenMetrics(meta)
+  const startTime = typeof meta.startTime === 'number' ? meta.startTime : undefined
+  // Sample times profconv laid out itself are no times at all: not read, nor the interval.
+  const interval = typeof meta.interval === 'number' && !laidOut ? meta.interval : undefined
+  const profiles: Profile[] = []
   const cpuMetric = cpuDeltaMetric(meta)
   file.threads.forEach((thread: unknown, t: number) => {
     if (!isObject(thread)) fail(`thread ${t} is not an object`)
@@ -57,7 +58,7 @@ export function readProcessed(file: Json, version: number): Profile[] {
       if (!stack) fail(`${where}, ${label}: the samples table has no 'stack' column`)
       const length = typeof table.length === 'number' ? table.length : stack.length
       if (table === thread.samples || stack.length > 0) {
-        const time = arrayOr(table.time) ?? arrayOr(table.timeDeltas)
+        const time = laidOut ? undefined : (arrayOr(table.time) ?? arrayOr(table.timeDeltas))
         const metric = metricOfWeightType(table.weightType, where)
         const own = table === thread.samples ? ownMetrics.get(t) : undefined
         const profile = buildProfile(

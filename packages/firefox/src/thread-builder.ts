@@ -11,6 +11,9 @@ import {
 
 export const FORMAT = 'firefox'
 
+/** 1973-03-03 in milliseconds since the Unix epoch. */
+const EPOCH_1973 = 1e11
+
 export function fail(reason: string): never {
   throw new ProfconvError(FORMAT, reason)
 }
@@ -202,7 +205,10 @@ export function buildProfile(
   }
   const meta = newMeta(FORMAT)
   meta.name = name
-  if (startTime !== undefined && Number.isFinite(startTime)) meta.startTime = startTime
+  // A start before 1973 is no wall-clock time: 0 is what writers put when they know none (the
+  // field is required), and Python 3.15 writes its monotonic clock.
+  if (startTime !== undefined && Number.isFinite(startTime) && startTime > EPOCH_1973)
+    meta.startTime = startTime
   if (!Number.isNaN(first)) meta.duration = (last - first + (interval ?? 0)) * 1e6
   if (interval !== undefined && interval > 0 && samples.metric.unit === 'count') {
     meta.period = { metric: { name: 'time', unit: 'milliseconds' }, value: interval }

@@ -9,7 +9,7 @@ import {
 } from '@profconv/model'
 import { CATEGORIES, categoryOf } from './categories.js'
 import { VERSION } from './version.js'
-import { metricEntry } from './written-metrics.js'
+import { LAID_OUT, metricEntry } from './written-metrics.js'
 
 /** The processed-format version profconv writes (the profiler upgrades it to its own on load). */
 export const WRITTEN_VERSION = 70
@@ -53,6 +53,7 @@ export function writeFirefoxProfiles(
   const notes: string[] = []
   const metrics: Metric[] = []
   let selected = 0
+  let laidOut = false
   for (const profile of profiles) {
     const samples = profile.samples
     if (!samples) throw new ProfconvError('firefox', 'the profile has no samples to write')
@@ -74,7 +75,9 @@ export function writeFirefoxProfiles(
       const base = profile.meta.name ?? 'profile'
       const name = chosen.length > 1 ? `${base} — ${metric.name}` : base
       metrics.push(metric)
-      threads.push(thread(profile, m, threads.length, name, type, scale, stackOffset))
+      const t = thread(profile, m, threads.length, name, type, scale, stackOffset)
+      laidOut ||= t.laidOut
+      threads.push(t.thread)
     }
     notes.push(...own)
   }
@@ -105,6 +108,7 @@ export function writeFirefoxProfiles(
             ),
             ...notes.map((n) => ({ label: 'Note', format: 'string', value: n })),
             ...metrics.map((metric, t) => metricEntry(t, metric)),
+            ...(laidOut ? [LAID_OUT] : []),
           ],
         },
       ],
@@ -145,7 +149,7 @@ function thread(
     time.push(useTimes ? times[s] / 1e6 : at)
     at += type === 'tracing-ms' ? w : step
   }
-  return {
+  const thread = {
     processType: 'default',
     processStartupTime: 0,
     processShutdownTime: null,
@@ -160,6 +164,7 @@ function thread(
     samples: { stack, time, weight, weightType: type, length: stack.length },
     markers: { data: [], name: [], startTime: [], endTime: [], phase: [], category: [], length: 0 },
   }
+  return { thread, laidOut: !useTimes && stack.length > 0 }
 }
 
 /**

@@ -13,18 +13,30 @@ export function metricEntry(index: number, metric: Metric) {
   }
 }
 
-/** The metrics a profconv-written file names for its threads, by thread index. */
-export function writtenMetrics(meta: Json): Map<number, Metric> {
+/** The `meta.extra` entry saying the sample times are profconv's layout, not the source's. */
+export const LAID_OUT = {
+  label: 'Sample times',
+  format: 'string',
+  value: 'laid out by profconv: the source has none',
+}
+
+/**
+ * What a profconv-written file says of itself in `meta.extra`: each thread's metric (by thread
+ * index), and whether the sample times are only a layout.
+ */
+export function writtenMetrics(meta: Json): { metrics: Map<number, Metric>; laidOut: boolean } {
   const out = new Map<number, Metric>()
+  let laidOut = false
   for (const section of arrayOr(meta.extra) ?? []) {
     if (!isObject(section) || section.label !== 'profconv') continue
     for (const entry of arrayOr(section.entries) ?? []) {
       if (!isObject(entry) || typeof entry.label !== 'string' || typeof entry.value !== 'string')
         continue
+      if (entry.label === LAID_OUT.label && entry.value === LAID_OUT.value) laidOut = true
       const index = /^Metric of thread (\d+)$/.exec(entry.label)
       const metric = /^(.*) \(([^()]*)\)$/s.exec(entry.value)
       if (index && metric) out.set(Number(index[1]), { name: metric[1], unit: metric[2] })
     }
   }
-  return out
+  return { metrics: out, laidOut }
 }

@@ -169,6 +169,32 @@ describe('writeFirefox', () => {
     )
   })
 
+  test('samples without times are laid out, and read back without times, period or start', () => {
+    const frames = new FrameTable()
+    const f = frames.intern({ name: 'f' })
+    const builder = new SamplesBuilder(1)
+    builder.addStack([f], [2])
+    builder.addStack([f], [3])
+    const timeless: Profile = {
+      metrics: [{ name: 'Ir', unit: 'count' }],
+      defaultMetric: 0,
+      frames,
+      samples: builder.finish(),
+      meta: newMeta('callgrind'),
+    }
+    const file = JSON.parse(writeFirefox(timeless))
+    expect(file.threads[0].samples.time).toEqual([0, 1])
+    expect(file.meta.extra[0].entries).toContainEqual(
+      expect.objectContaining({ label: 'Sample times' }),
+    )
+    const [back] = readFirefox(new TextEncoder().encode(JSON.stringify(file)))
+    expect(back.metrics).toEqual(timeless.metrics)
+    expect(back.samples!.time).toBeUndefined()
+    expect(back.meta.period).toBeUndefined()
+    expect(back.meta.startTime).toBeUndefined()
+    expect(dumpStacks(back)).toBe('f 5')
+  })
+
   test('hostile names stay data', () => {
     const hostile = small(
       [{ name: 'samples', unit: 'count' }],
