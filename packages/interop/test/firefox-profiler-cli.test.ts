@@ -75,8 +75,13 @@ const FIREFOX_FILES = [
 ]
 
 describeWithProfilerCli('Firefox Profiler files through profiler-cli', () => {
-  const cli = new ProfilerCliSession()
-  const dir = mkdtempSync(join(tmpdir(), 'profconv-firefox-'))
+  // Made in beforeAll: a skipped block (no profiler-cli) runs its body but no hooks.
+  let cli: ProfilerCliSession
+  let dir: string
+  beforeAll(() => {
+    cli = new ProfilerCliSession()
+    dir = mkdtempSync(join(tmpdir(), 'profconv-firefox-'))
+  })
   afterAll(() => {
     cli.close()
     rmSync(dir, { recursive: true, force: true })
