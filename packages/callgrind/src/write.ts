@@ -388,13 +388,14 @@ class FrameNames {
 
   file(out: ByteWriter, key: string, f: number): void {
     let id = this.fileOf[f]
-    if (id === 0) id = this.fileOf[f] = this.files.id(this.frames[f].file ?? UNKNOWN_NAME)
+    // An empty file name (Node's native frames) cannot be written: `fl=(n) ` reads as a reference.
+    if (id === 0) id = this.fileOf[f] = this.files.id(this.frames[f].file || UNKNOWN_NAME)
     this.files.write(out, key, id)
   }
 
   /** Writes `key` and file `name` (undefined: unknown), then a newline. */
   fileName(out: ByteWriter, key: string, name: string | undefined): void {
-    this.files.write(out, key, this.files.id(name ?? UNKNOWN_NAME))
+    this.files.write(out, key, this.files.id(name || UNKNOWN_NAME))
   }
 
   function(out: ByteWriter, key: string, f: number, as = key): void {
