@@ -9,6 +9,7 @@ import {
   foldedFormat,
   tachyonCollapsedFormat,
 } from '@profconv/folded'
+import { gprofFormat } from '@profconv/gprof'
 import { lineProfilerFormat } from '@profconv/line-profiler'
 import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
@@ -42,6 +43,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   tachyonCollapsedFormat,
   austinFormat,
   perfScriptFormat,
+  gprofFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,
