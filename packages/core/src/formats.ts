@@ -10,6 +10,7 @@ import {
   tachyonCollapsedFormat,
 } from '@profconv/folded'
 import { gprofFormat } from '@profconv/gprof'
+import { gprof2dotJsonFormat } from '@profconv/gprof2dot-json'
 import { lineProfilerFormat } from '@profconv/line-profiler'
 import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
@@ -34,6 +35,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   scaleneFormat,
   pyinstrumentFormat,
   cpuprofileFormat,
+  gprof2dotJsonFormat,
   firefoxFormat,
   callgrindFormat,
   dotFormat,
