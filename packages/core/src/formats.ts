@@ -18,6 +18,7 @@ import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
 import { pyinstrumentFormat } from '@profconv/pyinstrument'
 import { scaleneFormat } from '@profconv/scalene'
 import { speedscopeFormat } from '@profconv/speedscope'
+import { stackprofFormat } from '@profconv/stackprof'
 import { svgFormat } from '@profconv/svg'
 import { topFormat } from '@profconv/top'
 
@@ -36,6 +37,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   pyinstrumentFormat,
   cpuprofileFormat,
   gprof2dotJsonFormat,
+  stackprofFormat,
   firefoxFormat,
   callgrindFormat,
   dotFormat,

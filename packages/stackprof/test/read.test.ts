@@ -1,0 +1,98 @@
+import { ProfconvError, dumpStacks, graphOf, type Profile } from '@profconv/model'
+import { fixture } from '@profconv/testkit'
+import { readStackprof, sniffStackprof } from '../src/index.js'
+
+const utf8 = (text: string) => new TextEncoder().encode(text)
+const json = (name: string) =>
+  JSON.parse(new TextDecoder().decode(fixture(`stackprof/${name}.json`))) as Record<string, unknown>
+const errorOf = (value: unknown) => {
+  try {
+    readStackprof(utf8(JSON.stringify(value)))
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProfconvError)
+    return (e as Error).message
+  }
+  throw new Error('no error')
+}
+
+/** `TOTAL SAMPLES FRAME` rows of stackprof's own `--text` report, sorted. */
+function textReport(name: string): string[] {
+  return new TextDecoder()
+    .decode(fixture(`stackprof/${name}.text.txt`))
+    .split('\n')
+    .map((line) => /^\s+(\d+)\s+\([\d.]+%\)\s+(\d+)\s+\([\d.]+%\)\s+(.+)$/.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => `${m![3]} ${m![1]} ${m![2]}`)
+    .sort()
+}
+
+/** The same rows from our call graph's `samples` metric. */
+function ourReport(profile: Profile): string[] {
+  const graph = graphOf(profile)
+  return graph.nodes
+    .map((n) => `${profile.frames.get(n.frame).name} ${n.total[0]} ${n.self[0]}`)
+    .sort()
+}
+
+describe.each(['cpu', 'wall', 'object', 'cpu-aggregate'])('stackprof --json, %s', (name) => {
+  const [profile] = readStackprof(fixture(`stackprof/${name}.json`))
+
+  test("every frame's total and self samples are stackprof --text's", () => {
+    expect(ourReport(profile)).toEqual(textReport(name))
+  })
+
+  test('is sniffed as stackprof', () => {
+    expect(sniffStackprof(fixture(`stackprof/${name}.json`))).toBe(true)
+  })
+})
+
+describe('raw samples', () => {
+  test('cpu: the time metric is samples × interval (µs)', () => {
+    const [profile] = readStackprof(fixture('stackprof/cpu.json'))
+    const file = json('cpu')
+    expect(profile.metrics).toEqual([
+      { name: 'samples', unit: 'count' },
+      { name: 'cpu', unit: 'microseconds' },
+    ])
+    const sum = (m: number) => profile.samples!.values[m].reduce((a, b) => a + b, 0)
+    expect(sum(0)).toBe((file.raw_timestamp_deltas as number[]).length)
+    expect(sum(1)).toBe(sum(0) * (file.interval as number))
+  })
+
+  test('wall: the time metric is the measured deltas, and samples carry their times', () => {
+    const [profile] = readStackprof(fixture('stackprof/wall.json'))
+    const deltas = json('wall').raw_timestamp_deltas as number[]
+    const sum = profile.samples!.values[1].reduce((a, b) => a + b, 0)
+    expect(sum).toBe(deltas.reduce((a, b) => a + b, 0))
+    const time = profile.samples!.time!
+    expect(time[0]).toBe(0)
+    for (let i = 1; i < time.length; i++) expect(time[i]).toBeGreaterThanOrEqual(time[i - 1])
+  })
+
+  test('object: each allocation counts one object; recursion in stacks is kept', () => {
+    const [profile] = readStackprof(fixture('stackprof/object.json'))
+    expect(profile.metrics[1]).toEqual({ name: 'objects', unit: 'count' })
+    expect(Array.from(profile.samples!.values[1])).toEqual(Array.from(profile.samples!.values[0]))
+    const [cpu] = readStackprof(fixture('stackprof/cpu.json'))
+    expect(dumpStacks(cpu)).toMatch(/(Object#fib \(\S+\);){3}/)
+  })
+
+  test('two frames of one name (two <main>s) stay apart', () => {
+    const [profile] = readStackprof(fixture('stackprof/cpu.json'))
+    expect(profile.frames.frames.filter((f) => f.name === '<main>')).toHaveLength(2)
+  })
+})
+
+describe('errors', () => {
+  const base = { version: 1.2, mode: 'cpu', interval: 1000, frames: { '1': { name: 'f' } } }
+  test('a raw record past the end or naming no frame', () => {
+    expect(errorOf({ ...base, raw: [3, 1, 1] })).toMatch(/not a stack height within the array/)
+    expect(errorOf({ ...base, raw: [1, 2, 1] })).toMatch(/raw\[1\] names no frame: 2/)
+    expect(errorOf({ ...base, raw: [1, 1, -1] })).toMatch(/not a count/)
+  })
+  test('missing fields', () => {
+    expect(errorOf({ frames: {} })).toMatch(/missing 'mode'/)
+    expect(errorOf({ ...base, frames: 1 })).toMatch(/missing 'frames'/)
+    expect(errorOf({ ...base, mode: 'wall', raw: [1, 1, 1] })).toMatch(/raw_timestamp_deltas/)
+  })
+})
