@@ -2,6 +2,7 @@ import type { FormatDescriptor } from '@profconv/model'
 import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
+import { dtraceFormat } from '@profconv/dtrace'
 import { firefoxFormat } from '@profconv/firefox'
 import {
   austinFormat,
@@ -48,6 +49,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   austinFormat,
   perfScriptFormat,
   gprofFormat,
+  dtraceFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,
