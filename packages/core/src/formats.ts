@@ -18,6 +18,7 @@ import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
 import { pyinstrumentFormat } from '@profconv/pyinstrument'
 import { scaleneFormat } from '@profconv/scalene'
+import { sleepyFormat } from '@profconv/sleepy'
 import { speedscopeFormat } from '@profconv/speedscope'
 import { stackprofFormat } from '@profconv/stackprof'
 import { svgFormat } from '@profconv/svg'
@@ -32,6 +33,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   pstatsJsonFormat,
   lineProfilerFormat,
   pprofFormat,
+  sleepyFormat,
   speedscopeFormat,
   // JSON of Python profilers: after speedscope (each sniffs its own keys).
   scaleneFormat,

@@ -1,0 +1,3 @@
+export { sleepyFormat } from './format.js'
+export { readSleepy } from './read.js'
+export { sniffSleepy } from './sniff.js'
