@@ -10,6 +10,7 @@ import {
   foldedFormat,
   tachyonCollapsedFormat,
 } from '@profconv/folded'
+import { ghcProfJsonFormat } from '@profconv/ghc'
 import { gprofFormat } from '@profconv/gprof'
 import { gprof2dotJsonFormat } from '@profconv/gprof2dot-json'
 import { lineProfilerFormat } from '@profconv/line-profiler'
@@ -41,6 +42,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   cpuprofileFormat,
   gprof2dotJsonFormat,
   stackprofFormat,
+  ghcProfJsonFormat,
   firefoxFormat,
   callgrindFormat,
   dotFormat,

@@ -1,0 +1,3 @@
+export { ghcProfJsonFormat } from './format.js'
+export { readGhcProfJson } from './read.js'
+export { sniffGhcProfJson } from './sniff.js'
