@@ -286,6 +286,57 @@ export function folded(dir, name, bytes, functions, seed) {
   })
 }
 
+/**
+ * A GNU gprof call graph (`gprof -b -q` layout) of about `bytes` bytes: one entry per function,
+ * its caller before it, up to five callees after it (later functions only: no cycles).
+ */
+export function gprof(dir, name, bytes, seed) {
+  return ensure(join(dir, name), (path) => {
+    const rand = prng(seed)
+    const out = textWriter(path)
+    const t = (x) => x.toFixed(2).padStart(8)
+    out.write('\t\t     Call graph\n\n\ngranularity: each sample hit covers 2 byte(s)\n\n')
+    out.write('index % time    self  children    called     name\n')
+    for (let i = 0; out.size < bytes; i++) {
+      const self = rand.int(100) / 100
+      const children = rand.int(1000) / 100
+      const calls = 1 + rand.int(10000)
+      let text =
+        i === 0
+          ? '                                                 <spontaneous>\n'
+          : `${t(self)}${t(children)} ${String(calls).padStart(7)}/${calls}         ${functionName(i - 1)} [${i}]\n`
+      text += `${`[${i + 1}]`.padEnd(6)} ${(rand.int(1000) / 10).toFixed(1).padStart(5)}${t(self)}${t(children)} ${String(calls).padStart(7)}         ${functionName(i)} [${i + 1}]\n`
+      const callees = rand.int(6)
+      for (let k = 0; k < callees; k++) {
+        const callee = i + 2 + rand.int(1000)
+        text += `${t(rand.int(50) / 100)}${t(rand.int(50) / 100)} ${String(1 + rand.int(99)).padStart(7)}/100         ${functionName(callee - 1)} [${callee}]\n`
+      }
+      out.write(`${text}-----------------------------------------------\n`)
+    }
+    out.close()
+  })
+}
+
+/** DTrace's printout of `@[ustack()] = count()` of about `bytes` bytes (stacks of a call tree). */
+export function dtrace(dir, name, bytes, functions, seed) {
+  return ensure(join(dir, name), (path) => {
+    const rand = prng(seed)
+    const tree = callTree(rand, functions * 4, functions)
+    const out = textWriter(path)
+    out.write(
+      'CPU     ID                    FUNCTION:NAME\n  1  29684                        :tick-60s \n\n',
+    )
+    while (out.size < bytes) {
+      let text = '\n'
+      for (let n = rand.skewed(tree.parent.length); n >= 0; n = tree.parent[n]) {
+        text += `              app\`${functionName(tree.frame[n])}+0x${(16 + rand.int(4000)).toString(16)}\n`
+      }
+      out.write(`${text}               ${1 + rand.int(50)}\n`)
+    }
+    out.close()
+  })
+}
+
 export function sizeOf(path) {
   return readFileSync(path, { flag: 'r' }).length
 }

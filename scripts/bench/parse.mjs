@@ -14,10 +14,13 @@ const { readCallgrindStream } = await import(join(ROOT, 'packages/callgrind/dist
 const { getFormat } = await import(join(ROOT, 'packages/core/dist/index.js'))
 const cpu = process.cpuUsage()
 const start = performance.now()
+const descriptor = getFormat(format)
 const profiles =
   format === 'callgrind'
     ? await readCallgrindStream(createReadStream(file, { highWaterMark: 1 << 20 }), options)
-    : getFormat(format).read(new Uint8Array(readFileSync(file)), options)
+    : descriptor.readStream
+      ? await descriptor.readStream(createReadStream(file, { highWaterMark: 1 << 20 }), options)
+      : descriptor.read(new Uint8Array(readFileSync(file)), options)
 const ms = performance.now() - start
 const used = process.cpuUsage(cpu)
 const cpuMs = (used.user + used.system) / 1000

@@ -148,6 +148,16 @@ async function inputs() {
       path: () => gen.speedscope(DATA, 'bench-1m.speedscope.json', 1_000_000, 20_000, 2),
     },
     {
+      name: 'gprof 100 MB',
+      format: 'gprof',
+      path: () => gen.gprof(DATA, 'bench-100m.gprof', 100e6, 5),
+    },
+    {
+      name: 'dtrace 100 MB',
+      format: 'dtrace',
+      path: () => gen.dtrace(DATA, 'bench-100m.dtrace', 100e6, 20_000, 6),
+    },
+    {
       name: 'folded 100 MB',
       format: 'folded',
       path: () => gen.folded(DATA, 'bench-100m.folded', 100e6, 20_000, 3),
@@ -229,6 +239,22 @@ function jobs(input, file) {
                 peerCmd: gprof2dotCmd && [...gprof2dotCmd, '-f', 'callgrind', file],
               },
             ]),
+      ]
+    case 'gprof':
+    case 'dtrace':
+      return [
+        { job: 'parse', parse: true },
+        {
+          job: '→ dot',
+          profconv: profconv('-t', 'dot'),
+          peer: 'gprof2dot',
+          peerCmd: gprof2dotCmd && [
+            ...gprof2dotCmd,
+            '-f',
+            input.format === 'gprof' ? 'prof' : 'dtrace',
+            file,
+          ],
+        },
       ]
     case 'pprof': {
       const go = (flag) => peers.go && ['go', 'tool', 'pprof', '-symbolize=none', flag, file]

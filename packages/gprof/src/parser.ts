@@ -3,6 +3,7 @@ import {
   GraphBuilder,
   ProfconvError,
   newMeta,
+  type GraphNode,
   type Metric,
   type Profile,
 } from '@profconv/model'
@@ -10,11 +11,13 @@ import { parseCallLine, parseFlatRow, type CallLine, type FlatRow } from './line
 
 export const FORMAT = 'gprof'
 
-/** A function's call-graph entry: its primary line, the lines of its callers and callees. */
-interface Entry {
+/** A call known only from a callee's parent line, kept until the end tells whether its caller
+ * had an entry of its own (then the caller's child line already gave the call). */
+interface ParentArc {
+  readonly caller: number
+  readonly callerName: string
+  readonly callee: number
   readonly line: CallLine
-  readonly parents: CallLine[]
-  readonly children: CallLine[]
 }
 
 const GRAPH_HEADER = /^index\s+%\s*(time\s+)?self\s+(children|descendents)\s+called/
@@ -36,8 +39,19 @@ type Section = 'none' | 'flat-title' | 'flat' | 'graph'
 export class GprofParser {
   private section: Section = 'none'
   private readonly flat: FlatRow[] = []
-  private readonly entries: Entry[] = []
   private readonly cycles = new Map<number, CallLine>()
+  private readonly frames = new FrameTable()
+  private readonly graph = new GraphBuilder(1)
+  /** Frame id of each call-graph index; which indexes had an entry of their own. */
+  private readonly frameOf = new Map<number, number>()
+  private readonly entries = new Set<number>()
+  /** Every call made so far, as `caller * 2^26 + callee` (frame ids). */
+  private readonly calls = new Set<number>()
+  private readonly parentArcs: ParentArc[] = []
+  /** Members of cycles: their totals are their cycle's, known once the cycle's line is read. */
+  private readonly members: { node: GraphNode; cycle: number }[] = []
+  private readonly names = new Set<string>()
+  private cycleCalls = false
   /** Lines of the call-graph entry being read, and the line number of its first line. */
   private lines: CallLine[] = []
   private entryLine = 0
@@ -99,8 +113,11 @@ export class GprofParser {
     }
     // Text after the last entry (an explanation, the index by function name) ends the graph;
     // before the first entry it is a units line such as `(K) (K)`.
-    if (this.entries.length > 0) this.endGraph(lineNo)
-    return this.entries.length === 0
+    if (this.entries.size > 0 || this.cycles.size > 0) {
+      this.endGraph(lineNo)
+      return false
+    }
+    return true
   }
 
   private endGraph(lineNo: number): void {
@@ -136,109 +153,106 @@ export class GprofParser {
         { line: this.entryLine },
       )
     }
-    this.entries.push({
-      line: primary,
-      parents: lines.slice(0, at).filter((l) => l.index !== undefined),
-      children: lines.slice(at + 1).filter((l) => l.index !== undefined),
-    })
+    if (this.entries.has(primary.primary!)) {
+      throw new ProfconvError(FORMAT, `two call-graph entries [${primary.primary}]`, {
+        line: this.entryLine,
+      })
+    }
+    this.entries.add(primary.primary!)
+    this.addEntry(
+      primary,
+      lines.slice(0, at).filter((l) => l.index !== undefined),
+      lines.slice(at + 1).filter((l) => l.index !== undefined),
+    )
+  }
+
+  /** The function of one entry and the calls of its child lines, into the graph. */
+  private addEntry(line: CallLine, parents: CallLine[], children: CallLine[]): void {
+    const id = this.frame(line.primary!, line.name)
+    this.names.add(this.frames.get(id).name)
+    const node = this.graph.node(id)
+    const self = line.self ?? 0
+    node.self[0] = self
+    node.total[0] = self + (line.children ?? 0)
+    if (line.cycle !== undefined) this.members.push({ node, cycle: line.cycle })
+    if (line.calls !== undefined) {
+      node.calls = line.calls + (line.recursive ?? 0)
+      // A cycle member's primitive calls are those from outside its cycle.
+      node.primitiveCalls =
+        line.cycle === undefined
+          ? line.calls
+          : parents
+              .filter((p) => p.cycle !== line.cycle)
+              .reduce((sum, p) => sum + (p.calls ?? 0), 0)
+    }
+    for (const child of children) {
+      const inside =
+        child.index === line.primary || (line.cycle !== undefined && child.cycle === line.cycle)
+      this.call(id, this.frame(child.index!, child.name), child, inside)
+    }
+    for (const parent of parents) {
+      if (this.entries.has(parent.index!)) continue
+      // Copies of the numbers and name: the line's strings would keep their chunk alive.
+      const { self, children, calls } = parent
+      this.parentArcs.push({
+        caller: parent.index!,
+        callerName: copy(parent.name),
+        callee: id,
+        line: { name: '', self, children, calls },
+      })
+    }
+  }
+
+  /** The call `from` → `to` with the numbers of `line`, unless already made. */
+  private call(from: number, to: number, line: CallLine, inside: boolean): void {
+    const key = from * 2 ** 26 + to
+    if (this.calls.has(key)) return
+    this.calls.add(key)
+    const edge = this.graph.edge(from, to)
+    if (inside) this.cycleCalls = true
+    if (line.self !== undefined) {
+      edge.self = [line.self]
+      edge.total[0] = line.self + (line.children ?? 0)
+    }
+    if (line.calls !== undefined) {
+      edge.calls = line.calls
+      edge.primitiveCalls = inside ? 0 : line.calls
+    }
+  }
+
+  /** The frame of call-graph index `index` (one per index: same-named statics stay apart). */
+  private frame(index: number, name: string): number {
+    let id = this.frameOf.get(index)
+    if (id === undefined) {
+      if (this.frameOf.size >= 2 ** 26) fail('more than 2^26 functions')
+      id = this.frames.add({ name: copy(name) })
+      this.frameOf.set(index, id)
+    }
+    return id
   }
 
   finish(): Profile[] {
     this.endGraph(0)
-    if (!this.sawGraph && !this.sawFlat) {
-      throw new ProfconvError(FORMAT, 'neither a flat profile nor a call graph found')
-    }
+    if (!this.sawGraph && !this.sawFlat) fail('neither a flat profile nor a call graph found')
     const metric: Metric = { name: 'time', unit: 'seconds' }
-    const frames = new FrameTable()
-    const graph = new GraphBuilder(1)
+    const { frames, graph } = this
     const meta = newMeta(FORMAT)
     if (this.period !== undefined) meta.period = { metric: { ...metric }, value: this.period }
 
-    // One frame per call-graph index (gprof tells same-named functions apart by it).
-    const frameOf = new Map<number, number>()
-    const frame = (index: number, name: string) => {
-      let id = frameOf.get(index)
-      if (id === undefined) frameOf.set(index, (id = frames.add({ name })))
-      return id
-    }
-    const byIndex = new Map<number, Entry>()
-    for (const entry of this.entries) {
-      if (byIndex.has(entry.line.primary!)) {
-        throw new ProfconvError(FORMAT, `two call-graph entries [${entry.line.primary}]`)
-      }
-      byIndex.set(entry.line.primary!, entry)
-      frame(entry.line.primary!, entry.line.name)
-    }
-    const cycleOf = (line: CallLine) => byIndex.get(line.index!)?.line.cycle ?? line.cycle
-    let cycleCalls = false
-
-    for (const { line, parents } of this.entries) {
-      const node = graph.node(frame(line.primary!, line.name))
-      const self = line.self ?? 0
-      node.self[0] = self
-      const whole = line.cycle !== undefined ? this.cycles.get(line.cycle) : undefined
-      // A member of a cycle shows its cycle's time as its total, as gprof's cycle line does.
-      node.total[0] = whole
-        ? (whole.self ?? 0) + (whole.children ?? 0)
-        : self + (line.children ?? 0)
-      if (line.calls !== undefined) {
-        node.calls = line.calls + (line.recursive ?? 0)
-        node.primitiveCalls =
-          line.cycle === undefined
-            ? line.calls
-            : parents
-                .filter((p) => cycleOf(p) !== line.cycle)
-                .reduce((sum, p) => sum + (p.calls ?? 0), 0)
-      }
-    }
-
-    const seen = new Set<string>()
-    const arc = (caller: number, callerCycle: number | undefined, callee: CallLine) => {
-      const from = frame(caller, '')
-      const to = frame(callee.index!, callee.name)
-      const key = `${from} ${to}`
-      if (seen.has(key)) return
-      seen.add(key)
-      const edge = graph.edge(from, to)
-      const inside = from === to || (callerCycle !== undefined && callerCycle === cycleOf(callee))
-      if (inside) cycleCalls = true
-      if (callee.self !== undefined) {
-        edge.self = [callee.self]
-        edge.total[0] = callee.self + (callee.children ?? 0)
-      }
-      if (callee.calls !== undefined) {
-        edge.calls = callee.calls
-        edge.primitiveCalls = inside ? 0 : callee.calls
-      }
-    }
-    for (const { line, children } of this.entries) {
-      for (const child of children) arc(line.primary!, line.cycle, child)
+    // A member of a cycle shows its cycle's time as its total, as gprof's cycle line does.
+    for (const { node, cycle } of this.members) {
+      const whole = this.cycles.get(cycle)
+      if (whole) node.total[0] = (whole.self ?? 0) + (whole.children ?? 0)
     }
     // Callers known only from a parent line (their own entry was not printed).
-    for (const { line, parents } of this.entries) {
-      for (const parent of parents) {
-        if (frameOf.has(parent.index!) && byIndex.has(parent.index!)) continue
-        frame(parent.index!, parent.name)
-        const from = frameOf.get(parent.index!)!
-        const to = frameOf.get(line.primary!)!
-        const key = `${from} ${to}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        const edge = graph.edge(from, to)
-        if (parent.self !== undefined) {
-          edge.self = [parent.self]
-          edge.total[0] = parent.self + (parent.children ?? 0)
-        }
-        if (parent.calls !== undefined) edge.calls = edge.primitiveCalls = parent.calls
-      }
+    for (const { caller, callerName, callee, line } of this.parentArcs) {
+      if (this.entries.has(caller)) continue
+      this.call(this.frame(caller, callerName), callee, line, false)
     }
-    // A frame created before its name was known (a caller seen only as an index) is named by
-    // the line that names it; every frame here was created with its name except that case.
 
     if (this.sawGraph) {
       // gprof's call graph leaves out functions it has no entry for (BSD's mcount): so do we.
-      const inGraph = new Set(this.entries.map((e) => e.line.name))
-      const left = this.flat.filter((row) => !inGraph.has(row.name))
+      const left = this.flat.filter((row) => !this.names.has(row.name))
       const seconds = left.reduce((sum, row) => sum + row.self, 0)
       if (seconds > 0) {
         const names = left.filter((row) => row.self > 0).map((row) => row.name)
@@ -257,13 +271,22 @@ export class GprofParser {
         'gprof: flat profile only (no call graph): no calls between functions, each total is the self time',
       )
     }
-    if (cycleCalls) {
+    if (this.cycleCalls) {
       meta.notes.push(
         'gprof: calls within a cycle or recursion carry counts but no time (gprof prints none); members of a cycle show the whole cycle as their total',
       )
     }
     return [{ metrics: [metric], defaultMetric: 0, frames, graph: graph.finish(), meta }]
   }
+}
+
+/** A flat copy of `text`: a slice would keep the whole decoded chunk it came from alive. */
+function copy(text: string): string {
+  return (text + ' ').slice(0, -1)
+}
+
+function fail(reason: string): never {
+  throw new ProfconvError(FORMAT, reason)
 }
 
 function round(seconds: number): string {
