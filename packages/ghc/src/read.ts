@@ -54,7 +54,9 @@ export function readGhcProfJson(bytes: Uint8Array, options: ReadOptions = {}): P
     const ticks = number(node.ticks ?? 0, `${path}.ticks`)
     const alloc = number(node.alloc ?? 0, `${path}.alloc`)
     const entries = number(node.entries ?? 0, `${path}.entries`)
-    if (ticks > 0 || alloc > 0 || entries > 0) builder.add(at, [ticks * interval, alloc, entries])
+    const time = ticks * interval
+    if (!Number.isFinite(time)) fail(`${path}.ticks × tick_interval is out of range`)
+    if (ticks > 0 || alloc > 0 || entries > 0) builder.add(at, [time, alloc, entries])
     const children = node.children ?? []
     if (!Array.isArray(children)) fail(`${path}.children is not an array`)
     for (let k = children.length - 1; k >= 0; k--) {

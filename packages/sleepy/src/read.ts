@@ -3,6 +3,7 @@ import {
   ProfconvError,
   SamplesBuilder,
   decodeText,
+  maybeGunzip,
   newMeta,
   type Frame,
   type Profile,
@@ -22,7 +23,8 @@ const MAX_UNZIPPED = 1024 ** 3
  * `Stats.txt` gives the duration and the date. Sleepy names entries in either case.
  */
 export function readSleepy(bytes: Uint8Array, options: ReadOptions = {}): Profile[] {
-  const entries = unzip(bytes, options.maxInputSize ?? MAX_UNZIPPED)
+  const max = options.maxInputSize ?? MAX_UNZIPPED
+  const entries = unzip(maybeGunzip(bytes, FORMAT, max), max)
   const text = (name: string, required: boolean): string | undefined => {
     const key = Object.keys(entries).find((k) => k.toLowerCase() === name.toLowerCase())
     if (key === undefined) {
@@ -97,7 +99,8 @@ function unzip(bytes: Uint8Array, max: number): Unzipped {
     return unzipSync(bytes, {
       filter: (file) => {
         total += file.originalSize
-        if (total > max) fail(`the capture unzips past the limit of ${max} bytes`)
+        if (total > max)
+          fail(`the capture expands past the limit of ${max} bytes (raise it with --max-input-size)`)
         return /\.txt$/i.test(file.name)
       },
     })

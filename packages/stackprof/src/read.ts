@@ -73,8 +73,8 @@ export function readStackprof(bytes: Uint8Array, options: ReadOptions = {}): Pro
     node.self[0] = self
     node.total[0] = total
     if (metrics.length > 1) {
-      node.self[1] = self * scale
-      node.total[1] = total * scale
+      node.self[1] = finite(self * scale, `frame ${key} samples × interval`)
+      node.total[1] = finite(total * scale, `frame ${key} total_samples × interval`)
     }
   }
   let capped = false
@@ -90,7 +90,7 @@ export function readStackprof(bytes: Uint8Array, options: ReadOptions = {}): Pro
       if (total < seen) capped = true
       const edge = graph.edge(caller, callee)
       edge.total[0] = total
-      if (metrics.length > 1) edge.total[1] = total * scale
+      if (metrics.length > 1) edge.total[1] = finite(total * scale, `frame ${key} edge × interval`)
     }
   }
   if (capped) {
@@ -141,7 +141,7 @@ function rawSamples(
       first !== undefined && typeof stamp === 'number' && Number.isFinite(stamp)
         ? (stamp - first) * 1000
         : undefined
-    builder.addStack(stack, [n, value], undefined, time)
+    builder.addStack(stack, [n, finite(value, `the time of raw[${i - 1}]`)], undefined, time)
     sample += n
   }
   return builder.finish()
@@ -162,6 +162,11 @@ function count(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     fail(`${what} is not a count: ${JSON.stringify(value)}`)
   }
+  return value
+}
+
+function finite(value: number, what: string): number {
+  if (!Number.isFinite(value)) fail(`${what} is out of range`)
   return value
 }
 
