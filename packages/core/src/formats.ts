@@ -40,10 +40,11 @@ export const FORMATS: readonly FormatDescriptor[] = [
   scaleneFormat,
   pyinstrumentFormat,
   cpuprofileFormat,
+  firefoxFormat,
+  // JSON of other profilers (each sniffs its own keys).
   gprof2dotJsonFormat,
   stackprofFormat,
   ghcProfJsonFormat,
-  firefoxFormat,
   callgrindFormat,
   dotFormat,
   svgFormat,
