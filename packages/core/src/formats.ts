@@ -13,6 +13,7 @@ import {
 import { ghcProfJsonFormat } from '@profconv/ghc'
 import { gprofFormat } from '@profconv/gprof'
 import { gprof2dotJsonFormat } from '@profconv/gprof2dot-json'
+import { hprofFormat } from '@profconv/hprof'
 import { lineProfilerFormat } from '@profconv/line-profiler'
 import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
@@ -55,6 +56,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   perfScriptFormat,
   gprofFormat,
   dtraceFormat,
+  hprofFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,
