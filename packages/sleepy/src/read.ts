@@ -100,7 +100,9 @@ function unzip(bytes: Uint8Array, max: number): Unzipped {
       filter: (file) => {
         total += file.originalSize
         if (total > max)
-          fail(`the capture expands past the limit of ${max} bytes (raise it with --max-input-size)`)
+          fail(
+            `the capture expands past the limit of ${max} bytes (raise it with --max-input-size)`,
+          )
         return /\.txt$/i.test(file.name)
       },
     })
