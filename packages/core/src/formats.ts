@@ -14,6 +14,7 @@ import { ghcProfJsonFormat } from '@profconv/ghc'
 import { gprofFormat } from '@profconv/gprof'
 import { gprof2dotJsonFormat } from '@profconv/gprof2dot-json'
 import { hprofFormat } from '@profconv/hprof'
+import { instrumentsFormat } from '@profconv/instruments'
 import { lineProfilerFormat } from '@profconv/line-profiler'
 import { perfScriptFormat } from '@profconv/perf'
 import { pprofFormat } from '@profconv/pprof'
@@ -57,6 +58,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   gprofFormat,
   dtraceFormat,
   hprofFormat,
+  instrumentsFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,
