@@ -1,5 +1,5 @@
 import type { Frame } from '@profconv/model'
-import { isSpace, skipSpaces, tokenEnd } from './header.js'
+import { isDigits, isSpace, skipSpaces, tokenEnd } from './header.js'
 
 /**
  * The frame of `addr sym+0x1c (dso)` text (a call-chain line without its address, or the tail of
@@ -55,9 +55,54 @@ export function isIndented(line: string): boolean {
   return line.length > 0 && isSpace(line.charCodeAt(0))
 }
 
-/** `  file.c:12` (or `??:0`) printed after a frame by `-F +srcline`. */
-export function isSourceLine(line: string): boolean {
-  const text = line.trim()
+/** Where `-F +srcline` says a frame is: a file and 1-based line, or neither (line 0). */
+export interface Srcline {
+  file?: string
+  line: number
+}
+
+/**
+ * The source line perf prints under a frame with `-F +srcline`, in each shape it uses:
+ * `file.c:12` (optionally followed by ` (discriminator N)`), `??:0` or `:0` (unknown),
+ * `DSO[addr]` (`[kernel.kallsyms][ffffffff813aecd3]`, `libc.so.6[29d90]`: no debug info) and
+ * `SYM+off` (`main+0x1c`, `main+28`). Only the first shape names a place; the others give line 0.
+ * Undefined when `line` is none of these.
+ */
+export function parseSrcline(line: string): Srcline | undefined {
+  let text = line.trim()
+  if (text === '') return undefined
+  const disc = text.indexOf(' (discriminator ')
+  if (disc > 0 && text.endsWith(')')) text = text.slice(0, disc)
   const colon = text.lastIndexOf(':')
-  return colon > 0 && !text.includes(' ')
+  if (colon >= 0 && isDigits(text, colon + 1, text.length)) {
+    const file = text.slice(0, colon)
+    const lineNo = Number(text.slice(colon + 1))
+    if (file === '' || file === '??') return { line: 0 }
+    return { file, line: Number.isSafeInteger(lineNo) && lineNo <= 0x7fffffff ? lineNo : 0 }
+  }
+  if (text.endsWith(']')) {
+    const open = text.lastIndexOf('[')
+    if (open > 0 && isHex(text, open + 1, text.length - 1)) return { line: 0 }
+  }
+  const plus = text.lastIndexOf('+')
+  if (plus > 0 && !/\s/.test(text)) {
+    const hex = text.startsWith('0x', plus + 1)
+    if (hex ? isHex(text, plus + 3, text.length) : isDigits(text, plus + 1, text.length)) {
+      return { line: 0 }
+    }
+  }
+  return undefined
+}
+
+/**
+ * The instruction address a frame line starts with as exact upper and lower 32-bit halves;
+ * [0, 0] (unknown) when it is not 1 to 16 hexadecimal digits.
+ */
+export function parseAddress(text: string): [number, number] {
+  const start = skipSpaces(text, 0)
+  const end = tokenEnd(text, start)
+  if (end - start > 16 || !isHex(text, start, end)) return [0, 0]
+  const split = Math.max(start, end - 8)
+  const hi = split > start ? parseInt(text.slice(start, split), 16) : 0
+  return [hi, parseInt(text.slice(split, end), 16)]
 }

@@ -2,15 +2,19 @@ import {
   FrameTable,
   ProfconvError,
   SamplesBuilder,
+  joinAddress,
   newMeta,
   type Label,
   type Metric,
   type Profile,
 } from '@profconv/model'
-import { isIndented, isSourceLine, parseFrame } from './frame-line.js'
+import { isIndented, parseAddress, parseFrame, parseSrcline } from './frame-line.js'
 import { parseHeader, type SampleHeader } from './header.js'
 
 export const FORMAT = 'perf-script'
+
+/** `entryOf`'s answer for header text that is no frame. */
+const NO_ENTRY = -0x80000000
 
 /** How threads become profiles: all in one (labelled), or one profile per thread. */
 export type PerfThreads = 'merge' | 'separate'
@@ -22,8 +26,16 @@ class Part {
   readonly builder = new SamplesBuilder(2)
   /** Event index of each sample. */
   events = new Uint16Array(256)
-  /** Frame id of each distinct frame text, to skip parsing and interning repeats. */
-  readonly frameIds = new Map<string, number>()
+  /** Entry of each distinct frame text, to skip parsing and interning repeats. */
+  readonly entries = new Map<string, number>()
+  /** Per entry: the frame id and the instruction address's halves. */
+  readonly entryFrame: number[] = []
+  readonly entryHi: number[] = []
+  readonly entryLo: number[] = []
+  /** Entry of each distinct source line text (`-F +srcline`), and its tree file id and line. */
+  readonly srclines = new Map<string, number>()
+  readonly srclineFile: number[] = []
+  readonly srclineLine: number[] = []
   constructor(readonly name: string | undefined) {}
 }
 
@@ -47,17 +59,41 @@ export class PerfScriptParser {
   /** The sample being read: its header, part and frames leaf first. */
   private header: SampleHeader | undefined
   private part: Part | undefined
+  /** Frame ids of the sample leaf first; with positions, each one's address, file and line. */
   private chain: number[] = []
+  private chainHi: number[] = []
+  private chainLo: number[] = []
+  private chainFile: number[] = []
+  private chainLine: number[] = []
+  /** True while the open sample's one frame came on its header line. */
+  private single = false
   private minTime = Infinity
   private maxTime = -Infinity
 
-  constructor(private readonly threads: PerfThreads = 'merge') {}
+  /**
+   * @param positions - keep each frame's instruction address and `-F +srcline` file and line in
+   *   the stack tree (a node per distinct position); otherwise the stack tree is by function.
+   */
+  constructor(
+    private readonly threads: PerfThreads = 'merge',
+    private readonly positions = true,
+  ) {}
 
   readonly line = (line: string, lineNo: number): void => {
+    if (this.single) {
+      // A sample whose header carried its one frame: only that frame's source line may follow
+      // (padded header lines are indented too).
+      this.single = false
+      if (isIndented(line) && !parseFrame(line.trim()) && parseSrcline(line)) {
+        this.push(this.part!, this.entryOf(this.part!, line, lineNo))
+        return this.endSample()
+      }
+      this.endSample()
+    }
     if (this.header && isIndented(line)) {
       if (line.trim() === '') return this.endSample()
-      const id = this.frameId(this.part!, line, lineNo)
-      if (id >= 0) this.chain.push(id)
+      const entry = this.entryOf(this.part!, line, lineNo)
+      this.push(this.part!, entry)
       return
     }
     this.endSample()
@@ -80,17 +116,19 @@ export class PerfScriptParser {
     this.header = header
     this.part = this.partOf(header)
     if (header.rest !== '') {
-      // Recorded without call chains, the header ends with the sample's one frame. Anything
-      // else there (a tracepoint's fields) is skipped, and a call chain may follow.
-      const id = this.frameId(this.part, header.rest, lineNo, false)
-      if (id >= 0) {
-        this.chain.push(id)
-        this.endSample()
+      // Recorded without call chains, the header ends with the sample's one frame (its source
+      // line may follow). Anything else there (a tracepoint's fields) is skipped, and a call
+      // chain may follow.
+      const entry = this.entryOf(this.part, header.rest, lineNo, false)
+      if (entry >= 0) {
+        this.push(this.part, entry)
+        this.single = true
       }
     }
   }
 
   finish(): Profile[] {
+    this.single = false
     this.endSample()
     const metrics: Metric[] = [{ name: 'samples', unit: 'count' }]
     const notes: string[] = []
@@ -141,7 +179,6 @@ export class PerfScriptParser {
     const part = this.part!
     this.header = undefined
     const chain = this.chain
-    chain.reverse()
     let event = this.eventIds.get(header.event)
     if (event === undefined) {
       event = this.events.length
@@ -165,29 +202,76 @@ export class PerfScriptParser {
       if (time < this.minTime) this.minTime = time
       if (time > this.maxTime) this.maxTime = time
     }
-    part.builder.addStack(chain, [1, header.period ?? 0], this.labelsOf(header), time)
+    const values = [1, header.period ?? 0]
+    if (this.positions) {
+      const tree = part.builder.tree
+      let node = -1
+      // The chain is leaf first: the root is its last frame.
+      for (let k = chain.length - 1; k >= 0; k--) {
+        const hi = this.chainHi[k]
+        const lo = this.chainLo[k]
+        const address = hi === 0 ? lo : hi < 0x200000 ? hi * 4294967296 + lo : joinAddress(hi, lo)
+        node = tree.child(node, chain[k], this.chainLine[k], this.chainFile[k], address)
+      }
+      part.builder.add(node, values, this.labelsOf(header), time)
+      this.chainHi.length = this.chainLo.length = this.chainFile.length = 0
+      this.chainLine.length = 0
+    } else {
+      chain.reverse()
+      part.builder.addStack(chain, values, this.labelsOf(header), time)
+    }
     chain.length = 0
   }
 
-  /** The id of the frame on `line`; -1 for a source line (`-F +srcline`), which is skipped. */
-  private frameId(part: Part, line: string, lineNo: number, strict = true): number {
+  /** Appends frame entry `entry` (-1 - k: source line k, which goes to the frame before it). */
+  private push(part: Part, entry: number): void {
+    if (entry >= 0) {
+      this.chain.push(part.entryFrame[entry])
+      if (this.positions) {
+        this.chainHi.push(part.entryHi[entry])
+        this.chainLo.push(part.entryLo[entry])
+        this.chainFile.push(-1)
+        this.chainLine.push(0)
+      }
+    } else if (this.positions && this.chain.length > 0) {
+      const k = -1 - entry
+      this.chainFile[this.chain.length - 1] = part.srclineFile[k]
+      this.chainLine[this.chain.length - 1] = part.srclineLine[k]
+    }
+  }
+
+  /**
+   * The entry of the frame on `line` (>= 0), or -1 - k for source line k (`-F +srcline`, in any
+   * of the shapes perf prints); -2^31 for text that is neither, when not `strict`.
+   */
+  private entryOf(part: Part, line: string, lineNo: number, strict = true): number {
     const key = line.trim()
-    let id = part.frameIds.get(key)
-    if (id !== undefined) return id
+    const entry = part.entries.get(key)
+    if (entry !== undefined) return entry
     const frame = parseFrame(key)
-    if (!frame) {
-      if (!strict || isSourceLine(line)) return -1
+    if (frame) {
+      const [hi, lo] = parseAddress(key)
+      const id = part.entryFrame.push(part.frames.intern(frame)) - 1
+      part.entryHi.push(hi)
+      part.entryLo.push(lo)
+      part.entries.set(key, id)
+      return id
+    }
+    const known = part.srclines.get(key)
+    if (known !== undefined) return -1 - known
+    const srcline = strict ? parseSrcline(key) : undefined
+    if (!srcline) {
+      if (!strict) return NO_ENTRY
       throw new ProfconvError(
         FORMAT,
-        `expected a frame line 'addr symbol (dso)', got ${quote(line)}`,
-        {
-          line: lineNo,
-        },
+        `expected a frame line 'addr symbol (dso)' or its source line, got ${quote(line)}`,
+        { line: lineNo },
       )
     }
-    id = part.frames.intern(frame)
-    part.frameIds.set(key, id)
-    return id
+    const k = part.srclineLine.push(srcline.line) - 1
+    part.srclineFile.push(srcline.file === undefined ? -1 : part.builder.tree.fileId(srcline.file))
+    part.srclines.set(key, k)
+    return -1 - k
   }
 
   private partOf(header: SampleHeader): Part {

@@ -20,10 +20,12 @@ export interface PerfReadOptions extends ReadOptions {
  * Reads `perf script` text (gzip accepted). Metrics: `samples` (count) and, for each event whose
  * period perf printed, the summed period (`cpu-clock`/`task-clock` in nanoseconds, other events in
  * counts), the default. Stacks are root first; labels `comm`, `pid` (when printed) and `tid`.
+ * Unless `options.positions` is false, each stack-tree node keeps its frame's instruction address
+ * (exact to 64 bits) and, with `-F +srcline`, its source file and line.
  */
 export function readPerfScript(bytes: Uint8Array, options: PerfReadOptions = {}): Profile[] {
   const input = maybeGunzip(bytes, FORMAT, options.maxInputSize)
-  const parser = new PerfScriptParser(threadsOption(options))
+  const parser = new PerfScriptParser(threadsOption(options), options.positions !== false)
   forEachLine(input, parser.line, options.chunkSize)
   return parser.finish()
 }
@@ -33,7 +35,7 @@ export async function readPerfScriptStream(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: PerfReadOptions = {},
 ): Promise<Profile[]> {
-  const parser = new PerfScriptParser(threadsOption(options))
+  const parser = new PerfScriptParser(threadsOption(options), options.positions !== false)
   const splitter = new LineSplitter(parser.line)
   await forEachInputChunk(chunks, FORMAT, (chunk) => splitter.push(chunk), options.maxInputSize)
   splitter.end()

@@ -130,7 +130,12 @@ class ProfileWriter {
           let top = node
           for (;;) {
             const frame = frames.get(tree.frame(top))
-            lines.push({ functionId: this.function(tree.frame(top)), line: tree.line(top) })
+            const file = tree.file(top)
+            const functionId =
+              file < 0
+                ? this.function(tree.frame(top))
+                : this.functionOf(tree.frame(top), tree.files[file])
+            lines.push({ functionId, line: tree.line(top) })
             if (!frame.inlined || tree.parent(top) < 0) break
             top = tree.parent(top)
           }
@@ -160,9 +165,14 @@ class ProfileWriter {
     return (this.functionOfFrame[frameId] ??= this.functionOf(frameId))
   }
 
-  private functionOf(frameId: number): number {
+  /**
+   * The Function record of a frame; with `file` (a stack-tree node's file that is not the
+   * frame's own: code inlined from another file, a perf srcline), a record naming that file.
+   */
+  private functionOf(frameId: number, file?: string): number {
     const frame = this.profile.frames.get(frameId)
-    const key = `${frame.name}\u0000${frame.systemName ?? ''}\u0000${frame.file ?? ''}\u0000${frame.line ?? ''}`
+    const filename = file ?? frame.file ?? ''
+    const key = `${frame.name}\u0000${frame.systemName ?? ''}\u0000${filename}\u0000${frame.line ?? ''}`
     let id = this.functions.get(key)
     if (id === undefined) {
       id = this.functions.size + 1
@@ -171,7 +181,7 @@ class ProfileWriter {
         id,
         name: this.str(frame.name),
         systemName: this.str(frame.systemName ?? systemNameFor(frame.name)),
-        filename: this.str(frame.file ?? ''),
+        filename: this.str(filename),
         startLine: frame.line ?? 0,
       })
     }
