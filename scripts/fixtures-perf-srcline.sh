@@ -8,5 +8,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 gcc -O0 -g -fno-omit-frame-pointer -o "$tmp/workload" "$root/test-data/folded/workload.c"
-perf record -q -e cpu-clock -F 999 -g -o "$tmp/perf.data" "$tmp/workload" >/dev/null
+perf record -q -e cpu-clock -F 299 -g -o "$tmp/perf.data" "$tmp/workload" >/dev/null
 perf script -F +srcline -i "$tmp/perf.data" >"$root/test-data/perf/srcline.perf-script.txt"
