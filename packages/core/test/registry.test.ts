@@ -44,6 +44,7 @@ describe('registry', () => {
     ['folded/py-spy.folded', 'folded'],
     ['folded/perf.folded', 'folded'],
     ['folded/perf-script.txt', 'perf-script'],
+    ['perf/srcline.perf-script.txt', 'perf-script'],
   ])('sniffs %s as %s, whatever the name', (file, name) => {
     expect(detectFormat(fixture(file), 'whatever')?.name).toBe(name)
     // The Python samplers' sniffers claim nothing but their own.
