@@ -17,6 +17,7 @@ import { hprofFormat } from '@profconv/hprof'
 import { instrumentsFormat } from '@profconv/instruments'
 import { lineProfilerFormat } from '@profconv/line-profiler'
 import { perfScriptFormat } from '@profconv/perf'
+import { pmcstatFormat } from '@profconv/pmcstat'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
 import { pyinstrumentFormat } from '@profconv/pyinstrument'
@@ -59,6 +60,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   dtraceFormat,
   hprofFormat,
   instrumentsFormat,
+  pmcstatFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,

@@ -1,0 +1,4 @@
+export { pmcstatFormat } from './format.js'
+export { readPmcstat, readPmcstatStream } from './read.js'
+export type { PmcstatReadOptions } from './read.js'
+export { sniffPmcstat } from './sniff.js'
