@@ -124,7 +124,7 @@ function commandLine(args: readonly string[]): Argv {
     })
     .option('compare', {
       type: 'string',
-      describe: 'base profile (any format) to draw the change against (dot, svg)',
+      describe: 'base profile (any format) to draw the change against (dot, svg, flamegraph)',
     })
   for (const option of formatOptions()) {
     parser.option(option.flag, {

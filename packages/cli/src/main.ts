@@ -62,7 +62,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       const to = getFormat(options.to!)
       if (!to.options?.some((o) => o.flag === 'compare-tolerance'))
         throw new UsageError(
-          `--compare: ${to.name} output cannot draw a comparison (use dot or svg)`,
+          `--compare: ${to.name} output cannot draw a comparison (use dot, svg or flamegraph)`,
         )
       const { profiles } = await read(input)
       return prepareFor(to, mergeProfiles(profiles))

@@ -2,6 +2,7 @@ import type { FormatDescriptor } from '@profconv/model'
 import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
+import { flamegraphFormat } from '@profconv/flamegraph'
 import { dtraceFormat } from '@profconv/dtrace'
 import { firefoxFormat } from '@profconv/firefox'
 import {
@@ -52,6 +53,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   dotFormat,
   svgFormat,
   topFormat,
+  flamegraphFormat,
   // Python samplers' folded dialects: before perf script and plain folded stacks.
   tachyonCollapsedFormat,
   austinFormat,

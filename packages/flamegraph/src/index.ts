@@ -1,0 +1,5 @@
+export { writeFlamegraph } from './write.js'
+export type { FlamegraphOptions } from './write.js'
+export { PALETTES } from './colors.js'
+export type { Palette } from './colors.js'
+export { FLAMEGRAPH_OPTIONS, flamegraphFormat } from './format.js'
