@@ -19,6 +19,7 @@ import {
   writeFileSync,
   openSync,
   closeSync,
+  copyFileSync,
 } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -200,6 +201,7 @@ function jobs(input, file) {
           peer: 'gprof2dot',
           peerCmd: gprof2dotCmd && [...gprof2dotCmd, '-f', 'pstats', file],
         },
+        ...pictures(input, profconv),
         {
           job: '→ top table',
           profconv: profconv('-t', 'top'),
@@ -281,6 +283,7 @@ function jobs(input, file) {
         // Issue 15: the Firefox Profiler writer within 2× of the speedscope writer's time.
         { job: '→ speedscope', profconv: profconv('-t', 'speedscope') },
         { job: '→ firefox', profconv: profconv('-t', 'firefox') },
+        ...pictures(input, profconv),
       ]
     }
     case 'speedscope':
@@ -297,6 +300,27 @@ function jobs(input, file) {
       ]
   }
   return []
+}
+
+/**
+ * The pictures of issue 16 on the 1M-sample pprof and 100k-function pstats inputs: their output
+ * is opened in headless Chromium (the "peer" columns: load to first draw).
+ */
+function pictures(input, profconv) {
+  if (!/^pprof 1M|^pstats 100k/.test(input.name)) return []
+  return [{ job: '→ flamegraph', profconv: profconv('-t', 'flamegraph', '-q'), draw: '.svg' }]
+}
+
+/** Opens `file` (renamed to end in `ext`) in Chromium: milliseconds to the first draw. */
+function chromiumDraw(file, ext) {
+  if (!existsSync('/usr/bin/chromium')) return undefined
+  const copy = join(OUT, `draw${ext}`)
+  copyFileSync(file, copy)
+  const result = spawnSync('node', [join(ROOT, 'scripts/bench/chromium-draw.mjs'), copy], {
+    encoding: 'utf8',
+  })
+  if (result.status !== 0) throw new Error(result.stderr)
+  return JSON.parse(result.stdout.trim().split('\n').pop())
 }
 
 const MB = 1e6
@@ -379,7 +403,17 @@ async function main() {
         const r = await series(j.profconv, input.huge ? 1 : RUNS)
         row.profconv = { ms: r.ms, rss: r.rss, runs: r.runs }
         row.mbPerS = size / MB / (r.ms / 1000)
-        if (j.peerCmd) {
+        if (j.draw) {
+          const bytes = statSync(r.last.stdout).size
+          const size = bytes < MB ? `${Math.round(bytes / 1e3)} kB` : fmtSize(bytes)
+          const name = `Chromium opens the ${size} output (load to first draw)`
+          try {
+            const draw = chromiumDraw(r.last.stdout, j.draw)
+            row.peer = draw ? { name, ms: draw.drawMs } : { name: 'Chromium', missing: true }
+          } catch (error) {
+            row.peer = { name, error: error.message }
+          }
+        } else if (j.peerCmd) {
           row.peer = { name: j.peer }
           try {
             const p = await series(j.peerCmd, RUNS, 5000)

@@ -65,7 +65,7 @@ export function writeFlamegraph(profile: Profile, options: FlamegraphOptions = {
   const subtitles: string[] = []
   if (profile.meta.notes.includes(ESTIMATED_STACKS_NOTE))
     subtitles.push(
-      'Stacks estimated from a call graph (each call shared among its callers in proportion to the per-edge totals): self costs exact, inclusive costs exact where nothing recurses',
+      'Stacks estimated from a call graph (see the notes): self costs exact, inclusive costs exact where nothing recurses',
     )
   if (options.base) {
     const base = baseInput(profile, m, options.base)
