@@ -1,0 +1,47 @@
+// The README's pictures, made from bundled fixtures with the built CLI and headless Debian
+// Chromium (playwright-core): docs/flamegraph.svg (the interactive flame graph of a Go CPU
+// profile) and docs/flamegraph.png (a screenshot of it, zoomed and searched as a person would).
+// usage: pnpm build && node scripts/pictures.mjs
+import { spawnSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const DOCS = join(ROOT, 'docs')
+mkdirSync(DOCS, { recursive: true })
+
+function profconv(...args) {
+  const result = spawnSync('node', [join(ROOT, 'packages/cli/bin/profconv.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+  if (result.status !== 0) throw new Error(`profconv ${args.join(' ')}: ${result.stderr}`)
+}
+
+profconv(
+  'test-data/pprof/cpu.pb.gz',
+  '-t',
+  'flamegraph',
+  '--title',
+  'Go CPU profile (test-data/pprof/cpu.pb.gz)',
+  '-o',
+  'docs/flamegraph.svg',
+)
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+})
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 440 } })
+  await page.goto(`${pathToFileURL(join(DOCS, 'flamegraph.svg')).href}?s=spin`)
+  const height = await page.evaluate(() => Number(document.documentElement.getAttribute('height')))
+  await page.setViewportSize({ width: 1200, height })
+  await page.locator('.fg-frames > g', { hasText: 'main.work' }).first().hover()
+  await page.screenshot({ path: join(DOCS, 'flamegraph.png') })
+} finally {
+  await browser.close()
+}
+console.log('wrote docs/flamegraph.svg, docs/flamegraph.png')
