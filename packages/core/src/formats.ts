@@ -2,6 +2,7 @@ import type { FormatDescriptor } from '@profconv/model'
 import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
+import { htmlFormat } from '@profconv/html'
 import { flamegraphFormat } from '@profconv/flamegraph'
 import { dtraceFormat } from '@profconv/dtrace'
 import { firefoxFormat } from '@profconv/firefox'
@@ -54,6 +55,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   svgFormat,
   topFormat,
   flamegraphFormat,
+  htmlFormat,
   // Python samplers' folded dialects: before perf script and plain folded stacks.
   tachyonCollapsedFormat,
   austinFormat,

@@ -1,0 +1,5 @@
+export { writeHtml } from './write.js'
+export type { HtmlOptions } from './write.js'
+export { encodeProfile, decodeProfile } from './serialize.js'
+export type { ProfileData } from './serialize.js'
+export { htmlFormat } from './format.js'

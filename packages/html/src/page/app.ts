@@ -1,0 +1,361 @@
+/**
+ * The report page's script (bundled by build-page.mjs into one string the writer inlines). It
+ * reads the profile from `<script type="application/json" id="profconv-data">`, draws the call
+ * graph with the dot writer and Graphviz (WebAssembly, in a worker made from a blob: nothing is
+ * fetched), the flame graph, the top table and the notes. Every name reaches the page through
+ * `textContent`, an attribute, or Graphviz's and the flame graph's escaped SVG: never as markup.
+ */
+import Viz from '@aduh95/viz.js'
+import { writeDot } from '@profconv/dot'
+import { writeFlamegraph } from '@profconv/flamegraph'
+import { frameText, graphOf, withSamples, type Profile } from '@profconv/model'
+import { decodeProfile, type ProfileData } from '../serialize.js'
+
+/** What the writer put beside the data: the options the report starts with. */
+interface Settings {
+  metric: number
+  nodeThres: number
+  edgeThres: number
+  focus: string[]
+  hide: string[]
+  ignore: string[]
+  colors: string
+  minwidth: number
+  nodeCount: number
+}
+
+const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  attributes: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag)
+  if (text !== undefined) el.textContent = text
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v)
+  return el
+}
+
+/** Graphviz's worker script and its wasm (base64), from the page's first script. */
+const { worker: VIZ_WORKER, wasm: VIZ_WASM_BASE64 } = (
+  window as unknown as { profconvViz: { worker: string; wasm: string } }
+).profconvViz
+
+const raw = JSON.parse($<HTMLScriptElement>('#profconv-data').textContent!) as {
+  profile: ProfileData
+  settings: Settings
+}
+const profile: Profile = decodeProfile(raw.profile)
+const state: Settings = raw.settings
+const names = profile.frames.frames.map(frameText)
+let graphProfile: Profile | undefined
+let sampleProfile: Profile | undefined
+const withGraphOnce = () => (graphProfile ??= { ...profile, graph: graphOf(profile) })
+
+// ---- Graphviz in a worker made from text in this page -------------------------------------
+let viz: Viz | undefined
+function graphviz(): Viz {
+  if (!viz) {
+    const wasm = `Uint8Array.from(atob(${JSON.stringify(VIZ_WASM_BASE64)}),function(c){return c.charCodeAt(0)})`
+    const source = `${VIZ_WORKER}\n;vizSetup({wasmBinary:${wasm},locateFile:function(p){return p}});`
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))
+    viz = new Viz({ worker: new Worker(url) })
+  }
+  return viz
+}
+
+// ---- header and tabs ------------------------------------------------------------------------
+function header(): void {
+  const info = $<HTMLElement>('#info')
+  const metric = profile.metrics[state.metric]
+  info.textContent = `${profile.meta.name ? `${profile.meta.name} — ` : ''}${profile.meta.format}, ${profile.frames.length} functions, metric ${metric.name} (${metric.unit})`
+  const select = $<HTMLSelectElement>('#metric')
+  select.replaceChildren(
+    ...profile.metrics.map((m, i) =>
+      element('option', `${m.name} (${m.unit})`, { value: String(i) }),
+    ),
+  )
+  select.value = String(state.metric)
+  select.addEventListener('change', () => {
+    state.metric = Number(select.value)
+    header()
+    refresh()
+  })
+}
+
+const views = ['graph', 'flame', 'top', 'notes'] as const
+type View = (typeof views)[number]
+let current: View = 'graph'
+const drawn = new Set<View>()
+
+function show(view: View): void {
+  current = view
+  for (const v of views) {
+    $<HTMLElement>(`#view-${v}`).hidden = v !== view
+    $<HTMLElement>(`#tab-${v}`).classList.toggle('active', v === view)
+  }
+  if (!drawn.has(view)) {
+    drawn.add(view)
+    void draw(view)
+  }
+}
+
+function refresh(): void {
+  drawn.clear()
+  drawn.add(current)
+  void draw(current)
+}
+
+async function draw(view: View): Promise<void> {
+  const status = $<HTMLElement>('#status')
+  status.textContent = `drawing the ${view === 'flame' ? 'flame graph' : view}…`
+  document.body.dataset.busy = view
+  // Let the status paint before the work.
+  await new Promise((r) => setTimeout(r, 0))
+  try {
+    if (view === 'graph') await drawGraph()
+    else if (view === 'flame') drawFlame()
+    else if (view === 'top') drawTop()
+    else drawNotes()
+    status.textContent = ''
+  } catch (error) {
+    status.textContent = `could not draw: ${(error as Error).message}`
+  } finally {
+    delete document.body.dataset.busy
+    document.body.dataset.drawn = `${view}:${++drawCount}`
+  }
+}
+let drawCount = 0
+
+// ---- call graph ----------------------------------------------------------------------------
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+const view = { x: 0, y: 0, scale: 1 }
+
+async function drawGraph(): Promise<void> {
+  const p = withGraphOnce()
+  const before = p.meta.notes.length
+  const dot = writeDot(p, {
+    metric: state.metric,
+    nodeThres: state.nodeThres,
+    edgeThres: state.edgeThres,
+    focus: state.focus,
+    hide: state.hide,
+    ignore: state.ignore,
+    nodeCount: state.nodeCount,
+  })
+  p.meta.notes.splice(before)
+  const text = await graphviz().renderString(dot)
+  const doc = new DOMParser().parseFromString(text, 'image/svg+xml')
+  const svg = document.importNode(doc.documentElement, true) as unknown as SVGSVGElement
+  const holder = $<HTMLElement>('#graph')
+  holder.replaceChildren(svg)
+  // Graphviz sizes the drawing in points: show it in pixels of that size, scaled to fit.
+  const { width, height } = svg.viewBox.baseVal
+  svg.setAttribute('width', String(width))
+  svg.setAttribute('height', String(height))
+  const room = holder.getBoundingClientRect()
+  view.scale = Math.min(1, room.width / width, room.height / height) || 1
+  view.x = Math.max(0, (room.width - width * view.scale) / 2)
+  view.y = 0
+  place(svg)
+  for (const g of svg.querySelectorAll('g.node')) {
+    const id = Number(g.querySelector('title')?.textContent)
+    g.addEventListener('click', (e) => {
+      e.stopPropagation()
+      menu(id, e as MouseEvent)
+    })
+  }
+  filters()
+}
+
+function place(svg: SVGSVGElement | null = $('#graph svg')): void {
+  if (svg) svg.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`
+}
+
+function panZoom(): void {
+  const holder = $<HTMLElement>('#graph')
+  holder.addEventListener(
+    'wheel',
+    (e) => {
+      e.preventDefault()
+      const factor = Math.exp(-e.deltaY / 500)
+      const box = holder.getBoundingClientRect()
+      const cx = e.clientX - box.left
+      const cy = e.clientY - box.top
+      view.x = cx - (cx - view.x) * factor
+      view.y = cy - (cy - view.y) * factor
+      view.scale *= factor
+      place()
+    },
+    { passive: false },
+  )
+  let drag: { x: number; y: number } | undefined
+  holder.addEventListener('pointerdown', (e) => {
+    drag = { x: e.clientX - view.x, y: e.clientY - view.y }
+  })
+  window.addEventListener('pointermove', (e) => {
+    if (!drag) return
+    view.x = e.clientX - drag.x
+    view.y = e.clientY - drag.y
+    place()
+  })
+  window.addEventListener('pointerup', () => (drag = undefined))
+  holder.addEventListener('click', () => closeMenu())
+}
+
+function closeMenu(): void {
+  $<HTMLElement>('#menu').hidden = true
+}
+
+function menu(frame: number, e: MouseEvent): void {
+  const box = $<HTMLElement>('#menu')
+  const name = profile.frames.get(frame)?.name ?? String(frame)
+  const pattern = `^${escapeRegex(name)}$`
+  const act = (list: 'focus' | 'hide' | 'ignore', label: string) => {
+    const button = element('button', label, { 'data-action': list })
+    button.addEventListener('click', () => {
+      closeMenu()
+      if (!state[list].includes(pattern)) state[list].push(pattern)
+      refresh()
+    })
+    return button
+  }
+  box.replaceChildren(
+    element('div', names[frame] ?? name, { class: 'menu-name' }),
+    act('focus', 'Focus on it'),
+    act('hide', 'Hide it (cost stays in callers)'),
+    act('ignore', 'Ignore stacks through it'),
+  )
+  box.style.left = `${e.clientX + 4}px`
+  box.style.top = `${e.clientY + 4}px`
+  box.hidden = false
+}
+
+function filters(): void {
+  const list = $<HTMLElement>('#filters')
+  const chips: HTMLElement[] = []
+  for (const kind of ['focus', 'hide', 'ignore'] as const) {
+    state[kind].forEach((pattern, i) => {
+      const chip = element('button', `${kind}: ${pattern} ×`, { class: 'chip' })
+      chip.addEventListener('click', () => {
+        state[kind].splice(i, 1)
+        refresh()
+      })
+      chips.push(chip)
+    })
+  }
+  list.replaceChildren(...chips)
+}
+
+function controls(): void {
+  const bind = (id: string, key: 'nodeThres' | 'edgeThres' | 'nodeCount') => {
+    const input = $<HTMLInputElement>(id)
+    input.value = String(state[key])
+    input.addEventListener('change', () => {
+      const v = Number(input.value)
+      if (!Number.isFinite(v) || v < 0) return
+      state[key] = v
+      if (current === 'graph') refresh()
+      else drawn.delete('graph')
+    })
+  }
+  bind('#node-thres', 'nodeThres')
+  bind('#edge-thres', 'edgeThres')
+  bind('#node-count', 'nodeCount')
+}
+
+// ---- flame graph ---------------------------------------------------------------------------
+function drawFlame(): void {
+  sampleProfile ??= withSamples(profile)
+  const notes = sampleProfile.meta.notes.length
+  const svg = writeFlamegraph(sampleProfile, {
+    metric: state.metric,
+    colors: state.colors,
+    minwidth: state.minwidth,
+  })
+  sampleProfile.meta.notes.splice(notes)
+  // The graph's own script runs in the frame (the SVG escapes every name).
+  const frame = $<HTMLIFrameElement>('#flame')
+  frame.srcdoc = `<!doctype html><meta charset="utf-8"><body style="margin:0">${svg.replace(/^<\?xml[^>]*>\s*/, '')}`
+}
+
+// ---- top table ---------------------------------------------------------------------------
+const table = { sort: 'self' as 'name' | 'self' | 'total' | 'calls', filter: '', limit: 500 }
+
+function drawTop(): void {
+  const graph = withGraphOnce().graph!
+  const m = state.metric
+  let total = 0
+  for (const n of graph.nodes) total += n.self[m]
+  let re: RegExp | undefined
+  try {
+    re = table.filter ? new RegExp(table.filter, 'i') : undefined
+  } catch {
+    re = undefined
+  }
+  const rows = graph.nodes.filter((n) => !re || re.test(names[n.frame]))
+  const key = {
+    name: (a: (typeof rows)[0], b: (typeof rows)[0]) => (names[a.frame] < names[b.frame] ? -1 : 1),
+    self: (a: (typeof rows)[0], b: (typeof rows)[0]) => b.self[m] - a.self[m],
+    total: (a: (typeof rows)[0], b: (typeof rows)[0]) => b.total[m] - a.total[m],
+    calls: (a: (typeof rows)[0], b: (typeof rows)[0]) => (b.calls ?? -1) - (a.calls ?? -1),
+  }[table.sort]
+  rows.sort(key)
+  const pct = (v: number) => (total > 0 ? `${((100 * v) / total).toFixed(2)}%` : '')
+  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6))
+  const body = $<HTMLTableSectionElement>('#top tbody')
+  body.replaceChildren(
+    ...rows.slice(0, table.limit).map((n) => {
+      const tr = element('tr')
+      tr.append(
+        element('td', fmt(n.self[m])),
+        element('td', pct(n.self[m])),
+        element('td', fmt(n.total[m])),
+        element('td', pct(Math.min(n.total[m], total))),
+        element('td', n.calls === undefined ? '' : String(n.calls)),
+        element('td', names[n.frame]),
+      )
+      return tr
+    }),
+  )
+  $<HTMLElement>('#top-count').textContent =
+    `${Math.min(rows.length, table.limit)} of ${rows.length} functions shown, by ${table.sort}`
+}
+
+function topControls(): void {
+  for (const th of document.querySelectorAll<HTMLElement>('#top th[data-sort]')) {
+    th.addEventListener('click', () => {
+      table.sort = th.dataset.sort as typeof table.sort
+      drawTop()
+    })
+  }
+  const search = $<HTMLInputElement>('#top-search')
+  search.addEventListener('input', () => {
+    table.filter = search.value
+    drawTop()
+  })
+}
+
+// ---- notes ------------------------------------------------------------------------------------
+function drawNotes(): void {
+  const list = $<HTMLElement>('#notes-list')
+  const notes = [
+    ...profile.meta.notes,
+    ...(sampleProfile?.meta.notes.slice(profile.meta.notes.length) ?? []),
+  ]
+  list.replaceChildren(
+    ...(notes.length > 0 ? notes : ['nothing was estimated or dropped']).map((n) =>
+      element('li', n),
+    ),
+    ...profile.meta.comments.map((c) => element('li', `comment: ${c}`)),
+  )
+}
+
+// ---- start ---------------------------------------------------------------------------------
+header()
+controls()
+topControls()
+panZoom()
+for (const v of views) $<HTMLElement>(`#tab-${v}`).addEventListener('click', () => show(v))
+show('graph')

@@ -1,0 +1,68 @@
+import { resolveMetric, type Profile, type WriteOptions } from '@profconv/model'
+import { PAGE_SCRIPT } from './generated/page.js'
+import { VIZ_WASM_BASE64, VIZ_WORKER } from './generated/viz.js'
+import { encodeProfile } from './serialize.js'
+import { STYLE, BODY } from './template.js'
+
+/** Options of {@link writeHtml}: where the report's controls start. */
+export interface HtmlOptions extends WriteOptions {
+  nodeThres?: number
+  edgeThres?: number
+  focus?: string | readonly string[]
+  hide?: string | readonly string[]
+  ignore?: string | readonly string[]
+  nodeCount?: number
+  colors?: string
+  minwidth?: number
+  title?: string
+}
+
+const list = (v: string | readonly string[] | undefined) =>
+  v === undefined ? [] : typeof v === 'string' ? [v] : [...v]
+
+/**
+ * Writes the whole report as one self-contained HTML file: the call graph (laid out in the page
+ * by the dot writer and Graphviz compiled to WebAssembly, in a worker), the flame graph, the top
+ * table and the notes. Nothing is fetched; names reach the page as JSON data (with `<`, `>`, `&`
+ * and line separators escaped), never as markup.
+ */
+export function writeHtml(profile: Profile, options: HtmlOptions = {}): string {
+  const settings = {
+    metric: resolveMetric(profile.metrics, profile.defaultMetric, options.metric),
+    nodeThres: options.nodeThres ?? 0.5,
+    edgeThres: options.edgeThres ?? 0.1,
+    focus: list(options.focus),
+    hide: list(options.hide),
+    ignore: list(options.ignore),
+    nodeCount: options.nodeCount ?? 200,
+    colors: options.colors ?? 'hot',
+    minwidth: options.minwidth ?? 0.1,
+  }
+  const data = scriptJson({ profile: encodeProfile(profile), settings })
+  const viz = scriptJson({ worker: VIZ_WORKER, wasm: VIZ_WASM_BASE64 })
+  const title =
+    options.title ?? `profconv report${profile.meta.name ? `: ${profile.meta.name}` : ''}`
+  return [
+    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+    `<title>${htmlText(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n`,
+    BODY,
+    `<script type="application/json" id="profconv-data">${data}</script>\n`,
+    `<script>window.profconvViz = ${viz};</script>\n`,
+    `<script>${PAGE_SCRIPT}</script>\n</body>\n</html>\n`,
+  ].join('')
+}
+
+/** JSON safe inside a script element: no `</script`, `<!--` or line separators as they are. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+}
+
+function htmlText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}

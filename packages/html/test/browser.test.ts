@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { writeDot } from '@profconv/dot'
+import { readCallgrind } from '@profconv/callgrind'
+import { FrameTable, GraphBuilder, newMeta, withGraph, type Profile } from '@profconv/model'
+import { readPprof } from '@profconv/pprof'
+import { readPstats } from '@profconv/pstats'
+import { readSpeedscope } from '@profconv/speedscope'
+import { describeWithTool, fixture } from '@profconv/testkit'
+import { writeHtml } from '../src/index.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+
+/** The first label line of every box the dot writer draws: what the page must show. */
+function dotLabels(profile: Profile, options: Record<string, unknown> = {}): string[] {
+  const dot = writeDot(withGraph(profile), { nodeCount: 200, ...options })
+  return [...dot.matchAll(/^\t\d+ \[.*?label="((?:[^"\\]|\\.)*?)\\n/gm)].map((m) =>
+    m[1].replace(/\\(.)/g, '$1'),
+  )
+}
+
+describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
+  let browser: Browser
+  let dir: string
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    })
+    dir = mkdtempSync(join(tmpdir(), 'profconv-html-'))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** Opens the report of `profile`; every request, dialog and page error is recorded. */
+  async function open(name: string, profile: Profile, options = {}) {
+    const file = join(dir, `${name}.html`)
+    writeFileSync(file, writeHtml(withGraph(profile), options))
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const requests: string[] = []
+    const dialogs: string[] = []
+    const errors: string[] = []
+    page.on('request', (r) => requests.push(r.url()))
+    page.on('dialog', (d) => {
+      dialogs.push(d.message())
+      void d.dismiss()
+    })
+    page.on('pageerror', (e) => errors.push(e.message))
+    const url = pathToFileURL(file).href
+    await page.goto(url)
+    await drawn(page, 'graph', 0)
+    return { page, url, requests, dialogs, errors }
+  }
+
+  /** Waits for the `count`-th drawing after `after` of a view to finish. */
+  async function drawn(page: Page, view: string, after: number): Promise<number> {
+    await page.waitForFunction(
+      ([v, n]) => {
+        const d = document.body.dataset.drawn
+        return d !== undefined && d.startsWith(`${v}:`) && Number(d.split(':')[1]) > Number(n)
+      },
+      [view, after] as const,
+      { timeout: 30_000 },
+    )
+    return Number((await page.evaluate(() => document.body.dataset.drawn))!.split(':')[1])
+  }
+
+  const boxLabels = (page: Page) =>
+    page.$$eval('#graph g.node', (gs) =>
+      gs.map((g) => g.querySelector('text')?.textContent ?? '').sort(),
+    )
+
+  test.each([
+    ['pstats', () => readPstats(fixture('pstats/recursion.prof'))],
+    ['callgrind', () => readCallgrind(fixture('callgrind/rec-instr.callgrind'))[0]],
+    ['pprof', () => readPprof(fixture('pprof/cpu.pb.gz'))],
+    ['speedscope', () => readSpeedscope(fixture('speedscope/perf-script.speedscope.json'))[0]],
+  ])('%s: draws the dot writer’s boxes, with no network request', async (name, read) => {
+    const { page, url, requests, errors } = await open(name, read())
+    const expected = dotLabels(read())
+    expect(expected.length).toBeGreaterThan(3)
+    expect(await boxLabels(page)).toEqual([...expected].sort())
+    // The page itself, and Graphviz's worker from a blob of the page's own text: nothing else.
+    expect(requests.filter((r) => r !== url && !r.startsWith('blob:'))).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('a focus click and a threshold change lay the graph out again', async () => {
+    const profile = () => readPstats(fixture('pstats/recursion.prof'))
+    const { page, errors } = await open('focus', profile())
+    const all = await boxLabels(page)
+    // Click the box of is_odd, then "Focus on it".
+    const box = page.locator('#graph g.node', { hasText: 'is_odd' })
+    await box.click()
+    let n = Number((await page.evaluate(() => document.body.dataset.drawn))!.split(':')[1])
+    await page.locator('#menu button[data-action=focus]').click()
+    n = await drawn(page, 'graph', n)
+    const focused = await boxLabels(page)
+    expect(focused).toEqual(dotLabels(profile(), { focus: ['^is_odd$'] }).sort())
+    expect(focused.length).toBeLessThan(all.length)
+    expect(await page.locator('#filters .chip').textContent()).toBe('focus: ^is_odd$ ×')
+    // Removing the filter and raising the node threshold to 30 %.
+    await page.locator('#filters .chip').click()
+    n = await drawn(page, 'graph', n)
+    expect(await boxLabels(page)).toEqual(all)
+    await page.locator('#node-thres').fill('30')
+    await page.locator('#node-thres').dispatchEvent('change')
+    await drawn(page, 'graph', n)
+    expect(await boxLabels(page)).toEqual(dotLabels(profile(), { nodeThres: 30 }).sort())
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('the flame graph, top table and notes views', async () => {
+    const { page, errors } = await open('views', readPstats(fixture('pstats/recursion.prof')))
+    await page.locator('#tab-flame').click()
+    await drawn(page, 'flame', 0)
+    const flame = page.frameLocator('#flame')
+    await expect(
+      flame.locator('.fg-frames > g').first().getAttribute('data-w'),
+    ).resolves.toBeTruthy()
+    expect(await flame.locator('.fg-subtitle').first().textContent()).toMatch(/^Stacks estimated/)
+    await page.locator('#tab-top').click()
+    await drawn(page, 'top', 0)
+    const first = await page.locator('#top tbody tr').first().locator('td').last().textContent()
+    expect(first).toBe('is_even (programs/recursion.py:14)')
+    await page.locator('#top-search').fill('fib')
+    expect(await page.locator('#top tbody tr').count()).toBe(1)
+    await page.locator('#tab-notes').click()
+    await drawn(page, 'notes', 0)
+    // The flame graph needed stacks: the notes say they were estimated.
+    expect(await page.locator('#notes-list').textContent()).toMatch(/^call stacks were estimated/)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('hostile names render as text and run no script', async () => {
+    const names = [
+      '</script><script>alert(1)</script>',
+      '<img src=x onerror=alert(2)>',
+      ']]><script>alert(3)</script>',
+      'javascript:alert(4)',
+      `"'><svg onload=alert(5)>`,
+      'ctl\u0001\u001b end',
+    ]
+    const frames = new FrameTable()
+    const graph = new GraphBuilder(1)
+    const main = frames.intern({ name: 'main', file: 'javascript:alert(7)' })
+    graph.node(main).total[0] = 21
+    names.forEach((name, i) => {
+      const f = frames.intern({ name, file: `<b>${i}</b>.py` })
+      const node = graph.node(f)
+      node.self[0] = i + 1
+      node.total[0] = i + 1
+      graph.edge(main, f).total[0] = i + 1
+    })
+    const profile: Profile = {
+      metrics: [{ name: 'time', unit: 'seconds' }],
+      defaultMetric: 0,
+      frames,
+      graph: graph.finish(),
+      meta: newMeta('pstats'),
+    }
+    const { page, dialogs, errors } = await open('hostile', profile, { nodeThres: 0 })
+    const boxes = await page.locator('#graph g.node').count()
+    expect(boxes).toBe(names.length + 1)
+    for (let i = 0; i < boxes; i++) {
+      await page.locator('#graph g.node').nth(i).click()
+      await page.locator('#menu .menu-name').waitFor()
+    }
+    await page.locator('#tab-top').click()
+    await drawn(page, 'top', 0)
+    const cells = await page.$$eval('#top tbody tr td:last-child', (tds) =>
+      tds.map((t) => t.textContent),
+    )
+    for (const [i, name] of names.entries()) expect(cells).toContain(`${name} (<b>${i}</b>.py)`)
+    await page.locator('#tab-flame').click()
+    await drawn(page, 'flame', 0)
+    expect(await page.locator('img').count()).toBe(0)
+    expect(await page.frameLocator('#flame').locator('img').count()).toBe(0)
+    expect(await page.locator('script').count()).toBe(3)
+    expect(await page.locator('b').count()).toBe(0)
+    expect(dialogs).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})

@@ -1,0 +1,41 @@
+import { dumpGraph, dumpStacks, withGraph, type Profile } from '@profconv/model'
+import { readPstats } from '@profconv/pstats'
+import { readPprof } from '@profconv/pprof'
+import { readCallgrind } from '@profconv/callgrind'
+import { fixture } from '@profconv/testkit'
+import { decodeProfile, encodeProfile, writeHtml } from '../src/index.js'
+
+const roundTrip = (p: Profile) => decodeProfile(JSON.parse(JSON.stringify(encodeProfile(p))))
+
+describe('the profile inside the report', () => {
+  test.each([
+    ['pstats', () => readPstats(fixture('pstats/recursion.prof'))],
+    ['callgrind', () => readCallgrind(fixture('callgrind/rec-instr.callgrind'))[0]],
+    ['pprof', () => readPprof(fixture('pprof/heap.pb.gz'))],
+  ])('%s: stacks and call graph come back the same', (_name, read) => {
+    const profile = read()
+    const back = roundTrip(profile)
+    expect(dumpStacks(back)).toBe(dumpStacks(profile))
+    expect(dumpGraph(back)).toBe(dumpGraph(profile))
+    expect(back.metrics).toEqual(profile.metrics)
+    expect(back.meta.notes).toEqual(profile.meta.notes)
+  })
+
+  test('hostile names stay data: no markup or script end in the page', () => {
+    const profile = withGraph(readPstats(fixture('pstats/recursion.prof')))
+    const frames = profile.frames.frames as { name: string }[]
+    frames[0].name = '</script><script>alert(1)</script><!--'
+    frames[1].name = '<img src=x onerror=alert(2)>\u2028'
+    const html = writeHtml(profile, { title: '</title><script>alert(3)</script>' })
+    expect(html.match(/<\/script/gi)).toHaveLength(3)
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('<!--')
+    expect(html).toContain(
+      '<title>&#60;/title&#62;&#60;script&#62;alert(3)&#60;/script&#62;</title>',
+    )
+    const json = html.match(
+      /<script type="application\/json" id="profconv-data">(.*?)<\/script>/s,
+    )![1]
+    expect(JSON.parse(json).profile.frames[0].name).toBe(frames[0].name)
+  })
+})
