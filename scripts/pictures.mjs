@@ -1,6 +1,7 @@
 // The README's pictures, made from bundled fixtures with the built CLI and headless Debian
 // Chromium (playwright-core): docs/flamegraph.svg (the interactive flame graph of a Go CPU
-// profile) and docs/flamegraph.png (a screenshot of it, zoomed and searched as a person would).
+// profile), docs/flamegraph.png (a screenshot of it, searched as a person would) and
+// docs/report.png (the HTML report of a cProfile run, its call graph drawn in the page).
 // usage: pnpm build && node scripts/pictures.mjs
 import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { chromium } from 'playwright-core'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const DOCS = join(ROOT, 'docs')
 mkdirSync(DOCS, { recursive: true })
+mkdirSync(join(ROOT, 'out'), { recursive: true })
 
 function profconv(...args) {
   const result = spawnSync('node', [join(ROOT, 'packages/cli/bin/profconv.js'), ...args], {
@@ -41,7 +43,14 @@ try {
   await page.setViewportSize({ width: 1200, height })
   await page.locator('.fg-frames > g', { hasText: 'main.work' }).first().hover()
   await page.screenshot({ path: join(DOCS, 'flamegraph.png') })
+
+  profconv('test-data/pstats/recursion.prof', '-t', 'html', '-o', 'out/report.html')
+  const report = await browser.newPage({ viewport: { width: 1200, height: 760 } })
+  await report.goto(pathToFileURL(join(ROOT, 'out/report.html')).href)
+  await report.waitForSelector('body[data-drawn^="graph:"]')
+  await report.locator('#graph g.node', { hasText: 'is_odd' }).click()
+  await report.screenshot({ path: join(DOCS, 'report.png') })
 } finally {
   await browser.close()
 }
-console.log('wrote docs/flamegraph.svg, docs/flamegraph.png')
+console.log('wrote docs/flamegraph.svg, docs/flamegraph.png, docs/report.png')

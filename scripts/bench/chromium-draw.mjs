@@ -1,6 +1,7 @@
 // Opens a file (a flame graph SVG, an HTML report) in headless Debian Chromium and prints, as
 // JSON, the milliseconds from navigation to the first frame drawn after the load event (two
-// animation frames), and for flame graphs the time of one regex search over every box.
+// animation frames; for the report, after its call graph is drawn), and for flame graphs the
+// time of one regex search over every box.
 // usage: node scripts/bench/chromium-draw.mjs FILE [search-regex]
 import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
@@ -15,6 +16,9 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   const started = Date.now()
   await page.goto(pathToFileURL(resolve(file)).href, { waitUntil: 'load', timeout: 120_000 })
+  // The HTML report draws its call graph after load (Graphviz in a worker).
+  if (await page.$('#profconv-data'))
+    await page.waitForSelector('body[data-drawn]', { state: 'attached', timeout: 120_000 })
   await page.evaluate(
     () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
   )

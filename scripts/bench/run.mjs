@@ -308,7 +308,10 @@ function jobs(input, file) {
  */
 function pictures(input, profconv) {
   if (!/^pprof 1M|^pstats 100k/.test(input.name)) return []
-  return [{ job: '→ flamegraph', profconv: profconv('-t', 'flamegraph', '-q'), draw: '.svg' }]
+  return [
+    { job: '→ flamegraph', profconv: profconv('-t', 'flamegraph', '-q'), draw: '.svg' },
+    { job: '→ html', profconv: profconv('-t', 'html', '-q'), draw: '.html' },
+  ]
 }
 
 /** Opens `file` (renamed to end in `ext`) in Chromium: milliseconds to the first draw. */

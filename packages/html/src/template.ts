@@ -12,6 +12,7 @@ input[type=number] { width: 5em; }
 #graph svg { transform-origin: 0 0; }
 #graph g.node { cursor: pointer; }
 #filters { padding: 4px 12px; min-height: 24px; }
+#menu[hidden] { display: none; }
 #menu { position: fixed; z-index: 10; background: #fff; border: 1px solid #999; box-shadow: 0 2px 8px #0003; padding: 6px; display: flex; flex-direction: column; gap: 4px; max-width: 420px; }
 #menu .menu-name { font-family: monospace; word-break: break-all; padding: 2px 4px; }
 #flame { width: 100%; height: calc(100vh - 80px); border: 0; }
