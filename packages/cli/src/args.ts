@@ -26,7 +26,8 @@ export interface Options {
 
 /** What the command line asks for: a command with its options, or text to print (help). */
 export type Request =
-  { command: 'convert' | 'merge' | 'info'; options: Options } | { command: 'print'; text: string }
+  | { command: 'convert' | 'merge' | 'info' | 'view'; options: Options }
+  | { command: 'print'; text: string }
 
 /** yargs drops a bare `-`; it stands in for stdin (an input) or stdout (`-o -`). */
 const DASH = '\u0000-'
@@ -49,7 +50,8 @@ export async function parseArgs(args: readonly string[]): Promise<Request> {
   if (failure !== undefined) throw new UsageError(`${failure} (see profconv --help)`)
   if (argv.help || argv.version || argv['get-yargs-completions'] !== undefined)
     return { command: 'print', text }
-  const command = argv._[0] === 'info' || argv._[0] === 'merge' ? argv._[0] : 'convert'
+  const first = argv._[0]
+  const command = first === 'info' || first === 'merge' || first === 'view' ? first : 'convert'
   const inputs = (command === 'info' ? argv.files : argv.inputs) as string[] | undefined
   return {
     command,
@@ -70,6 +72,7 @@ function commandLine(args: readonly string[]): Argv {
         'Usage: $0 <inputs..> -t <format> [-o <file>]   convert (several inputs are merged)',
         '       $0 info <files..>                         describe profiles',
         '       $0 merge <inputs..> -t <format>           merge same-kind profiles strictly',
+        '       $0 view <inputs..>                        open the HTML report in a browser',
         '',
         'Convert profiles between formats.',
       ].join('\n'),
@@ -102,6 +105,18 @@ function commandLine(args: readonly string[]): Argv {
         y
           .positional('inputs', { type: 'string', array: true, describe: 'profile files' })
           .option('to', outputFormat),
+    )
+    .command(
+      'view <inputs..>',
+      'write the HTML report of the inputs (merged) and open it in the browser (-o: where)',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, describe: 'profile files' })
+          .option('open', {
+            type: 'boolean',
+            default: true,
+            describe: 'open the report in the browser (--no-open: print its path only)',
+          }),
     )
     .command('completion', 'print a bash/zsh completion script (profconv completion >> ~/.bashrc)')
     .completion(

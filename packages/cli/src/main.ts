@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import { rename, unlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { getFormat, keepsPositions, prepareFor, summarize } from '@profconv/core'
@@ -86,6 +88,13 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       return EXIT.ok
     }
 
+    if (request.command === 'view') {
+      options.to = 'html'
+      options.output ??= join(
+        tmpdir(),
+        `profconv-${reportName(options.inputs[0])}-${Date.now()}.html`,
+      )
+    }
     const to = getFormat(options.to!)
     if (!to.write)
       throw new ProfconvError(to.name, 'profconv can read this format but not write it')
@@ -99,6 +108,11 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     if (options.output) await writeAtomically(options.output, output)
     else if (!(await writeOut(io.stdout, output))) return EXIT.ok // reader went away
     if (!options.quiet) for (const note of profile.meta.notes) say(`note: ${note}`)
+    if (request.command === 'view') {
+      await writeOut(io.stdout, `${options.output}\n`)
+      if (options.open !== false && !openInBrowser(options.output!))
+        say(`could not start a browser; open ${options.output} yourself`)
+    }
     return EXIT.ok
   } catch (error) {
     const where = current ? `${current}: ` : ''
@@ -130,6 +144,30 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
 function writeOptions(options: Options, io: Io): Options {
   const color = options.color ?? (!options.output && io.stdout.isTTY === true && !io.env?.NO_COLOR)
   return { ...options, color, gzipSync: nodeGzip }
+}
+
+/** A file-name-safe short name of an input for the report's temporary file. */
+function reportName(input: string | undefined): string {
+  const name = input === undefined || input === '-' ? 'stdin' : basename(input)
+  return name.replace(/[^\w.-]+/g, '_').slice(0, 60)
+}
+
+/** Opens `path` with the desktop's opener, detached; false when none could be started. */
+function openInBrowser(path: string): boolean {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [path]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', path]]
+        : ['xdg-open', [path]]
+  try {
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' })
+    child.on('error', () => undefined)
+    child.unref()
+    return child.pid !== undefined
+  } catch {
+    return false
+  }
 }
 
 /** Node's zlib for gzipped outputs (pprof): about 5× faster than the writers' own fflate. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fixturePath } from '@profconv/testkit'
@@ -62,5 +62,39 @@ describe('--compare <base>', () => {
     const missing = await cli([now, '-t', 'dot', '--compare', join(dir, 'nothing.prof')])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/nothing\.prof: no such file/)
+  })
+})
+
+describe('--compare and view with the pictures', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'profconv-pictures-'))
+  const now = join(dir, 'now.folded')
+  const base = join(dir, 'base.folded')
+  writeFileSync(now, 'main;work 60\nmain;leaf 40\n')
+  writeFileSync(base, 'main;work 80\nmain;leaf 20\n')
+
+  test('-t flamegraph --compare draws widths of the input, the base in data-b, red for growth', async () => {
+    const r = await cli([now, '-t', 'flamegraph', '--compare', base])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Differential: widths from this profile')
+    expect(r.stdout).toMatch(
+      /data-w="40" data-b="20"[^>]*><title>leaf \(40 samples, 40\.00%; \+20\.00% of total vs base\)/,
+    )
+    expect(r.stdout).toMatch(
+      /data-w="60" data-b="80"[^>]*><title>work .*?-20\.00% of total vs base/,
+    )
+  })
+
+  test('view --no-open writes the HTML report and prints its path', async () => {
+    const out = join(dir, 'report.html')
+    const r = await cli(['view', now, '--no-open', '-o', out])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`${out}\n`)
+    const html = readFileSync(out, 'utf8')
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('id="profconv-data"')
+    const temp = await cli(['view', now, '--no-open'])
+    expect(temp.stdout.trim()).toMatch(/profconv-now\.folded-\d+\.html$/)
+    expect(readFileSync(temp.stdout.trim(), 'utf8')).toContain('id="profconv-data"')
+    unlinkSync(temp.stdout.trim())
   })
 })
