@@ -2,10 +2,10 @@ import type { FormatDescriptor } from '@profconv/model'
 import { callgrindFormat } from '@profconv/callgrind'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
-import { htmlFormat } from '@profconv/html'
-import { flamegraphFormat } from '@profconv/flamegraph'
 import { dtraceFormat } from '@profconv/dtrace'
 import { firefoxFormat } from '@profconv/firefox'
+import { flamegraphFormat } from '@profconv/flamegraph'
+import { htmlFormat } from '@profconv/html'
 import {
   austinFormat,
   collapsedFormat,
