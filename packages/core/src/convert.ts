@@ -1,6 +1,6 @@
 import {
   ProfconvError,
-  mergeProfiles,
+  ProfileMerger,
   withGraph,
   withPositions,
   withSamples,
@@ -109,7 +109,12 @@ export function convert(
   if (!to.write) throw new ProfconvError(to.name, 'profconv can read this format but not write it')
   const list = inputs instanceof Uint8Array ? [inputs] : inputs
   const readOptions = { ...options, positions: keepsPositions(to, options.positions) }
-  const profiles = list.flatMap((bytes) => readInput(bytes, readOptions).profiles)
-  const profile = prepareFor(to, mergeProfiles(profiles))
+  // A fold: each input's profiles are summed into the result and dropped before the next is read.
+  const merger = new ProfileMerger()
+  list.forEach((bytes, i) => {
+    for (const p of readInput(bytes, readOptions).profiles)
+      merger.add(p, list.length > 1 ? `input ${i + 1}` : 'the input')
+  })
+  const profile = prepareFor(to, merger.result())
   return { output: to.write(profile, options), notes: profile.meta.notes }
 }

@@ -42,7 +42,8 @@ export type { LineRows, PositionDetail, SiteRows } from './positions.js'
 export { positionsOf, samplesToPositions, withPositions } from './position-derive.js'
 export { dumpPositions } from './position-dump.js'
 export { graphComponents, graphCycles, stronglyConnected } from './scc.js'
-export { mergeProfiles } from './merge.js'
+export { ProfileMerger, mergeProfiles } from './merge.js'
+export type { InputMaps, MergeOptions } from './merge.js'
 export {
   DEFAULT_MAX_INPUT,
   LineSplitter,

@@ -1,112 +1,94 @@
-import { graphOf } from './derive.js'
-import { edgeColumns } from './graph.js'
-import type { Profile } from './profile.js'
-import { positionsOf } from './position-derive.js'
+import { edgeColumns, type CallGraph } from './graph.js'
 import { PositionBuilder, type PositionDetail } from './positions.js'
 import type { StackTree } from './stack-tree.js'
 
 /**
- * Sets what merging adds beside the graph to `merged` (merged from `profiles` with the maps
- * of `mergePositions`): the merged position detail, and the sum of stated totals.
+ * Position detail summed as inputs are merged into one call graph (see `ProfileMerger`). An input
+ * without detail contributes its functions' self at line 0 of their own file and its arcs at
+ * unknown sites, so the sums still hold. Ids are the merged profile's.
  */
-export function mergeDetail(
-  profiles: readonly Profile[],
-  merged: Profile,
-  frameMaps: readonly (readonly number[])[],
-  metricMaps: readonly (readonly number[])[],
-): void {
-  const M = merged.metrics.length
-  const frameFile = (f: number) => merged.frames.get(f).file
-  const positions = mergePositions(profiles, frameMaps, metricMaps, M, frameFile)
-  if (positions) merged.positions = positions
-  delete merged.meta.totals
-  if (!profiles.every((p) => p.meta.totals?.length === p.metrics.length)) return
-  const totals = new Array<number>(M).fill(0)
-  profiles.forEach((p, k) => p.meta.totals!.forEach((v, m) => (totals[metricMaps[k][m]] += v)))
-  merged.meta.totals = totals
-}
+export class PositionSums {
+  private builder: PositionBuilder
 
-/**
- * The merged position detail of profiles merged into one graph, or undefined when none has
- * detail. `frameMaps[k][f]` is the merged frame of frame f of profile k, `metricMaps[k][m]` the
- * merged metric of its metric m. A profile without detail contributes its functions' self at
- * line 0 of their own file and its arcs at unknown sites, so the sums still hold.
- */
-export function mergePositions(
-  profiles: readonly Profile[],
-  frameMaps: readonly (readonly number[])[],
-  metricMaps: readonly (readonly number[])[],
-  metricCount: number,
-  frameFile: (frame: number) => string | undefined,
-): PositionDetail | undefined {
-  const details = profiles.map(positionsOf)
-  if (details.every((d) => !d)) return undefined
-  const M = metricCount
-  const builder = new PositionBuilder(M)
-  const values = new Float64Array(M)
-  const spread = (from: ArrayLike<number>, at: number, width: number, map: readonly number[]) => {
-    values.fill(0)
-    for (let m = 0; m < width; m++) values[map[m]] += from[at + m]
-    return values
+  constructor(
+    private metricCount: number,
+    private readonly frameFile: (frame: number) => string | undefined,
+  ) {
+    this.builder = new PositionBuilder(metricCount)
   }
-  profiles.forEach((profile, k) => {
-    const frameMap = frameMaps[k]
-    const metricMap = metricMaps[k]
-    const W = profile.metrics.length
-    const detail = details[k]
+
+  /** One more metric (an input brought a new one): the sums so far are kept. */
+  addMetric(): void {
+    const sofar = this.builder.finish()
+    const identity = Int32Array.from({ length: this.metricCount }, (_, m) => m)
+    this.metricCount++
+    this.builder = new PositionBuilder(this.metricCount)
+    this.add(sofar, undefined, (f) => f, identity)
+  }
+
+  /**
+   * Adds one input: its `detail`, or when it has none, its `graph` at unknown positions.
+   * `frameMap` and `metricMap` map the input's ids to the merged profile's.
+   */
+  add(
+    detail: PositionDetail | undefined,
+    graph: CallGraph | undefined,
+    frameMap: ArrayLike<number> | ((frame: number) => number),
+    metricMap: ArrayLike<number>,
+  ): void {
+    const frameOf = typeof frameMap === 'function' ? frameMap : (f: number) => frameMap[f]
+    const builder = this.builder
+    const M = this.metricCount
+    const W = metricMap.length
+    const values = new Float64Array(M)
+    const spread = (from: ArrayLike<number>, at: number) => {
+      values.fill(0)
+      for (let m = 0; m < W; m++) values[metricMap[m]] += from[at + m]
+      return values
+    }
     if (detail) {
       const fileMap = detail.files.map((name) => builder.file(name))
       const file = (i: number) => (i < 0 ? -1 : fileMap[i])
       const { lines, sites } = detail
       for (let r = 0; r < lines.length; r++) {
-        const frame = frameMap[lines.frame[r]]
-        const v = spread(lines.self, r * W, W, metricMap)
         builder.addSelf(
-          frame,
+          frameOf(lines.frame[r]),
           file(lines.file[r]),
           lines.line[r],
           lines.addressHi[r],
           lines.addressLo[r],
-          v,
+          spread(lines.self, r * W),
         )
       }
       for (let r = 0; r < sites.length; r++) {
-        const v = spread(sites.total, r * W, W, metricMap)
         builder.addSite(
-          frameMap[sites.caller[r]],
-          frameMap[sites.callee[r]],
+          frameOf(sites.caller[r]),
+          frameOf(sites.callee[r]),
           file(sites.file[r]),
           sites.line[r],
           sites.addressHi[r],
           sites.addressLo[r],
-          v,
+          spread(sites.total, r * W),
           0,
           sites.calls[r],
         )
       }
       return
     }
-    const graph = graphOf(profile)
+    if (!graph) return
     for (const node of graph.nodes) {
-      const frame = frameMap[node.frame]
-      builder.addSelf(
-        frame,
-        builder.file(frameFile(frame)),
-        0,
-        0,
-        0,
-        spread(node.self, 0, W, metricMap),
-      )
+      const frame = frameOf(node.frame)
+      builder.addSelf(frame, builder.file(this.frameFile(frame)), 0, 0, 0, spread(node.self, 0))
     }
     const edges = edgeColumns(graph, W)
     for (let e = 0; e < edges.length; e++) {
-      const total = spread(edges.total, e * W, W, metricMap)
+      const total = spread(edges.total, e * W)
       for (let m = 0; m < M; m++) if (Number.isNaN(total[m])) total[m] = 0
-      const caller = frameMap[edges.caller[e]]
+      const caller = frameOf(edges.caller[e])
       builder.addSite(
         caller,
-        frameMap[edges.callee[e]],
-        builder.file(frameFile(caller)),
+        frameOf(edges.callee[e]),
+        builder.file(this.frameFile(caller)),
         0,
         0,
         0,
@@ -115,8 +97,11 @@ export function mergePositions(
         edges.calls[e],
       )
     }
-  })
-  return builder.finish()
+  }
+
+  result(): PositionDetail {
+    return this.builder.finish()
+  }
 }
 
 /**
@@ -126,7 +111,7 @@ export function mergePositions(
 export function treeNodeMapper(
   from: StackTree,
   into: StackTree,
-  frameMap: readonly number[],
+  frameMap: ArrayLike<number>,
 ): (node: number) => number {
   const mapped = new Int32Array(from.length).fill(-2)
   const files = from.files.map((name) => into.fileId(name))

@@ -1,5 +1,16 @@
 import { addressHi, addressLo } from './positions.js'
 
+/** A stack tree's columns (`StackTree.allColumns`); the optional ones exist once a node needs them. */
+export interface StackColumns {
+  parent: Int32Array
+  frame: Int32Array
+  line?: Int32Array
+  file?: Int32Array
+  addressHi?: Uint32Array
+  addressLo?: Uint32Array
+  files: readonly string[]
+}
+
 /**
  * Call stacks as a prefix tree in columnar arrays (the layout of pprof and the Firefox
  * Profiler): node = frame + parent. A child's id is always greater than its parent's, so a
@@ -13,8 +24,8 @@ import { addressHi, addressLo } from './positions.js'
  * only once a node needs it.
  */
 export class StackTree {
-  private parents = new Int32Array(1024)
-  private frames = new Int32Array(1024)
+  private parents: Int32Array = new Int32Array(1024)
+  private frames: Int32Array = new Int32Array(1024)
   private lines: Int32Array | undefined
   private fileColumn: Int32Array | undefined
   private addressHis: Uint32Array | undefined
@@ -86,6 +97,7 @@ export class StackTree {
    * beyond 2^53), created if absent.
    */
   child(parent: number, frame: number, line = 0, file = -1, address: number | bigint = 0): number {
+    if (this.slots.length === 0) this.rehash()
     const hi = address === 0 ? 0 : addressHi(address)
     const lo = address === 0 ? 0 : addressLo(address)
     const mask = this.slots.length - 1
@@ -127,6 +139,38 @@ export class StackTree {
     return node
   }
 
+  /** Every column, trimmed to length (views, not copies), and the file names: see `fromColumns`. */
+  allColumns(): StackColumns {
+    const n = this.count
+    return {
+      parent: this.parents.subarray(0, n),
+      frame: this.frames.subarray(0, n),
+      line: this.lines?.subarray(0, n),
+      file: this.fileColumn?.subarray(0, n),
+      addressHi: this.addressHis?.subarray(0, n),
+      addressLo: this.addressLos?.subarray(0, n),
+      files: this.files,
+    }
+  }
+
+  /**
+   * The tree `allColumns` gave (the stacks a worker thread read, sent as typed arrays; parents
+   * before children). Its hash is built on the first `child`.
+   */
+  static fromColumns(columns: StackColumns): StackTree {
+    const tree = new StackTree()
+    tree.parents = columns.parent
+    tree.frames = columns.frame
+    tree.lines = columns.line
+    tree.fileColumn = columns.file
+    tree.addressHis = columns.addressHi
+    tree.addressLos = columns.addressLo
+    columns.files.forEach((name) => tree.fileId(name))
+    tree.count = columns.parent.length
+    tree.slots = new Int32Array(0)
+    return tree
+  }
+
   /** The node of a whole stack given root first; -1 for an empty stack. */
   insert(stack: ArrayLike<number>): number {
     let node = -1
@@ -150,7 +194,7 @@ export class StackTree {
   }
 
   private growNodes(): void {
-    const size = this.parents.length * 2
+    const size = Math.max(1024, this.parents.length * 2)
     const parents = new Int32Array(size)
     parents.set(this.parents)
     const frames = new Int32Array(size)
@@ -178,7 +222,9 @@ export class StackTree {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2)
+    let size = Math.max(2048, this.slots.length * 2)
+    while (size < this.count * 2 + 2) size *= 2
+    const slots = new Int32Array(size)
     const mask = slots.length - 1
     for (let node = 0; node < this.count; node++) {
       let slot =
