@@ -30,11 +30,15 @@ if (process.env.PROFCONV_DEBUG_CODE_CACHE === '1') {
 }
 
 const training = process.env.PROFCONV_RECORD_CODE_CACHE
-if (training) {
+if (!require('node:worker_threads').isMainThread) {
+  // A worker thread reading inputs for a merge (packages/cli/src/merge-inputs.ts).
+  cli.worker()
+} else if (training) {
   // Build time: run the given commands so that their code is compiled, then save it all.
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() })
   const record = async () => {
-    for (const args of JSON.parse(training)) await cli.main(args, { stdout: sink(), stderr: sink() })
+    for (const args of JSON.parse(training))
+      await cli.main(args, { stdout: sink(), stderr: sink() })
     writeFileSync(cacheFile, script.createCachedData())
   }
   void record()

@@ -18,6 +18,10 @@ export interface Options {
   maxInputSize?: number
   /** Keep source lines and addresses (default: when the output format uses them). */
   positions?: boolean
+  /** Worker threads reading inputs (`--jobs`); default the number of cores. */
+  jobs?: number
+  /** Skip inputs that fail to read, and count them (`--keep-going`). */
+  keepGoing: boolean
   json?: boolean
   quiet: boolean
   debug: boolean
@@ -60,6 +64,7 @@ export async function parseArgs(args: readonly string[]): Promise<Request> {
       inputs: (inputs ?? []).map((a) => (a === DASH ? '-' : a)),
       output: argv.output === DASH ? undefined : (argv.output as string | undefined),
       maxInputSize: argv['max-input-size'] as number | undefined,
+      keepGoing: argv['keep-going'] === true,
     },
   }
 }
@@ -82,7 +87,8 @@ function commandLine(args: readonly string[]): Argv {
         .positional('inputs', {
           type: 'string',
           array: true,
-          describe: 'profile files, - for stdin; several are merged',
+          describe:
+            'profile files, folders (every profile below), @list (paths in a file), @- (paths on stdin), - (stdin); several are merged',
         })
         .option('to', outputFormat),
     )
@@ -103,7 +109,11 @@ function commandLine(args: readonly string[]): Argv {
       'merge profiles of the same kind (runs, threads, hosts); fails when their metrics differ',
       (y) =>
         y
-          .positional('inputs', { type: 'string', array: true, describe: 'profile files' })
+          .positional('inputs', {
+            type: 'string',
+            array: true,
+            describe: 'profile files, folders, @list or @- (paths in a file or on stdin)',
+          })
           .option('to', outputFormat),
     )
     .command(
@@ -157,6 +167,16 @@ function commandLine(args: readonly string[]): Argv {
       describe:
         'keep source lines, inlined files and addresses (default: when the output format uses them)',
     })
+    .option('jobs', {
+      alias: 'j',
+      type: 'number',
+      describe: 'threads reading inputs in parallel (default: the number of cores)',
+    })
+    .option('keep-going', {
+      type: 'boolean',
+      default: false,
+      describe: 'skip inputs that fail to read (each named on stderr, counted in a note)',
+    })
     .option('max-input-size', {
       type: 'number',
       describe: 'cap on decompressed input, bytes (default 4 GiB)',
@@ -180,6 +200,8 @@ function commandLine(args: readonly string[]): Argv {
     )
     .example('$0 cpu.pb.gz -t speedscope -o cpu.json', 'open a pprof profile in speedscope')
     .example('$0 merge run1.prof run2.prof -t pstats -o all.prof', 'sum several runs')
+    .example('$0 merge profiles/ -t pprof -o fleet.pb.gz', 'merge every profile below a folder')
+    .example("find . -name '*.pb.gz' | $0 merge @- -t pprof -o all.pb.gz", 'paths on stdin')
     .example('cat app.prof | $0 - -t folded > app.folded', 'read stdin')
     .epilog(formatTable())
     .strict()
@@ -230,6 +252,7 @@ function formatTable(): string {
     ...rows,
     '',
     'Input formats are detected from content (gzip too), then from the file name.',
-    'A file named like a command (info, merge, completion) is given as ./info.',
+    'A file named like a command (info, merge, completion) is given as ./info, one whose',
+    'name starts with @ as ./@name.',
   ].join('\n')
 }

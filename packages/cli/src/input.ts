@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer'
 import { open } from 'node:fs/promises'
 import { gunzipSync } from 'node:zlib'
-import { inputFormat, readInput, type ReadInputOptions } from '@profconv/core'
+import { detectFormat, inputFormat, readInput, type ReadInputOptions } from '@profconv/core'
 import { DEFAULT_MAX_INPUT, isGzip, type FormatDescriptor, type Profile } from '@profconv/model'
 import { Progress, counted, type MaybeTty } from './progress.js'
 
@@ -21,13 +21,15 @@ export class UsageError extends Error {}
 /**
  * The profiles of one input (a file, or `-` for stdin) and the format they were read with.
  * Files whose format reads from chunks are streamed (callgrind files can be larger than
- * memory); the rest are read whole.
+ * memory); the rest are read whole. With `contentOnly` (a file found in a folder), a file whose
+ * content no format recognises is not read: the answer is undefined.
  */
 export async function readOne(
   input: string,
   options: ReadInputOptions,
   context: InputContext,
-): Promise<{ format: FormatDescriptor; profiles: Profile[] }> {
+  contentOnly?: boolean,
+): Promise<{ format: FormatDescriptor; profiles: Profile[] } | undefined> {
   const readOptions = { ...options, fileName: input === '-' ? undefined : input }
   if (input === '-') {
     const bytes = await readAll(context.stdin)
@@ -39,6 +41,7 @@ export async function readOne(
     const { size } = await handle.stat()
     const head = new Uint8Array(Math.min(64 * 1024, size))
     const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    if (contentOnly && !options.from && !detectFormat(head.subarray(0, bytesRead))) return undefined
     const format = inputFormat(head.subarray(0, bytesRead), readOptions)
     let chunks: AsyncIterable<Uint8Array> = handle.createReadStream({
       start: 0,
@@ -94,4 +97,15 @@ async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffe
   for await (const chunk of stream)
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
   return Buffer.concat(chunks)
+}
+
+/** A system error (no such file, …) as a short sentence. */
+export function systemMessage(e: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory, not a file',
+    ENOTDIR: 'a part of the path is not a folder',
+  }
+  return known[e.code!] ?? e.message
 }

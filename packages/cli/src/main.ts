@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { getFormat, keepsPositions, prepareFor, summarize } from '@profconv/core'
-import { ProfconvError, mergeProfiles, type Profile } from '@profconv/model'
+import { ProfconvError, mergeProfiles } from '@profconv/model'
 import { parseArgs, type Options } from './args.js'
 import { infoText } from './info.js'
-import { UsageError, readOne, type InputContext } from './input.js'
+import { UsageError, readOne, systemMessage, type InputContext } from './input.js'
+import { expandInputs } from './input-list.js'
+import { InputFailure, defaultJobs, mergeInputs } from './merge-inputs.js'
 
 /** Where `main` reads and writes; `process` fits. */
 export interface Io {
@@ -53,7 +55,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       : (options.positions ?? false)
     const read = async (input: string) => {
       current = input === '-' ? '<stdin>' : input
-      const result = await readOne(input, { ...options, positions }, context)
+      const result = (await readOne(input, { ...options, positions }, context))!
       current = ''
       return result
     }
@@ -73,8 +75,12 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     if (request.command === 'info') {
       const blocks: string[] = []
       const json: object[] = []
-      for (const input of options.inputs) {
-        const { profiles } = await read(input)
+      for (const { path: input, found } of await expandInputs(options.inputs, io.stdin)) {
+        current = input
+        const result = await readOne(input, { ...options, positions }, context, found)
+        current = ''
+        if (!result) continue // a file in a folder that is not a profile
+        const { profiles } = result
         profiles.forEach((profile, i) => {
           const summary = summarize(profile)
           const title =
@@ -98,11 +104,22 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     const to = getFormat(options.to!)
     if (!to.write)
       throw new ProfconvError(to.name, 'profconv can read this format but not write it')
-    const inputs: { input: string; profiles: Profile[] }[] = []
-    for (const input of options.inputs)
-      inputs.push({ input, profiles: (await read(input)).profiles })
-    if (request.command === 'merge') checkSameKind(inputs)
-    const profile = prepareFor(to, mergeProfiles(inputs.flatMap((i) => i.profiles)))
+    const sources = await expandInputs(options.inputs, io.stdin)
+    const jobs = options.jobs ?? defaultJobs()
+    if (!Number.isInteger(jobs) || jobs < 1)
+      throw new UsageError(`--jobs must be a whole number of at least 1, not ${options.jobs}`)
+    const merged = await mergeInputs(
+      sources,
+      { ...options, positions },
+      { sameKind: request.command === 'merge', keepGoing: options.keepGoing, jobs },
+      context,
+      (line) => options.quiet || say(line),
+    )
+    if (merged.ignored > 0 && !options.quiet)
+      say(
+        `note: ${merged.ignored} ${merged.ignored === 1 ? 'file' : 'files'} found in the folders given ${merged.ignored === 1 ? 'is' : 'are'} not profiles: left out`,
+      )
+    const profile = prepareFor(to, merged.profile)
     const base = options.compare === undefined ? undefined : await readBase(options.compare)
     const output = await to.write(profile, { ...writeOptions(options, io), base })
     if (options.output) await writeAtomically(options.output, output)
@@ -114,7 +131,12 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
         say(`could not start a browser; open ${options.output} yourself`)
     }
     return EXIT.ok
-  } catch (error) {
+  } catch (caught) {
+    let error = caught
+    if (error instanceof InputFailure) {
+      current = error.path
+      error = error.cause
+    }
     const where = current ? `${current}: ` : ''
     if (error instanceof ProfconvError && error.format === 'profconv') {
       say(`error: ${where}${error.reason}`)
@@ -176,25 +198,6 @@ function nodeGzip(data: Uint8Array): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.length)
 }
 
-/**
- * `profconv merge` accepts only profiles of one kind: the same metrics (names and units) in
- * every input, so that nothing is summed with a missing or foreign quantity.
- */
-function checkSameKind(inputs: { input: string; profiles: Profile[] }[]): void {
-  const kind = (p: Profile) => p.metrics.map((m) => `${m.name} (${m.unit})`).join(', ')
-  const first = inputs[0].profiles[0]
-  for (const { input, profiles } of inputs) {
-    for (const profile of profiles) {
-      if (kind(profile) !== kind(first)) {
-        throw new ProfconvError(
-          'profconv',
-          `cannot merge profiles of different kinds: ${inputs[0].input} has ${kind(first)}, ${input} has ${kind(profile)}`,
-        )
-      }
-    }
-  }
-}
-
 /** Writes to a temporary file beside `path` and renames it: an error never leaves half a file. */
 async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
@@ -219,14 +222,4 @@ function writeOut(stream: NodeJS.WritableStream, data: string | Uint8Array): Pro
       else onError(error as NodeJS.ErrnoException)
     })
   })
-}
-
-function systemMessage(e: NodeJS.ErrnoException): string {
-  const known: Record<string, string> = {
-    ENOENT: 'no such file',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory, not a file',
-    ENOTDIR: 'a part of the path is not a folder',
-  }
-  return known[e.code!] ?? e.message
 }

@@ -63,3 +63,58 @@ export async function* counted(
     progress.finish()
   }
 }
+
+/**
+ * A one-line bar for many inputs on a terminal: `profconv: 1200/3000 files [####      ] 40%
+ * ETA 3s`, redrawn at most every 100 ms and erased when done. Never drawn on a pipe.
+ */
+export class CountProgress {
+  private done = 0
+  private lastDraw = -Infinity
+  private readonly start: number
+
+  constructor(
+    private readonly stream: MaybeTty,
+    private readonly total: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.start = now()
+  }
+
+  /** Counts one more input done; redraws when enough time passed. */
+  advance(): void {
+    this.done++
+    const t = this.now()
+    if (t - this.lastDraw < 100 && this.done < this.total) return
+    this.lastDraw = t
+    this.draw(t)
+  }
+
+  /** Erases the bar. */
+  finish(): void {
+    if (this.lastDraw > -Infinity) this.stream.write('\r\u001b[K')
+  }
+
+  private draw(t: number): void {
+    const fraction = this.total > 0 ? Math.min(1, this.done / this.total) : 1
+    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 50))
+    const filled = Math.round(fraction * width)
+    const bar = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}]`
+    const left = ((t - this.start) / this.done) * (this.total - this.done)
+    const eta = this.done < this.total ? ` ETA ${duration(left)}` : ''
+    const percent = Math.floor(fraction * 100)
+      .toString()
+      .padStart(3)
+    this.stream.write(
+      `\r\u001b[Kprofconv: ${this.done}/${this.total} files ${bar} ${percent}%${eta}`,
+    )
+  }
+}
+
+/** `42s`, `3m05s`, `1h02m`. */
+function duration(ms: number): string {
+  const s = Math.ceil(ms / 1000)
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+  return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`
+}

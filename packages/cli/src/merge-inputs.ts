@@ -1,0 +1,374 @@
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { ProfconvError, ProfileMerger, type Position, type Profile } from '@profconv/model'
+import type { ReadInputOptions } from '@profconv/core'
+import { UsageError, readOne, systemMessage, type InputContext } from './input.js'
+import type { Source } from './input-list.js'
+import { CountProgress } from './progress.js'
+import { packProfile, unpackProfile, type PackedProfile } from './transfer.js'
+
+/** How inputs are merged: the reader's options and these. */
+export interface MergeSettings {
+  /** `profconv merge`: every input of the same metrics. */
+  sameKind: boolean
+  /** Skip (and count) inputs that fail to read instead of stopping at the first. */
+  keepGoing: boolean
+  /** Worker threads; 1 reads in the main thread. */
+  jobs: number
+}
+
+/** What merging the inputs gave. */
+export interface MergeOutcome {
+  profile: Profile
+  /** Inputs read into the result. */
+  read: number
+  /** Inputs that failed to read (`keepGoing`), in input order. */
+  skipped: { path: string; reason: string }[]
+  /** Files found in folders whose content is not a profile. */
+  ignored: number
+}
+
+/** An input that failed: the CLI names it before the reason. */
+export class InputFailure extends Error {
+  constructor(
+    readonly path: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${path}: ${String((cause as Error)?.message ?? cause)}`)
+  }
+}
+
+/** The number of worker threads `--jobs` defaults to. */
+export function defaultJobs(): number {
+  return availableParallelism()
+}
+
+/** Below this many inputs they are read in the main thread: starting workers costs more. */
+const WORKERS_FROM = 8
+
+/**
+ * Inputs per chunk: consecutive inputs are merged into one partial result (in a worker), and the
+ * partials into the result in input order. The size depends only on the number of inputs, never
+ * on `--jobs`, so every `--jobs` sums in the same grouping and writes the same bytes.
+ */
+export function chunkSize(inputs: number): number {
+  return Math.min(64, Math.max(1, Math.ceil(inputs / 64)))
+}
+
+/**
+ * Reads every source and merges the profiles into one, in input order, as a fold: each input
+ * (each chunk's partial result, with workers) is added into the result and dropped, so memory is
+ * the result plus the chunks in flight. A failing input is an {@link InputFailure}, or with
+ * `keepGoing` skipped and counted (`warn` is told each, in input order).
+ */
+export async function mergeInputs(
+  sources: readonly Source[],
+  options: ReadInputOptions,
+  settings: MergeSettings,
+  context: InputContext,
+  warn: (line: string) => void,
+): Promise<MergeOutcome> {
+  const size = chunkSize(sources.length)
+  const chunks: Source[][] = []
+  for (let at = 0; at < sources.length; at += size) chunks.push(sources.slice(at, at + size))
+  const progress =
+    sources.length > 1 && context.stderr.isTTY && !context.quiet
+      ? new CountProgress(context.stderr, sources.length)
+      : undefined
+  const merger = new ProfileMerger({ sameKind: settings.sameKind })
+  const outcome = { read: 0, skipped: [] as MergeOutcome['skipped'], ignored: 0 }
+  const fold = (result: ChunkResult) => {
+    if (!result.ok) throw new InputFailure(result.path, result.error)
+    outcome.read += result.read
+    outcome.ignored += result.ignored
+    for (const skip of result.skipped) {
+      outcome.skipped.push(skip)
+      warn(`warning: skipped ${skip.path}: ${skip.reason}`)
+    }
+    if (result.profile) merger.add(result.profile, result.first)
+  }
+  const workers = sources.some((s) => s.path === '-')
+    ? 0
+    : Math.min(settings.jobs, chunks.length, sources.length >= WORKERS_FROM ? Infinity : 0)
+  try {
+    if (workers > 1) await inWorkers(chunks, workers, options, settings, fold, progress)
+    else {
+      // One bar for all inputs: no byte bar per file under it.
+      const quiet = progress ? { ...context, progressAbove: Infinity } : context
+      for (const chunk of chunks)
+        fold(await foldChunk(chunk, options, settings, quiet, () => progress?.advance()))
+    }
+  } finally {
+    progress?.finish()
+  }
+  if (outcome.read === 0) {
+    throw new UsageError(
+      outcome.skipped.length > 0
+        ? `no input could be read (${outcome.skipped.length} failed)`
+        : 'none of the files found in the folders given is a profile',
+    )
+  }
+  const profile = merger.result()
+  if (outcome.skipped.length > 0) {
+    const total = outcome.read + outcome.skipped.length
+    profile.meta.notes = [
+      ...profile.meta.notes,
+      `${outcome.skipped.length} of ${total} inputs failed to read and were left out of the merge (--keep-going)`,
+    ]
+  }
+  return { profile, ...outcome }
+}
+
+/** One chunk merged: its partial result, or the input that failed and why. */
+export type ChunkResult =
+  | {
+      ok: true
+      profile?: Profile
+      /** The chunk's first input read, naming the partial in merge errors. */
+      first?: string
+      read: number
+      ignored: number
+      skipped: { path: string; reason: string }[]
+    }
+  | { ok: false; path: string; error: unknown }
+
+/** Reads the inputs of one chunk and merges them (in a worker, or in the main thread). */
+export async function foldChunk(
+  sources: readonly Source[],
+  options: ReadInputOptions,
+  settings: Pick<MergeSettings, 'sameKind' | 'keepGoing'>,
+  context: InputContext,
+  onFile: () => void,
+): Promise<ChunkResult> {
+  const merger = new ProfileMerger({ sameKind: settings.sameKind })
+  const skipped: { path: string; reason: string }[] = []
+  let first: string | undefined
+  let reads = 0
+  let ignored = 0
+  for (const source of sources) {
+    const name = source.path === '-' ? '<stdin>' : source.path
+    let read
+    try {
+      read = await readOne(source.path, options, context, source.found)
+    } catch (error) {
+      if (!(settings.keepGoing && isReadFailure(error))) return { ok: false, path: name, error }
+      skipped.push({ path: name, reason: failureText(error) })
+      onFile()
+      continue
+    }
+    onFile()
+    if (!read) {
+      ignored++
+      continue
+    }
+    try {
+      for (const profile of read.profiles) merger.add(profile, name)
+    } catch (error) {
+      // A refusal to merge names both inputs itself.
+      return { ok: false, path: '', error }
+    }
+    first ??= name
+    reads++
+  }
+  return {
+    ok: true,
+    read: reads,
+    ignored,
+    skipped,
+    first,
+    profile: merger.count > 0 ? merger.result() : undefined,
+  }
+}
+
+/** A bad or missing file, as opposed to a bug. */
+function isReadFailure(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException
+  return error instanceof ProfconvError || Boolean(e?.code && e?.syscall)
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof ProfconvError)
+    return error.format === 'profconv' ? error.reason : error.message
+  return systemMessage(error as NodeJS.ErrnoException)
+}
+
+// --- worker threads ---
+
+/** What a worker is started with. */
+interface WorkerSetup {
+  profconvWorker: true
+  options: ReadInputOptions
+  settings: Pick<MergeSettings, 'sameKind' | 'keepGoing'>
+  progress: boolean
+}
+
+interface Task {
+  chunk: number
+  sources: Source[]
+}
+
+/** A worker's answer: one input done (for the progress bar), or a chunk's result. */
+type Reply =
+  | { type: 'file' }
+  | {
+      type: 'done'
+      chunk: number
+      result:
+        | (Omit<Extract<ChunkResult, { ok: true }>, 'profile'> & { profile?: PackedProfile })
+        | { ok: false; path: string; error: SentError }
+    }
+
+async function inWorkers(
+  chunks: Source[][],
+  count: number,
+  options: ReadInputOptions,
+  settings: MergeSettings,
+  fold: (result: ChunkResult) => void,
+  progress: CountProgress | undefined,
+): Promise<void> {
+  const setup: WorkerSetup = {
+    profconvWorker: true,
+    // Plain data only (the command line's values).
+    options: JSON.parse(JSON.stringify(options)) as ReadInputOptions,
+    settings: { sameKind: settings.sameKind, keepGoing: settings.keepGoing },
+    progress: progress !== undefined,
+  }
+  // The bin shim loads the bundle with its code cache, then runs `worker()` in a thread.
+  const script = new URL('../bin/profconv.js', import.meta.url)
+  const workers = Array.from({ length: count }, () => new Worker(script, { workerData: setup }))
+  // At most this many chunks past the next one to fold are read ahead (bounded memory).
+  const ahead = 2 * count + 2
+  const done = new Map<number, ChunkResult>()
+  let nextToSend = 0
+  let nextToFold = 0
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const busy = new Map<Worker, number>(workers.map((w) => [w, 0]))
+      const feed = () => {
+        for (const w of workers) {
+          while (
+            busy.get(w)! < 2 &&
+            nextToSend < chunks.length &&
+            nextToSend < nextToFold + ahead
+          ) {
+            busy.set(w, busy.get(w)! + 1)
+            const task: Task = { chunk: nextToSend, sources: chunks[nextToSend] }
+            w.postMessage(task)
+            nextToSend++
+          }
+        }
+      }
+      for (const w of workers) {
+        w.on('message', (reply: Reply) => {
+          if (reply.type === 'file') return progress?.advance()
+          busy.set(w, busy.get(w)! - 1)
+          const r = reply.result
+          done.set(
+            reply.chunk,
+            r.ok
+              ? { ...r, ok: true, profile: r.profile && unpackProfile(r.profile) }
+              : { ok: false, path: r.path, error: reviveError(r.error) },
+          )
+          try {
+            for (let result; (result = done.get(nextToFold)); nextToFold++) {
+              done.delete(nextToFold)
+              fold(result)
+            }
+          } catch (error) {
+            return reject(error)
+          }
+          if (nextToFold === chunks.length) return resolve()
+          feed()
+        })
+        w.on('error', reject)
+        w.on('exit', (code) => {
+          if (nextToFold < chunks.length)
+            reject(
+              new Error(`a worker thread stopped (exit code ${code}) before its work was done`),
+            )
+        })
+      }
+      feed()
+    })
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+}
+
+/** The worker thread's side: merges the chunks it is sent and posts each result back. */
+export function runWorker(
+  port: {
+    postMessage(value: unknown, transfer?: ArrayBuffer[]): void
+    on(e: 'message', f: (t: Task) => void): void
+  },
+  setup: WorkerSetup,
+): void {
+  const context: InputContext = {
+    stderr: { write: () => true },
+    progressAbove: Infinity,
+    quiet: true,
+  }
+  const onFile = setup.progress ? () => port.postMessage({ type: 'file' }) : () => undefined
+  let queue = Promise.resolve()
+  const run = async (task: Task) => {
+    let result: ChunkResult
+    try {
+      result = await foldChunk(task.sources, setup.options, setup.settings, context, onFile)
+    } catch (error) {
+      result = { ok: false, path: '', error }
+    }
+    if (!result.ok) {
+      const reply = { ok: false, path: result.path, error: sendError(result.error) }
+      port.postMessage({ type: 'done', chunk: task.chunk, result: reply })
+      return
+    }
+    const { profile, ...rest } = result
+    const packed = profile && packProfile(profile)
+    port.postMessage(
+      { type: 'done', chunk: task.chunk, result: { ...rest, profile: packed?.packed } },
+      packed?.transfer,
+    )
+  }
+  port.on('message', (task) => {
+    queue = queue.then(() => run(task))
+  })
+}
+
+/** An error as plain data, to cross from a worker. */
+type SentError =
+  | { kind: 'profconv'; format: string; reason: string; position: Position }
+  | { kind: 'usage'; message: string }
+  | { kind: 'system'; message: string; code: string; syscall: string; path?: string }
+  | { kind: 'bug'; message: string; stack?: string }
+
+function sendError(error: unknown): SentError {
+  if (error instanceof ProfconvError)
+    return {
+      kind: 'profconv',
+      format: error.format,
+      reason: error.reason,
+      position: error.position,
+    }
+  if (error instanceof UsageError) return { kind: 'usage', message: error.message }
+  const e = error as NodeJS.ErrnoException
+  if (e?.code && e?.syscall)
+    return { kind: 'system', message: e.message, code: e.code, syscall: e.syscall, path: e.path }
+  return { kind: 'bug', message: String(e?.message ?? error), stack: e?.stack }
+}
+
+function reviveError(sent: SentError): Error {
+  switch (sent.kind) {
+    case 'profconv':
+      return new ProfconvError(sent.format, sent.reason, sent.position)
+    case 'usage':
+      return new UsageError(sent.message)
+    case 'system':
+      return Object.assign(new Error(sent.message), {
+        code: sent.code,
+        syscall: sent.syscall,
+        path: sent.path,
+      })
+    case 'bug':
+      return Object.assign(new Error(sent.message), { stack: sent.stack })
+  }
+}
