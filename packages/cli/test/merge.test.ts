@@ -26,10 +26,19 @@ function copies(from: string[], count: number, dir = tmp()): string[] {
   })
 }
 
-/** profconv's merge of `inputs` written to a file; its bytes. */
+/** profconv's merge of `inputs` written to a file; its bytes. `convert` merges leniently. */
 async function merged(inputs: string[], to: string, ...flags: string[]) {
   const out = join(tmp(), `out.${to}`)
-  const r = await cli(['merge', ...inputs, '-t', to, '-o', out, ...flags])
+  const command = flags[0] === 'convert' ? flags.shift()! : 'merge'
+  const r = await cli([
+    ...(command === 'merge' ? ['merge'] : []),
+    ...inputs,
+    '-t',
+    to,
+    '-o',
+    out,
+    ...flags,
+  ])
   expect(r.stderr).not.toMatch(/error|warning/)
   expect(r.code).toBe(0)
   return readFileSync(out)
@@ -56,6 +65,16 @@ describe('--jobs', () => {
     const one = await merged(inputs, 'pprof', '--jobs', '1')
     expect((await merged(inputs, 'pprof', '--jobs', '3')).equals(one)).toBe(true)
   })
+})
+
+test('position detail crosses the threads: callgrind lines, --jobs 1 and --jobs 2 the same', async () => {
+  const sources = ['rec-plain', 'rec-cache', 'rec-instr'].map((n) =>
+    fixturePath(`callgrind/${n}.callgrind`),
+  )
+  const inputs = copies([...sources, fixturePath('pprof/cpu.pb.gz')], 24)
+  const one = await merged(inputs, 'callgrind', 'convert', '--jobs', '1')
+  expect((await merged(inputs, 'callgrind', 'convert', '--jobs', '2')).equals(one)).toBe(true)
+  expect(one.toString()).toMatch(/^\d+ \d+/m) // cost lines with line numbers
 })
 
 describe('a file that fails to read', () => {
