@@ -3,7 +3,9 @@
 import { execFileSync } from 'node:child_process'
 import {
   closeSync,
+  copyFileSync,
   existsSync,
+  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -212,13 +214,15 @@ async function loadModel() {
 }
 
 /** A sampled profile of `samples` samples over `functions` functions (the pprof and speedscope inputs). */
-async function sampledProfile(samples, functions, seed) {
+async function sampledProfile(samples, functions, seed, sampleSeed = seed) {
   const { FrameTable, SamplesBuilder, newMeta } = await loadModel()
-  const rand = prng(seed)
+  const treeRand = prng(seed)
+  // One seed draws the program and its samples (as before); a second, other samples of it.
+  const rand = sampleSeed === seed ? treeRand : prng(sampleSeed)
   const frames = new FrameTable()
   for (let i = 0; i < functions; i++)
     frames.intern({ name: functionName(i), file: fileName(i), line: 10 + (i % 40) * 25 })
-  const tree = callTree(rand, functions * 4, functions)
+  const tree = callTree(treeRand, functions * 4, functions)
   const builder = new SamplesBuilder(2)
   const nodeOf = new Int32Array(tree.parent.length).fill(-2)
   const stack = []
@@ -334,6 +338,35 @@ export function dtrace(dir, name, bytes, functions, seed) {
       out.write(`${text}               ${1 + rand.int(50)}\n`)
     }
     out.close()
+  })
+}
+
+/**
+ * A folder `name` of `count` copies of the file `source` (a fleet's profiles of one program, as
+ * issue 19 measured them), named `p00000.<ext>`…; returns the folder.
+ */
+export function copies(dir, name, source, count) {
+  return ensure(join(dir, name), (path) => {
+    mkdirSync(path, { recursive: true })
+    const ext = source.slice(source.indexOf('.', source.lastIndexOf('/')))
+    for (let i = 0; i < count; i++)
+      copyFileSync(source, join(path, `p${String(i).padStart(5, '0')}${ext}`))
+  })
+}
+
+/**
+ * A folder `name` of `count` pprof files of one program (one call tree of `functions`
+ * functions), `samples` samples each, drawn with a different seed per file.
+ */
+export function pprofSet(dir, name, count, samples, functions) {
+  return ensure(join(dir, name), async (path) => {
+    mkdirSync(path, { recursive: true })
+    const { writePprof } = await import(join(ROOT, 'packages/pprof/dist/index.js'))
+    for (let i = 0; i < count; i++) {
+      const profile = await sampledProfile(samples, functions, 7, 1000 + i)
+      profile.meta.duration = 60e9 // a minute per host
+      writeFileSync(join(path, `p${String(i).padStart(5, '0')}.pb.gz`), writePprof(profile))
+    }
   })
 }
 

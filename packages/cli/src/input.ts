@@ -1,4 +1,5 @@
 import { constants } from 'node:buffer'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { gunzipSync } from 'node:zlib'
 import { detectFormat, inputFormat, readInput, type ReadInputOptions } from '@profconv/core'
@@ -36,6 +37,18 @@ export async function readOne(
     const whole = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
     return readInput(gunzipFast(whole, options.maxInputSize), readOptions)
   }
+  const bar = (size: number) =>
+    size > context.progressAbove && context.stderr.isTTY && !context.quiet
+  const small = readSmall(input, (size) => size <= SMALL && !bar(size))
+  if (small) {
+    // Gunzipped once, here (sniffing gzip would gunzip the head again).
+    const raw = gunzipFast(small, options.maxInputSize)
+    if (contentOnly && !options.from && !detectFormat(raw)) return undefined
+    const format = inputFormat(raw, readOptions)
+    if (format.readStream)
+      return { format, profiles: await format.readStream(oneChunk(raw), readOptions) }
+    return { format, profiles: format.read!(raw, readOptions) }
+  }
   const handle = await open(input, 'r')
   try {
     const { size } = await handle.stat()
@@ -48,14 +61,40 @@ export async function readOne(
       highWaterMark: 1 << 20,
       autoClose: false,
     })
-    if (size > context.progressAbove && context.stderr.isTTY && !context.quiet)
-      chunks = counted(chunks, new Progress(context.stderr, input, size))
+    if (bar(size)) chunks = counted(chunks, new Progress(context.stderr, input, size))
     if (format.readStream) return { format, profiles: await format.readStream(chunks, readOptions) }
     const bytes = gunzipFast(await collect(chunks, size), options.maxInputSize)
     return { format, profiles: format.read!(bytes, readOptions) }
   } finally {
     await handle.close()
   }
+}
+
+/** Files up to this size are read whole in one call (a fleet's profiles are small and many). */
+const SMALL = 8 * 2 ** 20
+
+/**
+ * The whole file when `wanted(size)`, read with one open, stat and read (synchronous: a merge
+ * reads thousands of small files, and streams' 1 MiB buffers and promises per file cost more
+ * than the reading); else undefined, for the streaming path.
+ */
+function readSmall(path: string, wanted: (size: number) => boolean): Uint8Array | undefined {
+  const fd = openSync(path, 'r')
+  try {
+    const { size } = fstatSync(fd)
+    if (!wanted(size)) return undefined
+    const bytes = new Uint8Array(size)
+    let length = 0
+    for (let n; length < size && (n = readSync(fd, bytes, length, size - length, length)) > 0;)
+      length += n
+    return length === size ? bytes : bytes.subarray(0, length)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes
 }
 
 /**

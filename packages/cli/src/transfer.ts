@@ -55,7 +55,8 @@ export function packProfile(profile: Profile): { packed: PackedProfile; transfer
   if (profile.positions) {
     const { lines, sites } = profile.positions
     for (const rows of [lines, sites])
-      for (const column of Object.values(rows)) if (ArrayBuffer.isView(column)) own(column as Int32Array)
+      for (const column of Object.values(rows))
+        if (ArrayBuffer.isView(column)) own(column as Int32Array)
   }
   if (graph) {
     const edges = edgeColumns(graph, profile.metrics.length)

@@ -25,14 +25,14 @@ export interface Samples {
 export class SamplesBuilder {
   readonly tree: StackTree
   private count = 0
-  private stacks = new Int32Array(256)
+  private stacks = new Int32Array(64)
   private columns: Float64Array[]
   private times: Float64Array | undefined
   private labelList: (readonly Label[] | undefined)[] | undefined
 
   constructor(metricCount: number, tree: StackTree = new StackTree()) {
     this.tree = tree
-    this.columns = Array.from({ length: metricCount }, () => new Float64Array(256))
+    this.columns = Array.from({ length: metricCount }, () => new Float64Array(64))
   }
 
   get length(): number {

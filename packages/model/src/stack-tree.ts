@@ -24,8 +24,9 @@ export interface StackColumns {
  * only once a node needs it.
  */
 export class StackTree {
-  private parents: Int32Array = new Int32Array(1024)
-  private frames: Int32Array = new Int32Array(1024)
+  // Small at first (a merge reads thousands of small profiles); every column grows by doubling.
+  private parents: Int32Array = new Int32Array(64)
+  private frames: Int32Array = new Int32Array(64)
   private lines: Int32Array | undefined
   private fileColumn: Int32Array | undefined
   private addressHis: Uint32Array | undefined
@@ -35,7 +36,7 @@ export class StackTree {
   private readonly fileIds = new Map<string, number>()
   private count = 0
   // Open-addressing hash of (parent, frame) -> node id + 1.
-  private slots = new Int32Array(2048)
+  private slots = new Int32Array(128)
 
   get length(): number {
     return this.count
@@ -194,7 +195,7 @@ export class StackTree {
   }
 
   private growNodes(): void {
-    const size = Math.max(1024, this.parents.length * 2)
+    const size = Math.max(64, this.parents.length * 2)
     const parents = new Int32Array(size)
     parents.set(this.parents)
     const frames = new Int32Array(size)
@@ -222,7 +223,7 @@ export class StackTree {
   }
 
   private rehash(): void {
-    let size = Math.max(2048, this.slots.length * 2)
+    let size = Math.max(128, this.slots.length * 2)
     while (size < this.count * 2 + 2) size *= 2
     const slots = new Int32Array(size)
     const mask = slots.length - 1

@@ -8,11 +8,12 @@
  * hit reads one slot and the sequence itself.
  */
 export class StackMemo {
-  private pool: Int32Array = new Int32Array(1 << 12)
+  // Small at first: a merge reads thousands of small profiles; both grow by doubling.
+  private pool: Int32Array = new Int32Array(1 << 8)
   private poolLength = 0
   private count = 0
   /** SLOT ints per slot: hash, start in `pool` + 1 (0: free), length, value. */
-  private slots: Int32Array = new Int32Array(SLOT << 11)
+  private slots: Int32Array = new Int32Array(SLOT << 6)
   /** The value of `seq[from..to)`, whose `stackHash` is `hash`, or undefined. */
   get(seq: Int32Array, from: number, to: number, hash: number): number | undefined {
     const at = this.find(seq, from, to, hash)
