@@ -14,6 +14,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -66,7 +67,7 @@ const peers = {
 }
 
 /** One run of `command`: wall milliseconds (hrtime) and peak RSS in bytes. */
-async function measure(command, stdoutPath) {
+async function measure(command, stdoutPath, cwd) {
   const out = openSync(stdoutPath, 'w')
   const start = process.hrtime.bigint()
   let rss = 0
@@ -76,13 +77,14 @@ async function measure(command, stdoutPath) {
     const result = spawnSync(TIME, ['-f', '%M', '-o', timeFile, ...command], {
       stdio: ['ignore', out, 'pipe'],
       maxBuffer: 1 << 26,
+      cwd,
     })
     status = result.status
     rss = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) * 1024
     if (status !== 0) process.stderr.write(result.stderr)
   } else {
     // No /usr/bin/time: poll the process's high-water mark.
-    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', out, 'inherit'] })
+    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', out, 'inherit'], cwd })
     const poll = setInterval(() => {
       try {
         const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
@@ -103,12 +105,12 @@ async function measure(command, stdoutPath) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** Median wall and peak RSS over `runs`; a run slower than `slowMs` ends the series early. */
-async function series(command, runs, slowMs = 20_000) {
+async function series(command, runs, slowMs = 20_000, cwd = undefined) {
   const walls = []
   const rsss = []
   let last
   for (let i = 0; i < runs; i++) {
-    last = await measure(command, join(OUT, 'stdout'))
+    last = await measure(command, join(OUT, 'stdout'), cwd)
     walls.push(last.ms)
     rsss.push(last.rss)
     if (last.ms > slowMs) break
@@ -164,6 +166,31 @@ async function inputs() {
       path: () => gen.folded(DATA, 'bench-100m.folded', 100e6, 20_000, 3),
     },
   ]
+  // Issue 19: a fleet's profiles merged (folders of files; the peers get the names, relative).
+  const cpu = join(ROOT, 'test-data/pprof/cpu.pb.gz')
+  const cprofile = join(ROOT, 'test-data/pstats/asyncio_app.prof')
+  list.push(
+    {
+      name: 'merge 3,000 small pprof',
+      format: 'merge-pprof',
+      path: () => gen.copies(DATA, 'merge-pprof-3k', cpu, 3000),
+    },
+    {
+      name: 'merge 30,000 small pprof',
+      format: 'merge-pprof',
+      path: () => gen.copies(DATA, 'merge-pprof-30k', cpu, 30_000),
+    },
+    {
+      name: 'merge 100 pprof of 100k samples',
+      format: 'merge-pprof',
+      path: () => gen.pprofSet(DATA, 'merge-pprof-100x100k', 100, 100_000, 5_000),
+    },
+    {
+      name: 'merge 1,000 cProfile',
+      format: 'merge-pstats',
+      path: () => gen.copies(DATA, 'merge-pstats-1k', cprofile, 1000),
+    },
+  )
   if (HUGE) {
     list.push({
       name: 'callgrind 1.1 GiB',
@@ -286,6 +313,34 @@ function jobs(input, file) {
         ...pictures(input, profconv),
       ]
     }
+    case 'merge-pprof':
+    case 'merge-pstats': {
+      const to = input.format === 'merge-pprof' ? 'pprof' : 'pstats'
+      const out = join(OUT, `merged.${to}`)
+      const names = file ? readdirSync(file).sort() : []
+      return [
+        {
+          job: `merge → ${to}`,
+          profconv: [...PROFCONV, 'merge', file, '-t', to, '-o', out],
+          cwd: file,
+          ...(to === 'pprof'
+            ? {
+                peer: 'go tool pprof -proto',
+                peerCmd: peers.go && ['go', 'tool', 'pprof', '-proto', '-output', out, ...names],
+              }
+            : {
+                peer: 'pstats.Stats(*files).dump_stats()',
+                peerCmd: peers.python && [
+                  'python3',
+                  '-c',
+                  'import pstats,sys; pstats.Stats(*sys.argv[2:]).dump_stats(sys.argv[1])',
+                  out,
+                  ...names,
+                ],
+              }),
+        },
+      ]
+    }
     case 'speedscope':
       return [
         { job: 'parse', parse: true },
@@ -387,7 +442,9 @@ async function main() {
     const list = jobs(input, '')
     if (ONLY && !list.some((j) => `${input.name} ${j.job}`.includes(ONLY))) continue
     const file = await input.path()
-    const size = statSync(file).size
+    const size = statSync(file).isDirectory()
+      ? readdirSync(file).reduce((n, f) => n + statSync(join(file, f)).size, 0)
+      : statSync(file).size
     for (const j of jobs(input, file)) {
       if (ONLY && !`${input.name} ${j.job}`.includes(ONLY)) continue
       const row = { input: input.name, size, job: j.job }
@@ -403,7 +460,7 @@ async function main() {
         }
         row.mbPerS = size / MB / (row.profconv.readerMs / 1000)
       } else {
-        const r = await series(j.profconv, input.huge ? 1 : RUNS)
+        const r = await series(j.profconv, input.huge ? 1 : RUNS, 20_000, j.cwd)
         row.profconv = { ms: r.ms, rss: r.rss, runs: r.runs }
         row.mbPerS = size / MB / (r.ms / 1000)
         if (j.draw) {
@@ -419,7 +476,7 @@ async function main() {
         } else if (j.peerCmd) {
           row.peer = { name: j.peer }
           try {
-            const p = await series(j.peerCmd, RUNS, 5000)
+            const p = await series(j.peerCmd, RUNS, 5000, j.cwd)
             Object.assign(row.peer, { ms: p.ms, rss: p.rss, runs: p.runs })
             row.ratio = p.ms / r.ms
           } catch (error) {
@@ -487,6 +544,10 @@ export function targets(rows) {
   const firefox = find('pprof', '→ firefox')
   const speedscope = find('pprof', '→ speedscope')
   const startup = [find('startup', '--version'), find('startup (', '→ dot')]
+  const merges = ['merge 3,000', 'merge 30,000', 'merge 100 pprof'].map((i) =>
+    find(i, 'merge → pprof'),
+  )
+  const [small, many] = merges
   return [
     {
       target: 'callgrind parse ≥ 150 MB/s',
@@ -546,6 +607,19 @@ export function targets(rows) {
     {
       target: 'callgrind > 1 GiB converts in < 1 GiB peak RSS',
       ...under(huge, undefined, 2 ** 30),
+    },
+    {
+      target: 'merge (issue 19): ≥ 3× faster than go tool pprof -proto on every pprof row',
+      ...ratioAtLeast(merges, 3),
+    },
+    {
+      target: 'merge memory flat: 30,000 files within 1.5× the peak RSS of 3,000',
+      ...(small && many
+        ? {
+            met: many.profconv.rss <= 1.5 * small.profconv.rss,
+            figures: `${fmtRss(many.profconv.rss)} against ${fmtRss(small.profconv.rss)} (${(many.profconv.rss / small.profconv.rss).toFixed(2)}×)`,
+          }
+        : { met: undefined, figures: 'not measured' }),
     },
     {
       target: '--version and a small conversion start in < 150 ms',
