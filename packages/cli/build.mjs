@@ -89,6 +89,9 @@ const commands = [
   ['--help'],
   ...samples.filter(([path]) => existsSync(data(path))).map(([path, to]) => [data(path), '-t', to]),
 ]
+// A merge of several inputs (the fold; in the main thread, as fewer than 8 inputs are).
+const merged = ['pprof/cpu.pb.gz', 'pprof/cpu.pb.gz'].map(data)
+if (merged.every((path) => existsSync(path))) commands.push(['merge', ...merged, '-t', 'pprof'])
 await rm('dist/profconv.cjs.cache', { force: true })
 execFileSync(process.execPath, ['bin/profconv.js'], {
   env: { ...process.env, PROFCONV_RECORD_CODE_CACHE: JSON.stringify(commands) },
