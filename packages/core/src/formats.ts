@@ -1,5 +1,6 @@
 import type { FormatDescriptor } from '@profconv/model'
 import { callgrindFormat } from '@profconv/callgrind'
+import { chromeTraceFormat } from '@profconv/chrome-trace'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
 import { dotFormat } from '@profconv/dot'
 import { dtraceFormat } from '@profconv/dtrace'
@@ -44,6 +45,8 @@ export const FORMATS: readonly FormatDescriptor[] = [
   // JSON of Python profilers: after speedscope (each sniffs its own keys).
   scaleneFormat,
   pyinstrumentFormat,
+  // Before cpuprofile: a trace's ProfileChunks hold 'nodes' and 'callFrame' too.
+  chromeTraceFormat,
   cpuprofileFormat,
   firefoxFormat,
   // JSON of other profilers (each sniffs its own keys).

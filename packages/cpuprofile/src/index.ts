@@ -1,4 +1,6 @@
 export { cpuprofileFormat } from './format.js'
+export { V8NodeTree, frameOfCallFrame } from './node-tree.js'
+export type { V8CallFrame } from './node-tree.js'
 export { SPECIAL_FRAMES, readCpuprofile } from './read.js'
 export type { CpuprofileReadOptions } from './read.js'
 export { sniffCpuprofile } from './sniff.js'

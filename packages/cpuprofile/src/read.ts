@@ -5,10 +5,10 @@ import {
   maybeGunzip,
   parseJson,
   newMeta,
-  type Frame,
   type Profile,
   type ReadOptions,
 } from '@profconv/model'
+import { V8NodeTree, type V8CallFrame } from './node-tree.js'
 
 const FORMAT = 'cpuprofile'
 
@@ -20,15 +20,9 @@ export interface CpuprofileReadOptions extends ReadOptions {
 /** V8's pseudo-functions for time outside JavaScript. */
 export const SPECIAL_FRAMES: readonly string[] = ['(program)', '(idle)', '(garbage collector)']
 
-interface CallFrame {
-  functionName?: string
-  url?: string
-  lineNumber?: number
-  columnNumber?: number
-}
 interface CpuNode {
   id: number
-  callFrame: CallFrame
+  callFrame: V8CallFrame
   children?: number[]
   parent?: number
 }
@@ -59,52 +53,21 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
   }
   const startTime = Number.isFinite(json.startTime) ? (json.startTime as number) : 0
 
-  const byId = new Map<number, CpuNode>()
+  const frames = new FrameTable()
+  const builder = new SamplesBuilder(1)
+  const tree = new V8NodeTree(FORMAT, frames, builder.tree)
   nodes.forEach((n: CpuNode, i) => {
     if (
       typeof n !== 'object' ||
       n === null ||
       typeof n.id !== 'number' ||
-      typeof n.callFrame !== 'object'
+      typeof n.callFrame !== 'object' ||
+      n.callFrame === null
     ) {
       fail(`node ${i} needs an id and a callFrame`)
     }
-    byId.set(n.id, n)
+    tree.add(n.id, n.callFrame, n.parent, Array.isArray(n.children) ? n.children : undefined)
   })
-  const parentOf = new Map<number, number>()
-  for (const n of byId.values()) {
-    if (typeof n.parent === 'number') parentOf.set(n.id, n.parent)
-    for (const child of n.children ?? []) parentOf.set(child, n.id)
-  }
-
-  const frames = new FrameTable()
-  const builder = new SamplesBuilder(1)
-  const treeNode = new Map<number, number>()
-  const chain: number[] = []
-  // The stack-tree node of a cpuprofile node, walking up without recursion.
-  const nodeOf = (id: number): number => {
-    chain.length = 0
-    let at: number | undefined = id
-    let above = -1
-    while (at !== undefined) {
-      const known = treeNode.get(at)
-      if (known !== undefined) {
-        above = known
-        break
-      }
-      chain.push(at)
-      if (chain.length > byId.size) fail(`the node tree has a cycle through node ${id}`)
-      at = parentOf.get(at)
-    }
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const node = byId.get(chain[k])
-      if (!node) fail(`node id ${chain[k]} is not in 'nodes'`)
-      const isRoot = !parentOf.has(chain[k]) && node.callFrame.functionName === '(root)'
-      if (!isRoot) above = builder.tree.child(above, frames.intern(frameOf(node.callFrame)))
-      treeNode.set(chain[k], above)
-    }
-    return above
-  }
 
   // Timestamps, in time order.
   const n = samples.length
@@ -132,13 +95,13 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
     const next = k + 1 < n ? times[order[k + 1]] : Math.max(endTime, times[i])
     const weight = next - times[i]
     if (!Number.isFinite(weight)) fail(`sample ${i} lasts longer than the largest number`)
-    const node = byId.get(samples[i])
-    if (!node) fail(`sample ${i} names node ${samples[i]}, which is not in 'nodes'`)
-    if (drop && SPECIAL_FRAMES.includes(node.callFrame.functionName ?? '')) {
+    const callFrame = tree.callFrame(samples[i])
+    if (!callFrame) fail(`sample ${i} names node ${samples[i]}, which is not in 'nodes'`)
+    if (drop && SPECIAL_FRAMES.includes(callFrame.functionName ?? '')) {
       dropped += weight
       continue
     }
-    builder.add(nodeOf(samples[i]), [weight], undefined, (times[i] - startTime) * 1000)
+    builder.add(tree.leaf(samples[i]), [weight], undefined, (times[i] - startTime) * 1000)
   }
 
   const meta = newMeta(FORMAT)
@@ -155,16 +118,6 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
     samples: builder.finish(),
     meta,
   }
-}
-
-function frameOf(c: CallFrame): Frame {
-  const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
-    name: c.functionName || '(anonymous)',
-  }
-  if (c.url) frame.file = c.url
-  if (typeof c.lineNumber === 'number' && c.lineNumber >= 0) frame.line = c.lineNumber + 1
-  if (typeof c.columnNumber === 'number' && c.columnNumber >= 0) frame.column = c.columnNumber + 1
-  return frame
 }
 
 function isNumbers(value: unknown): value is number[] {

@@ -51,6 +51,10 @@ const SAMPLE_PAIRS: [string, SampleShape][] = [
     },
   ],
   [
+    'chrome-trace',
+    { frames: 'name+file+line', metrics: [[{ name: 'time', unit: 'microseconds' }]] },
+  ],
+  [
     'pprof',
     {
       frames: 'name+file+line',

@@ -1,0 +1,5 @@
+export { chromeTraceFormat } from './format.js'
+export { readChromeTrace } from './read.js'
+export { scanTraceEvents } from './scan.js'
+export { sniffChromeTrace } from './sniff.js'
+export { writeChromeTrace } from './write.js'

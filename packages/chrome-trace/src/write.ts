@@ -1,0 +1,153 @@
+import {
+  ProfconvError,
+  nanosecondsPer,
+  resolveMetric,
+  type Profile,
+  type WriteOptions,
+} from '@profconv/model'
+
+const PID = 1
+const TID = 1
+
+/**
+ * Writes a profile's samples as a Chrome trace of `X` (complete) events, one flame chart on one
+ * thread, loadable by Perfetto, chrome://tracing and DevTools: consecutive samples sharing the
+ * start of their stacks keep those frames open, so every frame becomes one `X` event per
+ * stretch of time it stayed on the stack. `M` events name the process (the profile's name) and
+ * the thread (the metric). With sample times (cpuprofile, perf, trace inputs) and a time metric
+ * the events sit at their true times (a gap between samples closes every frame); otherwise the
+ * samples are laid end to end in their order, which is noted. Times are microseconds; a
+ * non-time metric is drawn as 1 µs per unit (noted). Frame file, line and column go to `args`.
+ */
+export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): Uint8Array {
+  const samples = profile.samples
+  if (!samples) throw new ProfconvError('chrome-trace', 'the profile has no samples to write')
+  const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
+  const metric = profile.metrics[m]
+  const values = samples.values[m]
+  const nsPer = nanosecondsPer(metric.unit)
+  const scale = nsPer !== undefined ? nsPer / 1000 : 1
+  const n = samples.stack.length
+  const times = samples.time
+  let timed = nsPer !== undefined && times !== undefined
+  if (timed) {
+    for (let i = 0; i < n && timed; i++) {
+      timed = Number.isFinite(times![i]) && (i === 0 || times![i] >= times![i - 1])
+    }
+  }
+  const notes = profile.meta.notes
+  if (nsPer === undefined) {
+    notes.push(
+      `chrome-trace shows time: each ${metric.unit} of '${metric.name}' is drawn as 1 µs, samples laid end to end`,
+    )
+  } else if (!timed) {
+    notes.push(
+      'the samples have no times (or not in order): the chrome-trace flame chart lays them end to end in their order',
+    )
+  }
+
+  const out = new Chunks()
+  out.push('{"traceEvents":[')
+  const meta = (name: string, value: string) =>
+    `{"ph":"M","pid":${PID},"tid":${TID},"name":"${name}","args":{"name":${JSON.stringify(value)}}}`
+  out.push(meta('process_name', profile.meta.name ?? 'profconv'))
+  out.push(',')
+  out.push(meta('thread_name', `${metric.name} (${metric.unit})`))
+
+  // Each frame's event text after the times, built once.
+  const frameText = profile.frames.frames.map((f) => {
+    const args: Record<string, string | number> = {}
+    if (f.file !== undefined) args.file = f.file
+    if (f.line !== undefined) args.line = f.line
+    if (f.column !== undefined) args.column = f.column
+    if (f.module !== undefined) args.module = f.module
+    const hasArgs = Object.keys(args).length > 0
+    return `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}`
+  })
+  const tree = samples.tree
+  const openNode: number[] = []
+  const openStart: number[] = []
+  const path: number[] = []
+  // Frames closing together are written outer first: readers place the first of two events
+  // with the same start and end outside the second.
+  const close = (depth: number, at: number): void => {
+    for (let d = depth; d < openNode.length; d++) {
+      const start = openStart[d]
+      out.push(
+        `,{"ph":"X","pid":${PID},"tid":${TID},"ts":${start},"dur":${round(at - start)}${frameText[tree.frame(openNode[d])]}`,
+      )
+    }
+    openNode.length = openStart.length = Math.min(depth, openNode.length)
+  }
+  let cursor = 0
+  for (let i = 0; i < n; i++) {
+    const value = values[i]
+    if (!(value > 0)) continue
+    const startAt = timed ? times![i] / 1000 : cursor
+    if (startAt > cursor) close(0, cursor)
+    // The path from the root to the sample's leaf.
+    path.length = 0
+    for (let node = samples.stack[i]; node >= 0; node = tree.parent(node)) path.push(node)
+    path.reverse()
+    let same = 0
+    while (same < openNode.length && same < path.length && openNode[same] === path[same]) same++
+    const at = Math.max(startAt, cursor)
+    close(same, at)
+    for (let d = same; d < path.length; d++) {
+      openNode.push(path[d])
+      openStart.push(round(at))
+    }
+    cursor = at + value * scale
+  }
+  close(0, cursor)
+  out.push('],"displayTimeUnit":"ms","otherData":')
+  out.push(
+    JSON.stringify({
+      producer: 'profconv',
+      name: profile.meta.name ?? 'profconv',
+      format: profile.meta.format,
+      metric: `${metric.name} (${metric.unit})`,
+      notes: notes.join('; '),
+    }),
+  )
+  out.push('}\n')
+  return out.finish()
+}
+
+/** Microsecond times to 3 decimals (nanoseconds), without float noise in the text. */
+function round(us: number): number {
+  return Math.round(us * 1000) / 1000
+}
+
+/** Text pieces encoded to bytes in 1 MiB blocks: no single string of the whole output. */
+class Chunks {
+  private readonly encoder = new TextEncoder()
+  private readonly blocks: Uint8Array[] = []
+  private pending: string[] = []
+  private pendingLength = 0
+
+  push(text: string): void {
+    this.pending.push(text)
+    this.pendingLength += text.length
+    if (this.pendingLength >= 1 << 20) this.flush()
+  }
+
+  finish(): Uint8Array {
+    this.flush()
+    const size = this.blocks.reduce((sum, b) => sum + b.length, 0)
+    const out = new Uint8Array(size)
+    let at = 0
+    for (const b of this.blocks) {
+      out.set(b, at)
+      at += b.length
+    }
+    return out
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return
+    this.blocks.push(this.encoder.encode(this.pending.join('')))
+    this.pending = []
+    this.pendingLength = 0
+  }
+}

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { readCpuprofile } from '@profconv/cpuprofile'
+import {
+  FrameTable,
+  SamplesBuilder,
+  dumpStacks,
+  graphOf,
+  newMeta,
+  type Profile,
+} from '@profconv/model'
+import { fixture, run } from '@profconv/testkit'
+import { readChromeTrace, writeChromeTrace } from '../src/index.js'
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+
+function small(withTimes: boolean): Profile {
+  const frames = new FrameTable()
+  const a = frames.intern({ name: 'main', file: 'app.js', line: 1, column: 5 })
+  const b = frames.intern({ name: 'parse', file: 'app.js', line: 10 })
+  const c = frames.intern({ name: 'lex' })
+  const s = new SamplesBuilder(1)
+  const add = (stack: number[], v: number, t: number) =>
+    s.addStack(stack, [v], undefined, withTimes ? t : undefined)
+  add([a, b], 10, 0)
+  add([a, b, c], 20, 10_000)
+  add([a, b], 5, 30_000)
+  add([a], 5, 100_000) // a gap of 65 µs before it
+  add([c], 1, 105_000)
+  const meta = newMeta('test')
+  meta.name = 'small'
+  return {
+    metrics: [{ name: 'cpu', unit: 'microseconds' }],
+    defaultMetric: 0,
+    frames,
+    samples: s.finish(),
+    meta,
+  }
+}
+
+describe('chrome-trace writer', () => {
+  test('X events with M names; frames open across samples; true times with gaps', () => {
+    const p = small(true)
+    const out = JSON.parse(text(writeChromeTrace(p)))
+    const ev = out.traceEvents as Record<string, unknown>[]
+    expect(ev.filter((e) => e.ph === 'M').map((e) => (e.args as { name: string }).name)).toEqual([
+      'small',
+      'cpu (microseconds)',
+    ])
+    const xs = ev
+      .filter((e) => e.ph === 'X')
+      .map((e) => `${e.name}@${e.ts}+${e.dur}`)
+      .sort()
+    // main stays open from 0 to 35 (three samples), closes in the gap, reopens at 100.
+    expect(xs).toEqual(['lex@10+20', 'lex@105+1', 'main@0+35', 'main@100+5', 'parse@0+35'].sort())
+    const main = ev.find((e) => e.name === 'main')!
+    expect(main.args).toEqual({ file: 'app.js', line: 1, column: 5 })
+    expect(p.meta.notes).toEqual([])
+  })
+
+  test('read back: the same stacks and values (times given or laid out)', () => {
+    for (const timed of [true, false]) {
+      const p = small(timed)
+      const [back] = readChromeTrace(writeChromeTrace(p))
+      expect(dumpStacks(back)).toBe(dumpStacks(p))
+      if (!timed) expect(p.meta.notes.join()).toMatch(/lays them end to end/)
+    }
+  })
+
+  test('a non-time metric is drawn 1 µs per unit, with a note', () => {
+    const p = small(false)
+    p.metrics = [{ name: 'alloc', unit: 'bytes' }]
+    const [back] = readChromeTrace(writeChromeTrace(p))
+    expect(dumpStacks(back)).toBe(dumpStacks(p))
+    expect(p.meta.notes.join()).toMatch(/each bytes of 'alloc' is drawn as 1 µs/)
+  })
+
+  test('node --cpu-prof → chrome-trace: every sample at its true time, self times kept', () => {
+    const cpu = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'))
+    const bytes = writeChromeTrace(cpu)
+    const [back] = readChromeTrace(bytes)
+    const self = (p: Profile) => {
+      const out = new Map<string, number>()
+      for (const n of graphOf(p).nodes) {
+        const name = p.frames.get(n.frame).name
+        out.set(name, (out.get(name) ?? 0) + n.self[0])
+      }
+      return out
+    }
+    const ours = self(back)
+    for (const [name, v] of self(cpu)) if (v > 0) expect(ours.get(name)).toBeCloseTo(v, 3)
+    expect(cpu.meta.notes).toEqual([])
+    // the first event starts at the first sample's time
+    const ev = JSON.parse(text(bytes)).traceEvents.filter((e: { ph: string }) => e.ph === 'X')
+    const first = Math.min(...ev.map((e: { ts: number }) => e.ts))
+    expect(first).toBeCloseTo(cpu.samples!.time![0] / 1000, 3)
+  })
+})
+
+describe('Chrome DevTools’ trace engine loads the written trace', () => {
+  test('the thread and its events are found', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profconv-trace-'))
+    try {
+      const file = join(dir, 'out.trace.json')
+      writeFileSync(
+        file,
+        writeChromeTrace(readCpuprofile(fixture('cpuprofile/workload.cpuprofile'))),
+      )
+      const loaded = JSON.parse(run('node', ['test/trace-engine-load.mjs', file]))
+      expect(loaded.threads).toEqual([{ pid: 1, tid: 1, name: 'time (microseconds)' }])
+      expect(loaded.traceBounds.range).toBeGreaterThan(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
