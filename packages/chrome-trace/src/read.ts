@@ -55,7 +55,7 @@ interface CpuProfile {
  *   innermost event, so self and total per name are exact. Metric `time` in microseconds.
  * - V8 CPU profiles (`Profile` + `ProfileChunk` events, keyed by pid and id; old `CpuProfile`
  *   events) give one profile each: per-sample times from `timeDeltas`, the sample's current line
- *   from `lines` on the leaf. Metrics `time` (µs; a sample lasts until the next one) and `samples`.
+ *   from `lines` on the leaf (unless `options.positions` is false). Metrics `time` (µs; a sample lasts until the next one) and `samples`.
  * - `M` metadata name processes and threads. Other events (instant, async, flow, counters) are
  *   not read; a note counts them.
  *
@@ -64,6 +64,7 @@ interface CpuProfile {
  */
 export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): Profile[] {
   const input = maybeGunzip(bytes, FORMAT, options.maxInputSize)
+  const keepLines = options.positions !== false
   const threads = new Map<string, Thread>()
   const cpuProfiles = new Map<string, CpuProfile>()
   const processNames = new Map<string, string>()
@@ -175,7 +176,7 @@ export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): P
             profile.startTime = data.startTime
         } else {
           profile.tid ??= tid
-          addChunk(profile, data, index, offset)
+          addChunk(profile, data, index, offset, keepLines)
         }
         return
       }
@@ -186,7 +187,13 @@ export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): P
         const profile = cpuProfileOf(pid, `CpuProfile ${index}`, hasTs ? ts : NaN)
         profile.tid = tid
         if (typeof cpuProfile.startTime === 'number') profile.startTime = cpuProfile.startTime
-        addChunk(profile, { cpuProfile, timeDeltas: cpuProfile.timeDeltas }, index, offset)
+        addChunk(
+          profile,
+          { cpuProfile, timeDeltas: cpuProfile.timeDeltas },
+          index,
+          offset,
+          keepLines,
+        )
         if (typeof cpuProfile.endTime === 'number') profile.endTime = cpuProfile.endTime
         if (profile.startTime !== undefined && profile.startTime < origin)
           origin = profile.startTime
@@ -279,7 +286,13 @@ interface ChunkNode {
 }
 
 /** Appends a `ProfileChunk`'s nodes, samples, time deltas and lines. */
-function addChunk(profile: CpuProfile, data: Json, index: number, offset: number): void {
+function addChunk(
+  profile: CpuProfile,
+  data: Json,
+  index: number,
+  offset: number,
+  keepLines: boolean,
+): void {
   const cpuProfile = isObject(data.cpuProfile) ? data.cpuProfile : {}
   const nodes = cpuProfile.nodes
   if (nodes !== undefined) {
@@ -300,7 +313,7 @@ function addChunk(profile: CpuProfile, data: Json, index: number, offset: number
     )
   }
   const lines = data.lines
-  const hasLines = isNumbers(lines) && lines.length === samples.length
+  const hasLines = keepLines && isNumbers(lines) && lines.length === samples.length
   if (hasLines && !profile.hasLines) {
     profile.hasLines = true
     profile.lines.length = profile.samples.length

@@ -16,6 +16,7 @@ import {
 import { ghcProfJsonFormat } from '@profconv/ghc'
 import { gprofFormat } from '@profconv/gprof'
 import { gprof2dotJsonFormat } from '@profconv/gprof2dot-json'
+import { heapprofileFormat } from '@profconv/heapprofile'
 import { hprofFormat } from '@profconv/hprof'
 import { instrumentsFormat } from '@profconv/instruments'
 import { lineProfilerFormat } from '@profconv/line-profiler'
@@ -30,6 +31,7 @@ import { speedscopeFormat } from '@profconv/speedscope'
 import { stackprofFormat } from '@profconv/stackprof'
 import { svgFormat } from '@profconv/svg'
 import { topFormat } from '@profconv/top'
+import { v8ProfFormat } from '@profconv/v8-prof'
 
 /**
  * Every format profconv knows, in sniffing order (most specific first). Adding a format is one
@@ -47,12 +49,15 @@ export const FORMATS: readonly FormatDescriptor[] = [
   pyinstrumentFormat,
   // Before cpuprofile: a trace's ProfileChunks hold 'nodes' and 'callFrame' too.
   chromeTraceFormat,
+  // Before cpuprofile: a function named "nodes" would satisfy its sniffer.
+  heapprofileFormat,
   cpuprofileFormat,
   firefoxFormat,
   // JSON of other profilers (each sniffs its own keys).
   gprof2dotJsonFormat,
   stackprofFormat,
   ghcProfJsonFormat,
+  v8ProfFormat,
   callgrindFormat,
   dotFormat,
   svgFormat,

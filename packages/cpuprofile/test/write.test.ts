@@ -1,0 +1,106 @@
+import { FrameTable, SamplesBuilder, dumpStacks, newMeta, type Profile } from '@profconv/model'
+import { fixture } from '@profconv/testkit'
+import { readCpuprofile, writeCpuprofile } from '../src/index.js'
+
+interface RawNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
+  hitCount?: number
+  children?: number[]
+  positionTicks?: { line: number; ticks: number }[]
+}
+interface RawProfile {
+  nodes: RawNode[]
+  samples: number[]
+  timeDeltas: number[]
+  startTime: number
+  endTime: number
+}
+
+/** hitCount per call path (`f url:line:col;…`), for paths that have any, from the raw JSON. */
+function hitCounts(file: RawProfile): Map<string, number> {
+  const byId = new Map(file.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of file.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const out = new Map<string, number>()
+  for (const n of file.nodes) {
+    const count = n.hitCount ?? 0
+    if (count === 0) continue
+    const path: string[] = []
+    for (let at: number | undefined = n.id; at !== undefined; at = parent.get(at)) {
+      const c = byId.get(at)!.callFrame
+      path.push(`${c.functionName || '(anonymous)'} ${c.url}:${c.lineNumber}:${c.columnNumber}`)
+    }
+    const key = path.reverse().join(';')
+    out.set(key, (out.get(key) ?? 0) + count)
+  }
+  return out
+}
+
+const parse = (text: string) => JSON.parse(text) as RawProfile
+
+describe('cpuprofile writer', () => {
+  const raw = parse(new TextDecoder().decode(fixture('cpuprofile/workload.cpuprofile')))
+  const profile = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'))
+  const written = parse(writeCpuprofile(profile))
+
+  test('node --cpu-prof read and written: every call path hit by as many samples', () => {
+    // (an empty functionName is written as DevTools shows it: (anonymous))
+    // V8's own hitCount field counts ticks it records in no sample ((program) 6 hits, 2
+    // samples here; sieve too): the written hitCount is the count of the file's samples.
+    const counted = { ...raw, nodes: raw.nodes.map((n) => ({ ...n, hitCount: 0 })) }
+    const byId = new Map(counted.nodes.map((n) => [n.id, n]))
+    for (const id of raw.samples) byId.get(id)!.hitCount++
+    expect(hitCounts(written)).toEqual(hitCounts(counted))
+    expect(written.samples.length).toBe(raw.samples.length)
+  })
+
+  test('the same sample times: every delta and the duration', () => {
+    expect(written.timeDeltas.slice(1)).toEqual(raw.timeDeltas.slice(1))
+    expect(written.endTime - written.startTime).toBe(raw.endTime - raw.startTime)
+    expect(profile.meta.notes).toEqual([])
+  })
+
+  test('callFrame lines and columns are 0-based again, (root) first with its children', () => {
+    const sieve = written.nodes.find((n) => n.callFrame.functionName === 'sieve')!
+    const original = raw.nodes.find((n) => n.callFrame.functionName === 'sieve')!
+    expect(sieve.callFrame.lineNumber).toBe(original.callFrame.lineNumber)
+    expect(sieve.callFrame.columnNumber).toBe(original.callFrame.columnNumber)
+    expect(written.nodes[0].callFrame.functionName).toBe('(root)')
+    expect(written.nodes[0].children!.length).toBeGreaterThan(0)
+  })
+
+  test('reads back to the same stacks', () => {
+    expect(dumpStacks(readCpuprofile(new TextEncoder().encode(writeCpuprofile(profile))))).toBe(
+      dumpStacks(profile),
+    )
+  })
+
+  test('without times: laid end to end (noted); lines on leaves become positionTicks', () => {
+    const frames = new FrameTable()
+    const main = frames.intern({ name: 'main', file: 'app.js', line: 1, column: 1 })
+    const s = new SamplesBuilder(1)
+    const top = s.tree.child(-1, main)
+    s.add(s.tree.child(-1, main, 3), [10])
+    s.add(s.tree.child(-1, main, 3), [5])
+    s.add(s.tree.child(-1, main, 4), [5])
+    s.add(top, [1])
+    const p: Profile = {
+      metrics: [{ name: 'cpu', unit: 'milliseconds' }],
+      defaultMetric: 0,
+      frames,
+      samples: s.finish(),
+      meta: newMeta('test'),
+    }
+    const out = parse(writeCpuprofile(p))
+    expect(out.timeDeltas).toEqual([0, 10000, 5000, 5000])
+    expect(out.endTime).toBe(21000)
+    const node = out.nodes.find((n) => n.callFrame.functionName === 'main')!
+    expect(node.hitCount).toBe(4)
+    expect(node.positionTicks).toEqual([
+      { line: 3, ticks: 2 },
+      { line: 4, ticks: 1 },
+    ])
+    expect(p.meta.notes.join()).toMatch(/lays them end to end/)
+  })
+})
