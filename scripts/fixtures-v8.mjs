@@ -12,6 +12,7 @@
 //                                                     code entries no tick refers to and script sources left out
 //                                                     (code ids renumbered)
 //   test-data/v8-prof/workload.prof-process.txt          node --prof-process of the same log (the oracle)
+//   test-data/v8-prof/workload-first-ticks.preprocess.json  its first 20 ticks and their code entries (a small fuzz seed)
 // Needs node and chromium; run from anywhere: node scripts/fixtures-v8.mjs
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -126,5 +127,18 @@ writeFileSync(
   // Scripts keep id and url; their sources (node's own internals, 1.4 MB) are left out.
   gzipSync(JSON.stringify({ code, functions, ticks, scripts: pre.scripts.map((s) => s && { id: s.id, url: s.url, name: s.name }) }), { level: 9 }),
 )
+// A small seed for the fuzz suite: the first 20 ticks and the code entries they use.
+writeFileSync(data('v8-prof/workload-first-ticks.preprocess.json'), JSON.stringify(firstTicks({ code, functions, ticks }, 20)))
 rmSync(tmp, { recursive: true, force: true })
+
+function firstTicks(pre, n) {
+  const ticks = pre.ticks.slice(0, n)
+  const ids = [...new Set(ticks.flatMap((t) => t.s.filter((v, i) => i % 2 === 0 && v >= 0)))].sort((a, b) => a - b)
+  const id = new Map(ids.map((old, i) => [old, i]))
+  return {
+    code: ids.map((i) => ({ ...pre.code[i], func: undefined, source: undefined })),
+    functions: [],
+    ticks: ticks.map((t) => ({ ...t, s: t.s.map((v, i) => (i % 2 === 0 && v >= 0 ? id.get(v) : v)) })),
+  }
+}
 console.log('fixtures written under test-data/{chrome-trace,heapprofile,v8-prof}')

@@ -269,6 +269,14 @@ export function speedscope(dir, name, samples, functions, seed) {
   })
 }
 
+/** A Chrome trace: the same kind of sampled profile written as X events (about 100 MB for 100k samples). */
+export function chromeTrace(dir, name, samples, functions, seed) {
+  return ensure(join(dir, name), async (path) => {
+    const { writeChromeTrace } = await import(join(ROOT, 'packages/chrome-trace/dist/index.js'))
+    writeFileSync(path, writeChromeTrace(await sampledProfile(samples, functions, seed), { metric: 'cpu' }))
+  })
+}
+
 /** Folded stacks (`a;b;c 12`) of about `bytes` bytes over a call tree of `functions` functions. */
 export function folded(dir, name, bytes, functions, seed) {
   return ensure(join(dir, name), (path) => {

@@ -161,6 +161,11 @@ async function inputs() {
       path: () => gen.dtrace(DATA, 'bench-100m.dtrace', 100e6, 20_000, 6),
     },
     {
+      name: 'chrome-trace ~100 MB (100k samples as X events)',
+      format: 'chrome-trace',
+      path: () => gen.chromeTrace(DATA, 'bench-100k.trace.json', 100_000, 20_000, 2),
+    },
+    {
       name: 'folded 100 MB',
       format: 'folded',
       path: () => gen.folded(DATA, 'bench-100m.folded', 100e6, 20_000, 3),
@@ -346,6 +351,15 @@ function jobs(input, file) {
         { job: 'parse', parse: true },
         { job: '→ dot', profconv: profconv('-t', 'dot') },
         { job: '→ pprof', profconv: profconv('-t', 'pprof') },
+        // The V8/Chrome writers beside the speedscope writer, on the same 1M samples.
+        { job: '→ speedscope', profconv: profconv('-t', 'speedscope') },
+        { job: '→ chrome-trace', profconv: profconv('-t', 'chrome-trace') },
+        { job: '→ cpuprofile', profconv: profconv('-t', 'cpuprofile') },
+      ]
+    case 'chrome-trace':
+      return [
+        { job: 'parse', parse: true },
+        { job: '→ dot', profconv: profconv('-t', 'dot') },
       ]
     case 'folded':
       return [
