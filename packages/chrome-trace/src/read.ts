@@ -21,8 +21,8 @@ interface Thread {
   readonly pid: string
   readonly tid: string
   readonly frames: FrameTable
-  /** Frame id by plain name (events without file or line), so that names are interned once. */
-  readonly byName: Map<string, number>
+  /** Frame ids by name, so that each event's frame is found without building a key. */
+  readonly byName: Map<string, number[]>
   /** B and E events: time, +1 for B or -1 for E, frame (B only), file order. */
   readonly marks: { ts: number[]; kind: number[]; frame: number[]; seq: number[] }
   readonly intervals: Intervals
@@ -265,17 +265,25 @@ function frameId(thread: Thread, event: Json): number {
   const hasLine = typeof line === 'number' && Number.isInteger(line) && line > 0
   const hasColumn = typeof column === 'number' && Number.isInteger(column) && column > 0
   const hasModule = typeof module === 'string' && module !== ''
-  if (!hasFile && !hasLine && !hasColumn && !hasModule) {
-    let id = thread.byName.get(name)
-    if (id === undefined) thread.byName.set(name, (id = thread.frames.intern({ name })))
-    return id
+  const f = hasFile ? file : undefined
+  const l = hasLine ? line : undefined
+  const c = hasColumn ? column : undefined
+  const m = hasModule ? module : undefined
+  // Frames of one name compared field by field: no key string per event.
+  let ids = thread.byName.get(name)
+  if (ids === undefined) thread.byName.set(name, (ids = []))
+  for (const id of ids) {
+    const known = thread.frames.get(id)
+    if (known.file === f && known.line === l && known.column === c && known.module === m) return id
   }
   const frame: { -readonly [K in keyof Frame]: Frame[K] } = { name }
-  if (hasFile) frame.file = file
-  if (hasLine) frame.line = line
-  if (hasColumn) frame.column = column
-  if (hasModule) frame.module = module
-  return thread.frames.intern(frame)
+  if (f !== undefined) frame.file = f
+  if (l !== undefined) frame.line = l
+  if (c !== undefined) frame.column = c
+  if (m !== undefined) frame.module = m
+  const id = thread.frames.intern(frame)
+  ids.push(id)
+  return id
 }
 
 interface ChunkNode {
