@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getFormat } from '@profconv/core'
+import { mergeProfiles, withSamples } from '@profconv/model'
+import {
+  ProfilerCliSession,
+  describeWithProfilerCli,
+  fixture,
+  fixturePath,
+  type ProfilerCliFunction,
+} from '@profconv/testkit'
+
+// The Firefox Profiler's own import of .cpuprofile (profiler-cli), on a real node --cpu-prof
+// file and on profconv's output of it. (Chrome traces are not compared with profiler-cli: it
+// resamples their V8 CPU profiles at 0.5 ms, so its counts are not the file's; the
+// chrome-trace tests use DevTools' own trace engine instead.)
+
+const byName = (fns: ProfilerCliFunction[]) =>
+  fns.map((f) => `${f.name} self=${f.selfSamples} total=${f.totalSamples}`).sort()
+
+describeWithProfilerCli(
+  'profiler-cli reads profconv’s cpuprofile as it reads the real file',
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profconv-v8-cli-'))
+    const session = new ProfilerCliSession()
+    afterAll(() => {
+      session.close()
+      rmSync(dir, { recursive: true, force: true })
+    })
+    const functionsOf = (path: string): ProfilerCliFunction[] => {
+      session.load(path)
+      const [thread] = session.threads()
+      return session.functions(thread)
+    }
+
+    test('node --cpu-prof → cpuprofile: every function’s self and total samples unchanged', () => {
+      const cpu = getFormat('cpuprofile')
+      const profile = withSamples(
+        mergeProfiles(cpu.read!(fixture('cpuprofile/workload.cpuprofile'), {})),
+      )
+      const out = join(dir, 'workload.cpuprofile')
+      writeFileSync(out, cpu.write!(profile, {}) as string)
+      const theirs = byName(functionsOf(fixturePath('cpuprofile/workload.cpuprofile')))
+      expect(theirs.length).toBeGreaterThan(20)
+      expect(byName(functionsOf(out))).toEqual(theirs)
+    }, 120_000)
+  },
+)
