@@ -22,8 +22,13 @@ const byName = (fns: ProfilerCliFunction[]) =>
 describeWithProfilerCli(
   'profiler-cli reads profconv’s cpuprofile as it reads the real file',
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'profconv-v8-cli-'))
-    const session = new ProfilerCliSession()
+    // Made in beforeAll: a skipped block (no profiler-cli) runs its body but no hooks.
+    let session: ProfilerCliSession
+    let dir: string
+    beforeAll(() => {
+      session = new ProfilerCliSession()
+      dir = mkdtempSync(join(tmpdir(), 'profconv-v8-cli-'))
+    })
     afterAll(() => {
       session.close()
       rmSync(dir, { recursive: true, force: true })
