@@ -163,6 +163,7 @@ export class CostGraph {
       }
       if (totals.counted[f] & 1) node.calls = totals.calls[f]
       if (totals.counted[f] & 2) node.primitiveCalls = totals.primitiveCalls[f]
+      if (totals.estimated?.[f]) node.totalEstimated = true
       nodes[f] = node
     }
     const edges = newEdgeColumns(this.arcCount, M)

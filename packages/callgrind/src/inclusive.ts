@@ -1,12 +1,8 @@
-import { stronglyConnected } from '@profconv/model'
+import { CYCLE_TOTALS_NOTE, estimateCycleTotals, stronglyConnected } from '@profconv/model'
 import type { CostGraph } from './cost-graph.js'
 
-/**
- * The note added when mutual recursion made some functions show their cycle's inclusive cost.
- */
-export const CYCLE_NOTE =
-  'functions in call cycles (mutual recursion) show the whole cycle’s inclusive cost as their ' +
-  'total, as gprof does: an upper bound, never more than the program total'
+/** The note added when mutual recursion made some functions' totals estimates. */
+export const CYCLE_NOTE = CYCLE_TOTALS_NOTE
 
 /** Per function `f` (and metric `m` at `f * metricCount + m`), what `functionTotals` found. */
 export interface FunctionTotals {
@@ -17,8 +13,10 @@ export interface FunctionTotals {
   counted: Uint8Array
   /** The sum of all self costs, per metric. */
   program: Float64Array
-  /** Whether some functions share a call cycle (then their totals are its cost: `CYCLE_NOTE`). */
+  /** Whether some functions share a call cycle (then their totals are estimates: `CYCLE_NOTE`). */
   cycles: boolean
+  /** 1 for the functions whose total is estimated (members of cycles), when `cycles`. */
+  estimated?: Uint8Array
 }
 
 /**
@@ -33,8 +31,9 @@ export interface FunctionTotals {
  * members' self plus the arcs leaving it, and so does one that is both called and run at the top
  * (a thread's root, a stack pprof truncated), whose top-level activations no arc enters: the
  * larger of the two figures is kept. A function alone in its component (also with direct
- * recursion, and `fn'2` names from `--separate-recs`) gets that figure, which is exact; a
- * function in a cycle of several gets the cycle's figure, an upper bound (with `CYCLE_NOTE`).
+ * recursion, and `fn'2` names from `--separate-recs`) gets that figure, which is exact; the
+ * members of a cycle of several share the cycle's figure as the model's `estimateCycleTotals`
+ * estimates it (with `CYCLE_NOTE`).
  * A total is never below the function's self, and never above the program total (the sum of
  * all self costs), which arcs can pass in files whose arcs carry cost no function's self does
  * (callgrind's cache simulation, yappi's rounding).
@@ -110,5 +109,17 @@ export function functionTotals(graph: CostGraph): FunctionTotals {
       total[v * M + m] = Math.max(self[v * M + m], Math.min(cost, program[m]))
     }
   }
-  return { total, calls, primitiveCalls, counted, program, cycles }
+  if (!cycles) return { total, calls, primitiveCalls, counted, program, cycles }
+  const { estimated } = estimateCycleTotals({
+    functionCount: n,
+    metricCount: M,
+    arcCount: arcs,
+    arcCaller: from,
+    arcCallee: to,
+    arcTotal,
+    self,
+    total,
+    component,
+  })
+  return { total, calls, primitiveCalls, counted, program, cycles, estimated }
 }

@@ -1,6 +1,8 @@
 /**
  * One function of the call graph. `self[m]` and `total[m]` are per metric; `calls` counts every
  * call, `primitiveCalls` those that were not recursive (pstats' `cc`), where the source knows.
+ * `totalEstimated` marks a total the source did not measure (a call cycle's member:
+ * `estimateCycleTotals`).
  */
 export interface GraphNode {
   readonly frame: number
@@ -8,6 +10,7 @@ export interface GraphNode {
   readonly total: number[]
   calls?: number
   primitiveCalls?: number
+  totalEstimated?: boolean
 }
 
 /**

@@ -43,6 +43,8 @@ export type { LineRows, PositionDetail, SiteRows } from './positions.js'
 export { positionsOf, samplesToPositions, withPositions } from './position-derive.js'
 export { dumpPositions } from './position-dump.js'
 export { graphComponents, graphCycles, stronglyConnected } from './scc.js'
+export { CYCLE_TOTALS_NOTE, estimateCycleTotals, graphCycleEstimate } from './cycles.js'
+export type { CycleEstimate, CycleGraph } from './cycles.js'
 export { ProfileMerger, mergeProfiles } from './merge.js'
 export type { InputMaps, MergeOptions } from './merge.js'
 export {
