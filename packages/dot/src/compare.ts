@@ -1,7 +1,7 @@
 import {
   ProfconvError,
   graphOf,
-  graphTotals,
+  shareTotals,
   nanosecondsPer,
   type Frame,
   type Metric,
@@ -66,8 +66,8 @@ export function compareWith(
   }
   const graph = graphOf(profile)
   const baseGraph = graphOf(base)
-  const total = graphTotals(graph, profile.metrics.length)[m]
-  const baseRaw = graphTotals(baseGraph, base.metrics.length)[bm]
+  const total = shareTotals(graph, profile.metrics.length)[m]
+  const baseRaw = shareTotals(baseGraph, base.metrics.length)[bm]
   let scale = unitScale(base.metrics[bm], metric)
   if (scale === undefined) {
     scale = baseRaw > 0 ? total / baseRaw : 1

@@ -7,7 +7,8 @@ import { stronglyConnected, type EdgeColumns, type GraphNode } from '@profconv/m
  * by the model's iterative Tarjan) every call to a member no farther from the cycle's entry than
  * the caller. Members are ranked by their call distance from the entries, the members called
  * from outside the cycle (the heaviest member when none is). Iterative throughout: cycles of any
- * length work. Returns a flag per edge (1 = back).
+ * length work. Returns a flag per edge (1 = back) and the component of every node (by position),
+ * with how many nodes each component has.
  *
  * Everything is indexed by node position in typed arrays: this runs over every edge of the
  * whole graph (a million for a big pstats file) before the thresholds prune it.
@@ -16,7 +17,7 @@ export function backEdges(
   nodes: readonly GraphNode[],
   edges: EdgeColumns,
   metric: number,
-): Uint8Array {
+): { back: Uint8Array; component: Int32Array; size: Int32Array } {
   const n = nodes.length
   const from = new Int32Array(edges.length)
   const to = new Int32Array(edges.length)
@@ -75,7 +76,7 @@ export function backEdges(
     const w = to[i]
     if (v === w || (inside(v, w) && rank[w] <= rank[v])) back[i] = 1
   }
-  return back
+  return { back, component, size }
 }
 
 /** Node position by frame id, in an array (frame ids are small integers). */

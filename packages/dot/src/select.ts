@@ -2,8 +2,8 @@ import {
   columnGraph,
   edgeColumns,
   graphOf,
-  graphTotals,
   samplesToGraph,
+  shareTotals,
   withSamples,
   type CallGraph,
   type Frame,
@@ -33,6 +33,8 @@ export interface DrawnNode {
   readonly self: number
   readonly total: number
   readonly calls?: number
+  /** The total is an estimate (a call cycle's member: the model's `estimateCycleTotals`). */
+  readonly estimated?: boolean
 }
 
 export interface DrawnEdge {
@@ -49,8 +51,13 @@ export interface DrawnEdge {
 export interface Drawing {
   nodes: DrawnNode[]
   edges: DrawnEdge[]
-  /** The profile total of the metric: percentages are of this (before any filter). */
+  /**
+   * 100 % of the drawing (before any filter): the profile's self sum of the metric, or its
+   * largest function total where larger (`shareTotals`).
+   */
   total: number
+  /** The drawn members of each call cycle with two or more of them drawn (frame ids). */
+  cycles: number[][]
   /** What the selection approximated or dropped, for `meta.notes`. */
   notes: string[]
 }
@@ -64,7 +71,8 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const m = s.metric
   const notes: string[] = []
   let graph = graphOf(profile)
-  const total = graphTotals(graph, profile.metrics.length)[m]
+  const total = shareTotals(graph, profile.metrics.length)[m]
+  const estimatedTotal = new Set(graph.nodes.filter((n) => n.totalEstimated).map((n) => n.frame))
   const ratio = (v: number) => (total > 0 ? v / total : 0)
   const shownCount = (g: CallGraph) =>
     g.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres).length
@@ -124,7 +132,7 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const shown = new Uint8Array(totalOf.length)
   for (const n of nodes) shown[n.frame] = 1
   let edges: DrawnEdge[] = []
-  let back: Uint8Array | undefined
+  let cycles: ReturnType<typeof backEdges> | undefined
   const M = columns.metricCount
   for (let i = 0; i < columns.length; i++) {
     const caller = columns.caller[i]
@@ -132,8 +140,8 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
     if (shown[caller] !== 1 || shown[callee] !== 1) continue
     // Found when first needed: a big graph drawn small (a million calls, a few boxes) may
     // draw no call at all, and finding the cycles is most of its selection.
-    back ??= backEdges(graph.nodes, columns, m)
-    const isBack = back[i] === 1
+    cycles ??= backEdges(graph.nodes, columns, m)
+    const isBack = cycles.back[i] === 1
     // A call never carries more than its callee's total (callgrind's arcs count recursion again).
     const calleeTotal = totalOf[callee]
     const t = isBack
@@ -175,17 +183,37 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
     nodes = nodes.filter((n) => keep.has(n.frame))
     edges = edges.filter((e) => keep.has(e.caller) && keep.has(e.callee))
   }
+  if (nodes.length === 0)
+    notes.push(
+      `nothing to draw: no function reaches the node threshold (${s.nodeThres}% of the total) or the filters`,
+    )
   return {
-    nodes: nodes.map((n) => ({
-      frame: n.frame,
-      self: n.self[m],
-      total: n.total[m],
-      calls: n.calls,
-    })),
+    nodes: nodes.map((n) => {
+      const node: DrawnNode = { frame: n.frame, self: n.self[m], total: n.total[m], calls: n.calls }
+      return estimatedTotal.has(n.frame) ? { ...node, estimated: true } : node
+    }),
     edges,
     total,
     notes,
+    cycles: cycles ? drawnCycles(graph, nodes, cycles) : [],
   }
+}
+
+/** The drawn members of each cycle (a component of two or more) that has two or more drawn. */
+function drawnCycles(
+  graph: CallGraph,
+  drawn: readonly GraphNode[],
+  { component, size }: ReturnType<typeof backEdges>,
+): number[][] {
+  const position = new Map(graph.nodes.map((n, v) => [n.frame, v]))
+  const members = new Map<number, number[]>()
+  for (const n of drawn) {
+    const c = component[position.get(n.frame)!]
+    if (size[c] < 2) continue
+    if (!members.has(c)) members.set(c, [])
+    members.get(c)!.push(n.frame)
+  }
+  return [...members.values()].filter((m) => m.length > 1)
 }
 
 /** A value of every node in an array indexed by frame id (frame ids are small integers). */

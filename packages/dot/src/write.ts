@@ -196,10 +196,12 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     if (!python && frame.module) lines.push(baseName(frame.module))
     if (options.wrap) lines.push(...wrapName(name))
     else lines.push(name)
+    // An estimated total (a call cycle's member) is marked `~`, explained in the graph's label.
+    const mark = node.estimated ? '~' : ''
     for (const label of shownLabels) {
-      if (label === 'total-time-percentage') lines.push(percent(ratio(node.total)))
+      if (label === 'total-time-percentage') lines.push(mark + percent(ratio(node.total)))
       else if (label === 'self-time-percentage') lines.push(`(${percent(ratio(node.self))})`)
-      else if (label === 'total-time') lines.push(value(node.total))
+      else if (label === 'total-time') lines.push(mark + value(node.total))
       else lines.push(`(${value(node.self)})`)
     }
     if (options.showSamples) lines.push(samplesText(profile, m, node.self))
@@ -265,9 +267,26 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     out.add(pen)
     out.add(edge.residual ? ', style=dotted];\n' : '];\n')
   }
+  // Each call cycle drawn with two or more members is outlined (a cluster of its members).
+  drawing.cycles.forEach((members, i) => {
+    out.add(`\tsubgraph cluster_cycle${i + 1} {\n\t\tcolor="#808080";\n\t\tlabel="";\n`)
+    out.add('\t\tstyle="dashed,rounded";\n\t\ttooltip="call cycle (mutual recursion)";\n\t\t')
+    for (const frame of members) {
+      out.int(frame)
+      out.add('; ')
+    }
+    out.add('\n\t}\n')
+  })
+  if (drawing.nodes.some((n) => n.estimated))
+    out.add(`\tfontsize=10;\n\tlabel=${quote(ESTIMATE_LEGEND)};\n\tlabeljust=l;\n\tlabelloc=b;\n`)
   out.add('}\n')
   return out.toString()
 }
+
+/** The graph's label where some box's total is an estimate. */
+export const ESTIMATE_LEGEND =
+  '~ estimated total: a member of a call cycle (dashed outline); the cycle’s cost goes to ' +
+  'where it is entered and flows to deeper members in proportion to their calls (as gprof2dot)'
 
 /** A weight's colour as a quoted DOT string, made once per distinct colour. */
 class QuotedColors {

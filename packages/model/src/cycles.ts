@@ -118,7 +118,7 @@ export function estimateCycleTotals(g: CycleGraph, keepPaths = false): CycleEsti
     if (run.memberStart[c + 1] - run.memberStart[c] < 2) continue
     const entries = run.entries(c)
     const perEntry = run.workPerEntry(c)
-    let followed = Math.min(entries.length, Math.max(1, Math.floor(budget / perEntry)))
+    const followed = Math.min(entries.length, Math.max(1, Math.floor(budget / perEntry)))
     if (followed < entries.length) pooled = true
     budget = Math.max(0, budget - followed * perEntry)
     run.follow(c, entries.slice(0, followed))

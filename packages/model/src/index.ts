@@ -44,7 +44,8 @@ export { positionsOf, samplesToPositions, withPositions } from './position-deriv
 export { dumpPositions } from './position-dump.js'
 export { graphComponents, graphCycles, stronglyConnected } from './scc.js'
 export { CYCLE_TOTALS_NOTE, estimateCycleTotals, graphCycleEstimate } from './cycles.js'
-export type { CycleEstimate, CycleGraph } from './cycles.js'
+export type { CycleEstimate, CycleGraph, EntryPath } from './cycles.js'
+export { shareTotals } from './share.js'
 export { ProfileMerger, mergeProfiles } from './merge.js'
 export type { InputMaps, MergeOptions } from './merge.js'
 export {

@@ -1,6 +1,7 @@
 import {
   frameText,
   graphTotals,
+  shareTotals,
   resolveMetric,
   type GraphNode,
   type Profile,
@@ -38,6 +39,8 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
   const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
   const metric = profile.metrics[m]
   const total = graphTotals(graph, profile.metrics.length)[m]
+  // Shares are of the larger of the self sum and the largest total (no row above 100 %).
+  const whole = shareTotals(graph, profile.metrics.length)[m]
   const hasCalls = graph.nodes.some((n) => n.calls !== undefined)
   const shown = graph.nodes.filter((n) => n.self[m] !== 0 || n.total[m] !== 0 || (n.calls ?? 0) > 0)
   // Per shown function, by index: cost columns and names, read once (no Map keyed by node).
@@ -54,7 +57,7 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
     shownValues[2 * i + 1] = inclusive[r]
   })
   const unit = columnUnit(metric.unit, shownValues, total)
-  const percent = (v: number) => formatPercent(total === 0 ? 0 : (100 * v) / total)
+  const percent = (v: number) => formatPercent(whole === 0 ? 0 : (100 * v) / whole)
   // The cells column by column (a row of arrays per function was most of the time here).
   const columns: string[][] = [[], [], [], [], [], ...(hasCalls ? [[]] : []), []]
   const [flat, flatShare, sumShare, cum, cumShare] = columns
@@ -104,7 +107,7 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
   ]
   listed.forEach((r, i) => {
     const text = line((c) => columns[c][i])
-    const share = total === 0 ? 0 : Math.abs(self[r] / total)
+    const share = whole === 0 ? 0 : Math.abs(self[r] / whole)
     out.push(
       share >= 0.1
         ? paint(text, RED)
