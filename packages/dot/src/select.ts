@@ -83,7 +83,8 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   let residual = new Set<string>()
   if (filtering || counting) {
     const estimated = !profile.samples
-    const samples = profile.samples ?? withSamples(profile).samples!
+    // Drawn at 0.5 % and 0.1 %: paths below 0.003 % of the total need not be followed.
+    const samples = profile.samples ?? withSamples(profile, { cutFraction: 3e-5 }).samples!
     let filtered = filterStacks(samples, profile.frames, s.filters)
     let derived = samplesToGraph(filtered.samples, profile.metrics.length)
     if (s.nodeCount !== undefined && shownCount(derived) > s.nodeCount) {

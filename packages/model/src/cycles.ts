@@ -125,9 +125,7 @@ export function estimateCycleTotals(g: CycleGraph, keepPaths = false): CycleEsti
     run.bound(c)
   }
   if (!run.paths) return { estimated, flow, pooled }
-  const member = new Int32Array(n).fill(-1)
-  run.members.forEach((v, i) => (member[v] = i))
-  return { estimated, flow, pooled, paths: run.paths, member }
+  return { estimated, flow, pooled, paths: run.paths, member: run.position }
 }
 
 /**
@@ -139,6 +137,8 @@ class Integration {
   readonly M: number
   readonly memberStart: Int32Array
   readonly members: Int32Array
+  /** Each member's index in `members` (-1 outside cycles). */
+  readonly position: Int32Array
   readonly outStart: Int32Array
   readonly outArcs: Int32Array
   readonly inStart: Int32Array
@@ -177,7 +177,12 @@ class Integration {
     for (let c = 0; c < n; c++) this.memberStart[c + 1] += this.memberStart[c]
     this.members = new Int32Array(this.memberStart[n])
     const fill = this.memberStart.slice(0, n)
-    for (let v = 0; v < n; v++) if (inCycle[v]) this.members[fill[component[v]]++] = v
+    this.position = new Int32Array(n).fill(-1)
+    for (let v = 0; v < n; v++)
+      if (inCycle[v]) {
+        this.position[v] = fill[component[v]]
+        this.members[fill[component[v]]++] = v
+      }
     this.own = new Float64Array(n * M)
     this.enter = new Float64Array(n * M)
     this.ownAndEnter()
@@ -347,17 +352,15 @@ class Integration {
 
   /** A copy of the current entry's spread over the members of cycle `c`. */
   private keep(c: number, reached: number, factor: Float64Array): EntryPath {
-    const { M, queue } = this
+    const { M, queue, position } = this
     const first = this.memberStart[c]
     const size = this.memberStart[c + 1] - first
-    const at = new Map<number, number>()
-    for (let i = 0; i < size; i++) at.set(this.members[first + i], i)
     const rank = new Int32Array(size).fill(-1)
     const partial = new Float64Array(size * M)
     const deeperIn = new Float64Array(size * M)
     for (let q = 0; q < reached; q++) {
       const v = queue[q]
-      const i = at.get(v)!
+      const i = position[v] - first
       rank[i] = this.rank[v]
       for (let m = 0; m < M; m++) {
         partial[i * M + m] = this.partial[v * M + m]

@@ -74,6 +74,14 @@ interface Call {
   total: number[]
   flow: ArrayLike<number>
   cycle: boolean
+  /** From outside a cycle into one of its members. */
+  entersCycle: boolean
+}
+
+/** What a cycle member passes on along a followed entry: its partial, per call what it sends. */
+interface Spread {
+  total: Float64Array
+  calls: Float64Array[]
 }
 
 /**
@@ -104,6 +112,7 @@ export function estimateSamples(
   const inCycle = (frame: number) => size.get(component.get(frame)!)! > 1
   const cycles = graph.nodes.some((n) => inCycle(n.frame))
   const integration = cycles ? graphCycleEstimate(graph, M, true) : undefined
+  const entryPath = (frame: number) => integration?.paths?.get(vertex.get(frame)!)
   const calledFromOutside = new Set<number>()
   const hasCaller = new Set<number>()
   graph.edges.forEach((e, i) => {
@@ -111,7 +120,8 @@ export function estimateSamples(
     if (!out.has(e.caller)) out.set(e.caller, [])
     const cycle = component.get(e.caller) === component.get(e.callee)
     const flow = cycle ? integration!.flow.subarray(i * M, i * M + M) : e.total
-    out.get(e.caller)!.push({ callee: e.callee, total: e.total, flow, cycle })
+    const entersCycle = !cycle && inCycle(e.callee)
+    out.get(e.caller)!.push({ callee: e.callee, total: e.total, flow, cycle, entersCycle })
     hasCaller.add(e.callee)
     if (!cycle) calledFromOutside.add(component.get(e.callee)!)
   })
@@ -143,8 +153,6 @@ export function estimateSamples(
   )
 
   const builder = new SamplesBuilder(M)
-  // Per function, the stack node where a path reached it with the most weight (first metric).
-  const heaviest = new Map<number, { node: number; weight: number }>()
   const onPath = new Set<number>()
   // Weights start at the roots' totals; the cut is relative to them (or to the self sum).
   const scale = grand.map((g, m) =>
@@ -153,36 +161,52 @@ export function estimateSamples(
       roots.reduce((s, r) => s + r.total[m], 0),
     ),
   )
-  const isSignificant = (w: Float64Array) =>
-    builder.tree.length < maxNodes && w.some((v, m) => scale[m] > 0 && v >= cutFraction * scale[m])
-  // Where a followed entry's spread says what a member passes on: per metric the denominator
-  // (its partial), the factor on its self and calls out, and per call what goes along it.
-  const spread = (frame: number, path: EntryPath) => {
-    const v = vertex.get(frame)!
-    const i = integration!.member![v] - path.first
-    const calls = (out.get(frame) ?? []).map((e) => {
-      if (!e.cycle) return Float64Array.from(e.flow, (f, m) => f * path.factor[m])
-      const j = integration!.member![vertex.get(e.callee)!] - path.first
-      if (path.rank[j] !== path.rank[i] + 1) return new Float64Array(M)
-      return Float64Array.from(path.partial.subarray(j * M, j * M + M), (p, m) => {
-        const into = path.deeperIn[j * M + m]
-        return into > 0 ? (e.total[m] / into) * p : 0
-      })
-    })
-    return { total: path.partial.subarray(i * M, i * M + M), self: path.factor, calls }
+  const isSignificant = (w: Float64Array) => {
+    if (builder.tree.length >= maxNodes) return false
+    for (let m = 0; m < M; m++) if (scale[m] > 0 && w[m] >= cutFraction * scale[m]) return true
+    return false
   }
+  // Where a followed entry's spread says what a member passes on: per metric the denominator
+  // (its partial) and per call what goes along it (made once per member and entry).
+  const spreads = new Map<EntryPath, Map<number, Spread>>()
+  const spread = (frame: number, path: EntryPath): Spread => {
+    let byFrame = spreads.get(path)
+    if (!byFrame) spreads.set(path, (byFrame = new Map()))
+    let found = byFrame.get(frame)
+    if (found) return found
+    const member = integration!.member!
+    const i = member[vertex.get(frame)!] - path.first
+    const calls = (out.get(frame) ?? []).map((e) => {
+      const along = new Float64Array(M)
+      if (!e.cycle) for (let m = 0; m < M; m++) along[m] = e.flow[m] * path.factor[m]
+      else {
+        const j = member[vertex.get(e.callee)!] - path.first
+        if (path.rank[j] === path.rank[i] + 1)
+          for (let m = 0; m < M; m++) {
+            const into = path.deeperIn[j * M + m]
+            along[m] = into > 0 ? (e.total[m] / into) * path.partial[j * M + m] : 0
+          }
+      }
+      return along
+    })
+    found = { total: path.partial.subarray(i * M, i * M + M), calls }
+    byFrame.set(frame, found)
+    return found
+  }
+  // Per function (by frame id), the stack node where a path reached it with the most weight.
+  let maxFrame = 0
+  for (const n of graph.nodes) maxFrame = Math.max(maxFrame, n.frame)
+  const heaviestWeight = new Float64Array(maxFrame + 1).fill(-1)
+  const heaviestNode = new Int32Array(maxFrame + 1).fill(-1)
 
   // Explicit stack of frames to enter, and markers to take a frame off the path.
   const work: (Pending | { leave: number })[] = []
   for (const root of roots) {
     const weight = Float64Array.from(totalOf.get(root.frame)!, (t, m) => Math.max(t, root.total[m]))
-    work.push({
-      frame: root.frame,
-      node: -1,
-      weight,
-      path: integration?.paths?.get(vertex.get(root.frame)!),
-    })
+    work.push({ frame: root.frame, node: -1, weight, path: entryPath(root.frame) })
   }
+  const ratio = new Float64Array(M)
+  const self = new Float64Array(M)
   while (work.length > 0) {
     const item = work.pop()!
     if ('leave' in item) {
@@ -192,34 +216,37 @@ export function estimateSamples(
     const { frame, weight, path } = item
     const g = nodeOf.get(frame)!
     const node = builder.tree.child(item.node, frame)
-    const best = heaviest.get(frame)
-    if (!best || weight[0] > best.weight) heaviest.set(frame, { node, weight: weight[0] })
+    if (weight[0] > heaviestWeight[frame]) {
+      heaviestWeight[frame] = weight[0]
+      heaviestNode[frame] = node
+    }
     const within = path && spread(frame, path)
     const total = within ? within.total : totalOf.get(frame)!
-    const ratio = weight.map((w, m) => (total[m] > 0 ? Math.min(1, w / total[m]) : 0))
     const left = selfLeft.get(frame)!
-    const selfShare = (m: number) => (within ? g.self[m] * within.self[m] : g.self[m])
-    const self = ratio.map((r, m) => Math.min(selfShare(m) * r, left[m]))
-    self.forEach((v, m) => (left[m] -= v))
-    const children: Pending[] = []
-    ;(out.get(frame) ?? []).forEach((e, k) => {
-      if (onPath.has(e.callee)) return
-      const carry = within ? within.calls[k] : e.flow
-      // Into a cycle from outside it: the entry's spread, where followed.
-      const next = e.cycle ? path : integration?.paths?.get(vertex.get(e.callee)!)
-      children.push({
-        frame: e.callee,
-        node,
-        weight: ratio.map((r, m) => carry[m] * r),
-        path: e.cycle || inCycle(e.callee) ? next : undefined,
-      })
-    })
+    let placed = false
+    for (let m = 0; m < M; m++) {
+      ratio[m] = total[m] > 0 ? Math.min(1, weight[m] / total[m]) : 0
+      const share = within ? g.self[m] * path.factor[m] : g.self[m]
+      self[m] = Math.min(share * ratio[m], left[m])
+      left[m] -= self[m]
+      if (self[m] !== 0) placed = true
+    }
+    const calls = out.get(frame)
     onPath.add(frame)
     work.push({ leave: frame })
-    for (let i = children.length - 1; i >= 0; i--) {
-      if (isSignificant(children[i].weight)) work.push(children[i])
-    }
-    if (self.some((v) => v !== 0)) builder.add(node, self)
+    if (calls)
+      for (let k = calls.length - 1; k >= 0; k--) {
+        const e = calls[k]
+        if (onPath.has(e.callee)) continue
+        const carry = within ? within.calls[k] : e.flow
+        const child = new Float64Array(M)
+        for (let m = 0; m < M; m++) child[m] = carry[m] * ratio[m]
+        if (!isSignificant(child)) continue
+        // Into a cycle from outside it: the entry's spread, where followed.
+        const next = e.cycle ? path : e.entersCycle ? entryPath(e.callee) : undefined
+        work.push({ frame: e.callee, node, weight: child, path: next })
+      }
+    if (placed) builder.add(node, self)
   }
   // Self cost no path placed (the paths were cut) goes where its function was reached with the
   // most weight; that of functions no path reached becomes a one-frame stack.
@@ -228,10 +255,10 @@ export function estimateSamples(
   for (const g of graph.nodes) {
     const rest = Array.from(selfLeft.get(g.frame)!, (v) => Math.max(0, v))
     if (!rest.some((v, m) => v > 1e-12 * Math.abs(g.self[m]))) continue
-    const at = heaviest.get(g.frame)
-    if (at) builder.add(at.node, rest)
+    const at = heaviestNode[g.frame]
+    if (at >= 0) builder.add(at, rest)
     else builder.addStack([g.frame], rest)
-    const share = at ? attached : unplaced
+    const share = at >= 0 ? attached : unplaced
     rest.forEach((v, m) => (share[m] += grand[m] > 0 ? v / grand[m] : 0))
   }
   return { samples: builder.finish(), unplaced, attached }
