@@ -101,7 +101,9 @@ export interface DotOptions extends WriteOptions {
  * Draws a profile's call graph in the gprof2dot tradition: one box per function with its name,
  * total % and (self %) of the profile and its call count; one arrow per call with the callee's
  * total % under that caller and the call count; colour, pen width and arrow size by weight.
- * Percentages are of the sum of all self costs of the chosen metric, before any filter.
+ * Percentages are of the sum of all self costs of the chosen metric, or of the largest total
+ * where larger (`shareTotals`: never above 100 %), before any filter. Estimated totals (call
+ * cycles' members) are marked `~`, explained in the graph's label; cycles are outlined.
  * Pure and browser-safe; anything it had to approximate is pushed to `profile.meta.notes`.
  */
 export function writeDot(profile: Profile, options: DotOptions = {}): string {
