@@ -23,6 +23,7 @@ const FIXTURES: [file: string, format: string][] = [
   ['austin/full.documented.austin3', 'austin'],
   ['line-profiler/work.lprof', 'line-profiler'],
   ['scalene/work.scalene.json', 'scalene'],
+  ['scalene/current.documented.scalene.json', 'scalene'],
   ['pyinstrument/work.pyisession', 'pyinstrument'],
   ['pyinstrument/work.pyinstrument.json', 'pyinstrument'],
   ['speedscope/py-spy.speedscope.json', 'speedscope'],

@@ -59,8 +59,18 @@ export function readScalene(bytes: Uint8Array, options: ReadOptions = {}): Profi
   meta.duration = (elapsed as number) * 1e9
   if (typeof json.program === 'string') meta.name = json.program
   const frames = new FrameTable()
-  const samples = new SamplesBuilder(SCALENE_METRICS.length)
-  const values = new Array<number>(SCALENE_METRICS.length).fill(0)
+  // The current form's stitched Python+native stacks (CPU samples) and memory stacks (MB).
+  const cpuStacks = nonEmptyList(json.combined_stacks)
+  const memoryStacks = nonEmptyList(json.memory_stacks)
+  const metrics = SCALENE_METRICS.map((m) => ({ ...m }))
+  const cpuStackMetric = cpuStacks ? metrics.push({ name: 'stack_samples', unit: 'count' }) - 1 : -1
+  const memoryStackMetric = memoryStacks
+    ? metrics.push({ name: 'stack_alloc_space', unit: 'bytes' }) - 1
+    : -1
+  const samples = new SamplesBuilder(metrics.length)
+  const values = new Array<number>(metrics.length).fill(0)
+  /** A function's first line by file and name (the `functions` lists), for the stacks' frames. */
+  const firstLines = new Map<string, number>()
   const seconds = (elapsed as number) / 100
   let byFile = false
   let dropped = false
@@ -77,8 +87,10 @@ export function readScalene(bytes: Uint8Array, options: ReadOptions = {}): Profi
     const names = new Map<number, string>()
     if (Array.isArray(f.functions))
       for (const fn of f.functions as { line?: unknown; lineno?: unknown }[])
-        if (typeof fn?.line === 'string' && typeof fn.lineno === 'number')
+        if (typeof fn?.line === 'string' && typeof fn.lineno === 'number') {
           names.set(fn.lineno, fn.line)
+          firstLines.set(`${file}\u0000${fn.line}`, fn.lineno)
+        }
     for (const raw of f.lines as ScaleneLine[]) {
       if (!raw || typeof raw !== 'object') return bad(`a line of ${file} is not an object`)
       const line = num(raw.lineno, `a line number of ${file}`)
@@ -113,13 +125,79 @@ export function readScalene(bytes: Uint8Array, options: ReadOptions = {}): Profi
     meta.notes.push(
       'scalene: peak/average memory, copy volume and GPU figures are not summable and were left out',
     )
-  if (Array.isArray(json.stacks) && json.stacks.length > 0)
-    meta.notes.push("scalene: the file's sampled call stacks are not read (per-line figures only)")
+  values.fill(0)
+  if (cpuStacks) readStacks(cpuStacks, cpuStackMetric, 1, frames, samples, values, firstLines, bad)
+  if (memoryStacks)
+    readStacks(memoryStacks, memoryStackMetric, MB, frames, samples, values, firstLines, bad)
+  if (cpuStacks || memoryStacks)
+    meta.notes.push(
+      'scalene: its sampled stacks are the metrics stack_samples (CPU samples) and stack_alloc_space (bytes), beside the per-line figures (each metric has its own samples)',
+    )
+  if (!cpuStacks && Array.isArray(json.stacks) && json.stacks.length > 0)
+    meta.notes.push("scalene: this version's `stacks` are not read (per-line figures only)")
   return {
-    metrics: SCALENE_METRICS.map((m) => ({ ...m })),
+    metrics,
     defaultMetric: 0,
     frames,
     samples: samples.finish(),
     meta,
   }
+}
+
+function nonEmptyList(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) && value.length > 0 ? value : undefined
+}
+
+interface StackFrame {
+  kind?: unknown
+  display_name?: unknown
+  filename_or_module?: unknown
+  line?: unknown
+  ip?: unknown
+}
+
+/**
+ * `[[frames, weight], …]`, frames outermost first: `{kind: 'py', display_name,
+ * filename_or_module, line}` or `{kind: 'native', display_name, filename_or_module (the
+ * library), ip}`; each a sample of `weight × scale` in metric `m`.
+ */
+function readStacks(
+  stacks: unknown[],
+  m: number,
+  scale: number,
+  frames: FrameTable,
+  samples: SamplesBuilder,
+  values: number[],
+  firstLines: ReadonlyMap<string, number>,
+  bad: (reason: string) => never,
+): void {
+  for (const entry of stacks) {
+    if (!Array.isArray(entry) || entry.length !== 2 || !Array.isArray(entry[0]))
+      bad('a stack is not [frames, weight]')
+    const weight = (entry as unknown[])[1]
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0)
+      bad('a stack weight is not a number')
+    let node = -1
+    for (const f of (entry as unknown[])[0] as StackFrame[]) {
+      if (!f || typeof f !== 'object' || typeof f.display_name !== 'string')
+        bad('a stack frame has no display_name')
+      const where = typeof f.filename_or_module === 'string' ? f.filename_or_module : undefined
+      let id: number
+      if (f.kind === 'native') {
+        const name =
+          (f.display_name as string) ||
+          (typeof f.ip === 'number' ? `0x${f.ip.toString(16)}` : '<native>')
+        id = frames.intern(where ? { name, module: where } : { name })
+      } else {
+        const name = f.display_name as string
+        const first = where ? firstLines.get(`${where}\u0000${name}`) : undefined
+        id = frames.intern(where ? { name, file: where, line: first } : { name })
+      }
+      const line = typeof f.line === 'number' && f.line > 0 ? f.line : 0
+      node = samples.tree.child(node, id, line)
+    }
+    values[m] = (weight as number) * scale
+    samples.add(node, values)
+  }
+  values[m] = 0
 }

@@ -83,7 +83,7 @@ describe('scalene --json (scalene 1.5.16, the flat form)', () => {
     ])
     expect(p.samples!.values[0][0]).toBe(1)
     expect(p.samples!.values[3][0]).toBe(1024 * 1024)
-    expect(p.meta.notes.join('\n')).toMatch(/stacks are not read/)
+    expect(p.meta.notes.join('\n')).toMatch(/`stacks` are not read/)
   })
 
   test('not scalene JSON is a ProfconvError', () => {
@@ -91,5 +91,38 @@ describe('scalene --json (scalene 1.5.16, the flat form)', () => {
     expect(() =>
       readScalene(new TextEncoder().encode('{"elapsed_time_sec": 1, "files": {"a": 3}}')),
     ).toThrow(/no lines list/)
+  })
+})
+
+describe('scalene --json, the current form (documented structure)', () => {
+  const FILE2 = 'scalene/current.documented.scalene.json'
+  const profile = readScalene(fixture(FILE2))
+  const json = JSON.parse(readFileSync(fixturePath(FILE2), 'utf8'))
+
+  test('sniffed; lines named by their function; stacks as metrics of their own', () => {
+    expect(sniffScalene(fixture(FILE2))).toBe(true)
+    expect(profile.metrics.map((m) => `${m.name}/${m.unit}`)).toEqual([
+      'cpu_python/seconds',
+      'cpu_native/seconds',
+      'cpu_system/seconds',
+      'alloc_space/bytes',
+      'stack_samples/count',
+      'stack_alloc_space/bytes',
+    ])
+    const graph = graphOf(profile)
+    const self = new Map(graph.nodes.map((n) => [profile.frames.get(n.frame).name, n.self]))
+    // per-line figures go to the named functions: native_sort's lines 12 and 13
+    expect(self.get('native_sort')![1]).toBeCloseTo(((10 + 20) * 2) / 100, 12)
+    // stack samples: the native leaf carries its library as module
+    const native = profile.frames.frames.find((f) => f.name === 'list_sort_impl')!
+    expect(native.module).toBe('/usr/lib/libpython3.12.so.1.0')
+    expect(self.get('list_sort_impl')![4]).toBe(20)
+    const hits = (json.combined_stacks as [unknown, number][]).reduce((a, [, h]) => a + h, 0)
+    expect(graph.nodes.reduce((a, n) => a + n.self[4], 0)).toBe(hits)
+    const mb = (json.memory_stacks as [unknown, number][]).reduce((a, [, w]) => a + w, 0)
+    expect(graph.nodes.reduce((a, n) => a + n.self[5], 0)).toBe(mb * 1024 * 1024)
+    // the stack's lines are on its nodes
+    const main = graph.nodes.find((n) => profile.frames.get(n.frame).name === 'main')!
+    expect(main.total[4]).toBe(hits)
   })
 })
