@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { ProfconvError, graphOf, type Profile } from '@profconv/model'
+import { ProfconvError, graphOf, positionsOf, type Profile } from '@profconv/model'
 import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { readLineProfiler, sniffLineProfiler, unpickle } from '../src/index.js'
 
@@ -82,6 +82,20 @@ describe('line_profiler .lprof', () => {
 
   test('every line’s hits and time equal the committed `python3 -m line_profiler` output', () => {
     expectLinesMatch(profile, readFileSync(fixturePath('line-profiler/work.lprof.txt'), 'utf8'))
+  })
+
+  test('the lines are position detail: one row per (function, line) with its time and hits', () => {
+    const detail = positionsOf(profile)!
+    expect(detail.hasLines).toBe(true)
+    const rows = rowsOf(profile)
+    expect(detail.lines.length).toBe(rows.size)
+    for (let r = 0; r < detail.lines.length; r++) {
+      const key = `${profile.frames.get(detail.lines.frame[r]).name}:${detail.lines.line[r]}`
+      expect([key, detail.lines.self[r * 2], detail.lines.self[r * 2 + 1]]).toEqual([
+        key,
+        ...rows.get(key)!,
+      ])
+    }
   })
 
   test.each([0, 1, 2, 3, 4, 5])('pickle protocol %i gives the same profile', (p) => {
