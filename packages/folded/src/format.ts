@@ -1,5 +1,10 @@
-import type { FormatDescriptor } from '@profconv/model'
-import { readPythonFolded } from './python.js'
+import type { FormatDescriptor, FormatOption, Profile, ReadOptions } from '@profconv/model'
+import {
+  pythonThreads,
+  readPythonFolded,
+  splitPythonThreads,
+  type PythonDialect,
+} from './python.js'
 import { sniffAustin, sniffTachyonCollapsed } from './python-sniff.js'
 import { readFolded, readFoldedStream } from './read.js'
 import { sniffFolded } from './sniff.js'
@@ -32,13 +37,31 @@ export const collapsedFormat: FormatDescriptor = {
   sniff: undefined,
 }
 
+/** Threads merged (labels) or one profile each, for the Python samplers' dialects. */
+const THREADS_OPTION: FormatOption = {
+  flag: 'python-threads',
+  type: 'string',
+  choices: ['merge', 'separate'],
+  default: 'merge',
+  description:
+    'tachyon-collapsed, austin: merge threads into one profile (labelled thread) or one profile per thread',
+}
+
+function readThreads(bytes: Uint8Array, dialect: PythonDialect, options: ReadOptions): Profile[] {
+  const format = dialect === 'tachyon' ? 'tachyon-collapsed' : 'austin'
+  const separate = pythonThreads(options, format) === 'separate'
+  const profile = readPythonFolded(bytes, dialect, options)
+  return separate ? splitPythonThreads(profile) : [profile]
+}
+
 /** Python 3.15's sampling profiler, `python -m profiling.sampling --collapsed`. */
 export const tachyonCollapsedFormat: FormatDescriptor = {
   name: 'tachyon-collapsed',
   description: 'Python 3.15 profiling.sampling --collapsed (tid:<id>;file.py:func:line … count)',
   extensions: [],
   sniff: sniffTachyonCollapsed,
-  read: (bytes, options) => [readPythonFolded(bytes, 'tachyon', options)],
+  read: (bytes, options) => readThreads(bytes, 'tachyon', options),
+  options: [THREADS_OPTION],
 }
 
 /** austin, the Python frame stack sampler: its collapsed samples, 1.x and 3.x. */
@@ -48,8 +71,9 @@ export const austinFormat: FormatDescriptor = {
     'austin (Python sampler) samples, 1.x (Thread <id>;func (file);L<n>) and 3.x (P<pid>;T<tid>;file:func:line)',
   extensions: ['.austin'],
   sniff: sniffAustin,
-  read: (bytes, options) => [readPythonFolded(bytes, 'austin', options)],
+  read: (bytes, options) => readThreads(bytes, 'austin', options),
   options: [
+    THREADS_OPTION,
     {
       flag: 'austin-mode',
       type: 'string',

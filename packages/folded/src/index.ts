@@ -1,5 +1,5 @@
 export { austinFormat, collapsedFormat, foldedFormat, tachyonCollapsedFormat } from './format.js'
-export { readPythonFolded } from './python.js'
+export { readPythonFolded, splitPythonThreads } from './python.js'
 export type { PythonDialect, PythonFoldedOptions } from './python.js'
 export { sniffAustin, sniffTachyonCollapsed } from './python-sniff.js'
 export { readFolded, readFoldedStream } from './read.js'

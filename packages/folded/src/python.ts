@@ -303,3 +303,59 @@ function parseInteger(token: string): number {
 function quote(line: string): string {
   return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)
 }
+
+/**
+ * One profile per thread (the `thread` label; samples without one go to a profile of their own)
+ * of a profile read by `readPythonFolded`: the same frames, each thread's stacks in a tree of its
+ * own, lines and labels kept. The profile's name says the thread.
+ */
+export function splitPythonThreads(profile: Profile): Profile[] {
+  const samples = profile.samples
+  if (!samples) return [profile]
+  const M = profile.metrics.length
+  const threads = new Map<string, { builder: SamplesBuilder; nodes: Map<number, number> }>()
+  const values = new Array<number>(M).fill(0)
+  const path: number[] = []
+  for (let i = 0; i < samples.stack.length; i++) {
+    const labels = samples.labels?.[i]
+    const thread = labels?.find((l) => l.key === 'thread')?.str ?? ''
+    let t = threads.get(thread)
+    if (!t) threads.set(thread, (t = { builder: new SamplesBuilder(M), nodes: new Map() }))
+    // The sample's node in the thread's own tree: copy the path below the deepest copied node.
+    let node = samples.stack[i]
+    path.length = 0
+    while (node >= 0 && !t.nodes.has(node)) {
+      path.push(node)
+      node = samples.tree.parent(node)
+    }
+    let copy = node >= 0 ? t.nodes.get(node)! : -1
+    for (let k = path.length - 1; k >= 0; k--) {
+      const n = path[k]
+      copy = t.builder.tree.child(copy, samples.tree.frame(n), samples.tree.line(n))
+      t.nodes.set(n, copy)
+    }
+    for (let m = 0; m < M; m++) values[m] = samples.values[m][i]
+    t.builder.add(copy, values, labels)
+  }
+  return [...threads].map(([thread, t]) => ({
+    ...profile,
+    samples: t.builder.finish(),
+    meta: {
+      ...profile.meta,
+      name: thread === '' ? 'no thread' : `thread ${thread}`,
+      comments: [...profile.meta.comments],
+      notes: [...profile.meta.notes],
+    },
+  }))
+}
+
+/** The `pythonThreads` option: `merge` (default, threads as labels) or `separate`. */
+export function pythonThreads(options: ReadOptions, format: string): 'merge' | 'separate' {
+  const value = options.pythonThreads ?? 'merge'
+  if (value !== 'merge' && value !== 'separate')
+    throw new ProfconvError(
+      format,
+      `--python-threads must be merge or separate, not ${String(value)}`,
+    )
+  return value
+}

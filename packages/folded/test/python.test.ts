@@ -3,6 +3,7 @@ import { ProfconvError, graphOf, type Profile } from '@profconv/model'
 import { fixture, fixturePath } from '@profconv/testkit'
 import {
   austinFormat,
+  tachyonCollapsedFormat,
   readPythonFolded,
   sniffAustin,
   sniffFolded,
@@ -62,6 +63,25 @@ describe('Tachyon --collapsed', () => {
     expect(lines).toContain('crunch:25')
     const tiny = readPythonFolded(bytes, 'tachyon', { chunkSize: 3 })
     expect(byFunction(tiny, 0)).toEqual(byFunction(profile, 0))
+  })
+
+  test('--python-threads separate: one profile per thread, the same samples in all', () => {
+    const merged = tachyonCollapsedFormat.read!(bytes, {})
+    const separate = tachyonCollapsedFormat.read!(bytes, { pythonThreads: 'separate' })
+    expect(merged).toHaveLength(1)
+    expect(separate).toHaveLength(2)
+    expect(separate.map((p) => p.meta.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^thread \d+$/)]),
+    )
+    const total = (ps: Profile[]) =>
+      ps.reduce((a, p) => a + p.samples!.values[0].reduce((x, y) => x + y, 0), 0)
+    expect(total(separate)).toBe(total(merged))
+    // each thread's functions: the worker thread alone runs worker()
+    const names = separate.map((p) => graphOf(p).nodes.map((n) => p.frames.get(n.frame).name))
+    expect(names.filter((n) => n.includes('worker'))).toHaveLength(1)
+    expect(() => tachyonCollapsedFormat.read!(bytes, { pythonThreads: 'both' })).toThrow(
+      /merge or separate/,
+    )
   })
 
   test('a special frame without a file is the bare name; a bad line is an error with its number', () => {
