@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { convert, readInput } from '@profconv/core'
 import { graphOf, mergeProfiles, nanosecondsPer } from '@profconv/model'
-import { describeWithTool, fixture, run } from '@profconv/testkit'
+import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { speedscopeProblems } from '../../speedscope/test/helpers.js'
 
 // Every kind of real Python fixture (cProfile 3.x and 2.7, profile, yappi, Tachyon, austin,
@@ -150,3 +150,37 @@ describe('py-spy-style files (written in py-spy’s output structure)', () => {
     expect(profiles.map((p) => p.samples!.stack.length)).toEqual([77, 47])
   })
 })
+
+describeWithTool(
+  'callgrind_annotate',
+  'line_profiler → callgrind in callgrind_annotate’s source view',
+  () => {
+    test('every line shows line_profiler’s own hits and time', () => {
+      const out = join(dir, 'lprof.callgrind')
+      writeFileSync(out, convert(fixture('line-profiler/work.lprof'), { to: 'callgrind' }).output)
+      const text = run('callgrind_annotate', ['--auto=yes', '--show-percs=no', out], {
+        cwd: fixturePath('line-profiler/programs'),
+        env: { ...process.env, PERL_HASH_SEED: '0', PERL_PERTURB_KEYS: '0' },
+      })
+      const source = text.slice(text.indexOf('-- Auto-annotated source: work.py'))
+      // Annotated lines: `time hits  <source>`, numbered from 1 after the 4 header lines.
+      const rows = source.split('\n').slice(4)
+      const annotated = new Map<number, [number, number]>()
+      rows.forEach((row, i) => {
+        const m = /^\s*([\d,]+)\s+([\d,]+)\s{2}/.exec(row)
+        if (m)
+          annotated.set(i + 1, [Number(m[1].replace(/,/g, '')), Number(m[2].replace(/,/g, ''))])
+      })
+      // line_profiler's own text view (python3 -m line_profiler, committed beside the fixture).
+      const lp = readFileSync(fixturePath('line-profiler/work.lprof.txt'), 'utf8')
+      let checked = 0
+      for (const m of lp.matchAll(/^\s*(\d+)\s+(\d+)\s+([\d.]+)\s+[\d.]+\s+[\d.]+/gm)) {
+        const [ns, hits] = annotated.get(Number(m[1]))!
+        expect([Number(m[1]), hits]).toEqual([Number(m[1]), Number(m[2])])
+        expect(Math.abs(ns / 1000 - Number(m[3]))).toBeLessThanOrEqual(0.05 + 1e-9)
+        checked++
+      }
+      expect(checked).toBe(12)
+    })
+  },
+)
