@@ -1,17 +1,7 @@
-import {
-  LineSplitter,
-  forEachInputChunk,
-  forEachLine,
-  maybeGunzip,
-  type Profile,
-  type ReadOptions,
-} from '@profconv/model'
+import { readLines, readLinesStream, type LineReadOptions, type Profile } from '@profconv/model'
 import { FORMAT, GprofParser } from './parser.js'
 
-export interface GprofReadOptions extends ReadOptions {
-  /** Bytes handed to the line splitter at a time (tests use tiny chunks). Default 1 MiB. */
-  chunkSize?: number
-}
+export type GprofReadOptions = LineReadOptions
 
 /**
  * Reads gprof's text report (`gprof prog gmon.out`, with or without `-b`; GNU or BSD; gzip
@@ -21,10 +11,7 @@ export interface GprofReadOptions extends ReadOptions {
  * count. A flat profile alone gives self times and call counts.
  */
 export function readGprof(bytes: Uint8Array, options: GprofReadOptions = {}): Profile[] {
-  const input = maybeGunzip(bytes, FORMAT, options.maxInputSize)
-  const parser = new GprofParser()
-  forEachLine(input, parser.line, options.chunkSize)
-  return parser.finish()
+  return readLines(bytes, FORMAT, new GprofParser(), options)
 }
 
 /** The same from chunks (gzip accepted): memory grows with the profile, not the input. */
@@ -32,9 +19,5 @@ export async function readGprofStream(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: GprofReadOptions = {},
 ): Promise<Profile[]> {
-  const parser = new GprofParser()
-  const splitter = new LineSplitter(parser.line)
-  await forEachInputChunk(chunks, FORMAT, (chunk) => splitter.push(chunk), options.maxInputSize)
-  splitter.end()
-  return parser.finish()
+  return readLinesStream(chunks, FORMAT, new GprofParser(), options)
 }

@@ -1,17 +1,7 @@
-import {
-  LineSplitter,
-  forEachInputChunk,
-  forEachLine,
-  maybeGunzip,
-  type Profile,
-  type ReadOptions,
-} from '@profconv/model'
+import { readLines, readLinesStream, type LineReadOptions, type Profile } from '@profconv/model'
 import { HprofParser, FORMAT } from './parser.js'
 
-export interface HprofReadOptions extends ReadOptions {
-  /** Bytes handed to the line splitter at a time (tests use tiny chunks). Default 1 MiB. */
-  chunkSize?: number
-}
+export type HprofReadOptions = LineReadOptions
 
 /**
  * Reads the JDK hprof agent's text output (gzip accepted) into samples: each row of the CPU table
@@ -19,9 +9,7 @@ export interface HprofReadOptions extends ReadOptions {
  * `calls` (cpu=times). Frames are methods with their source file.
  */
 export function readHprof(bytes: Uint8Array, options: HprofReadOptions = {}): Profile[] {
-  const parser = new HprofParser()
-  forEachLine(maybeGunzip(bytes, FORMAT, options.maxInputSize), parser.line, options.chunkSize)
-  return parser.finish()
+  return readLines(bytes, FORMAT, new HprofParser(), options)
 }
 
 /** The same from chunks (gzip accepted): memory grows with the profile, not the input. */
@@ -29,9 +17,5 @@ export async function readHprofStream(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: HprofReadOptions = {},
 ): Promise<Profile[]> {
-  const parser = new HprofParser()
-  const splitter = new LineSplitter(parser.line)
-  await forEachInputChunk(chunks, FORMAT, (chunk) => splitter.push(chunk), options.maxInputSize)
-  splitter.end()
-  return parser.finish()
+  return readLinesStream(chunks, FORMAT, new HprofParser(), options)
 }

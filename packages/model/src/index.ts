@@ -54,6 +54,8 @@ export {
   decodeText,
   forEachInputChunk,
   forEachLine,
+  readLines,
+  readLinesStream,
   isGzip,
   maybeGunzip,
   parseJson,
@@ -62,4 +64,5 @@ export {
 } from './input.js'
 export { dumpGraph, dumpStacks, frameText } from './dump.js'
 export { writeDecimal } from './decimal.js'
+export type { LineParser, LineReadOptions } from './input.js'
 export type { FormatDescriptor, FormatOption, ReadOptions, WriteOptions } from './format.js'

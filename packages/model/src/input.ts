@@ -1,5 +1,7 @@
 import { Gunzip } from 'fflate'
 import { ProfconvError } from './error.js'
+import type { ReadOptions } from './format.js'
+import type { Profile } from './profile.js'
 
 /** Default cap on decompressed input: 4 GiB. */
 export const DEFAULT_MAX_INPUT = 4 * 1024 ** 3
@@ -222,4 +224,40 @@ export function forEachLine(
     splitter.push(bytes.subarray(at, at + chunkSize))
   }
   splitter.end()
+}
+
+/** A line-by-line reader's state: fed each line (1-based number), then asked for the profiles. */
+export interface LineParser {
+  readonly line: (line: string, lineNo: number) => void
+  finish(): Profile[]
+}
+
+/** Options of readers built on {@link readLines} / {@link readLinesStream}. */
+export interface LineReadOptions extends ReadOptions {
+  /** Bytes handed to the line splitter at a time (tests use tiny chunks). Default 1 MiB. */
+  chunkSize?: number
+}
+
+/** Feeds every line of `bytes` (gzip accepted) to `parser` and returns what it made. */
+export function readLines(
+  bytes: Uint8Array,
+  format: string,
+  parser: LineParser,
+  options: LineReadOptions = {},
+): Profile[] {
+  forEachLine(maybeGunzip(bytes, format, options.maxInputSize), parser.line, options.chunkSize)
+  return parser.finish()
+}
+
+/** The same from chunks (gzip accepted): memory grows with the profile, not the input. */
+export async function readLinesStream(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  format: string,
+  parser: LineParser,
+  options: LineReadOptions = {},
+): Promise<Profile[]> {
+  const splitter = new LineSplitter(parser.line)
+  await forEachInputChunk(chunks, format, (chunk) => splitter.push(chunk), options.maxInputSize)
+  splitter.end()
+  return parser.finish()
 }

@@ -1,19 +1,15 @@
 import {
-  LineSplitter,
   ProfconvError,
-  forEachLine,
-  forEachInputChunk,
-  maybeGunzip,
+  readLines,
+  readLinesStream,
+  type LineReadOptions,
   type Profile,
-  type ReadOptions,
 } from '@profconv/model'
 import { FORMAT, PerfScriptParser, type PerfThreads } from './parser.js'
 
-export interface PerfReadOptions extends ReadOptions {
+export interface PerfReadOptions extends LineReadOptions {
   /** `merge` (default): one profile, threads told apart by labels; `separate`: one per thread. */
   perfThreads?: PerfThreads | string
-  /** Bytes handed to the line splitter at a time (tests use tiny chunks). Default 1 MiB. */
-  chunkSize?: number
 }
 
 /**
@@ -24,10 +20,7 @@ export interface PerfReadOptions extends ReadOptions {
  * (exact to 64 bits) and, with `-F +srcline`, its source file and line.
  */
 export function readPerfScript(bytes: Uint8Array, options: PerfReadOptions = {}): Profile[] {
-  const input = maybeGunzip(bytes, FORMAT, options.maxInputSize)
-  const parser = new PerfScriptParser(threadsOption(options), options.positions !== false)
-  forEachLine(input, parser.line, options.chunkSize)
-  return parser.finish()
+  return readLines(bytes, FORMAT, parserFor(options), options)
 }
 
 /** The same from chunks (gzip accepted): memory grows with the profile, not the input. */
@@ -35,11 +28,11 @@ export async function readPerfScriptStream(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: PerfReadOptions = {},
 ): Promise<Profile[]> {
-  const parser = new PerfScriptParser(threadsOption(options), options.positions !== false)
-  const splitter = new LineSplitter(parser.line)
-  await forEachInputChunk(chunks, FORMAT, (chunk) => splitter.push(chunk), options.maxInputSize)
-  splitter.end()
-  return parser.finish()
+  return readLinesStream(chunks, FORMAT, parserFor(options), options)
+}
+
+function parserFor(options: PerfReadOptions): PerfScriptParser {
+  return new PerfScriptParser(threadsOption(options), options.positions !== false)
 }
 
 function threadsOption(options: PerfReadOptions): PerfThreads {
