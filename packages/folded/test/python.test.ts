@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ProfconvError, graphOf, type Profile } from '@profconv/model'
-import { fixture, fixturePath } from '@profconv/testkit'
+import { describeWithTool, fixture, fixturePath, run, testDataDir } from '@profconv/testkit'
 import {
   austinFormat,
   tachyonCollapsedFormat,
@@ -148,6 +150,27 @@ describe('austin', () => {
       }
     },
   )
+
+  // austin 1.0.1 samples Python up to 3.8: pyenv's 3.8 on this machine kind (PY38 overrides).
+  const py38 = process.env.PY38 ?? join(homedir(), '.pyenv/versions/3.8.18/bin/python')
+  describeWithTool('austin', 'austin run live', () => {
+    test('a fresh austin run reads with every function equal to its own lines', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'profconv-austin-'))
+      try {
+        const out = join(dir, 'live.austin')
+        run('austin', ['-i', '2000', '-o', out, py38, fixturePath('tachyon/programs/work.py')])
+        const oracle = JSON.parse(
+          run('python3', [join(testDataDir, '../scripts/austin-oracle.py'), out]),
+        ) as Oracle
+        expect(oracle.functions.length).toBeGreaterThan(3)
+        const bytes = new Uint8Array(readFileSync(out))
+        expect(sniffAustin(bytes)).toBe(true)
+        expectOracle(readPythonFolded(bytes, 'austin'), oracle, (v) => v(0), 0)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }, 60_000)
+  })
 
   test('austin 1 default and -a forms give the same functions, lines on the nodes', () => {
     const plain = readPythonFolded(fixture('austin/wall.austin'), 'austin')

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
-import { ProfconvError, graphOf } from '@profconv/model'
-import { fixture, fixturePath } from '@profconv/testkit'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ProfconvError, graphOf, type Profile } from '@profconv/model'
+import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { readScalene, sniffScalene } from '../src/index.js'
 
 const FILE = 'scalene/work.scalene.json'
@@ -11,6 +13,12 @@ interface Line {
   n_cpu_percent_c: number
   n_sys_percent: number
   n_malloc_mb: number
+}
+
+/** The parts of scalene 1.5.16's flat JSON the checks read. */
+interface FlatJson {
+  elapsed_time_sec: number
+  files: Record<string, { lines: Line[]; percent_cpu_time: number }>
 }
 
 describe('scalene --json (scalene 1.5.16, the flat form)', () => {
@@ -30,36 +38,8 @@ describe('scalene --json (scalene 1.5.16, the flat form)', () => {
     expect(profile.meta.notes.join('\n')).toMatch(/attributed to their file/)
   })
 
-  test('every line equals scalene’s own figures (percent × elapsed, MB × 2^20)', () => {
-    const { tree, stack, values } = profile.samples!
-    const got = new Map<number, number[]>()
-    for (let i = 0; i < stack.length; i++)
-      got.set(
-        tree.line(stack[i]),
-        values.map((v) => v[i]),
-      )
-    const elapsed = json.elapsed_time_sec as number
-    let checked = 0
-    for (const line of json.files['work.py'].lines as Line[]) {
-      const want = [
-        (line.n_cpu_percent_python * elapsed) / 100,
-        (line.n_cpu_percent_c * elapsed) / 100,
-        (line.n_sys_percent * elapsed) / 100,
-        line.n_malloc_mb * 1024 * 1024,
-      ]
-      if (want.every((v) => v === 0)) continue
-      const ours = got.get(line.lineno)!
-      want.forEach((v, m) =>
-        expect([line.lineno, m, ours[m]]).toEqual([line.lineno, m, expect.closeTo(v, 9)]),
-      )
-      checked++
-    }
-    expect(checked).toBeGreaterThan(3)
-    // The file's CPU share (scalene's percent_cpu_time) is the sum of its lines' three CPU kinds.
-    const [node] = graphOf(profile).nodes
-    const cpu = node.self[0] + node.self[1] + node.self[2]
-    expect((100 * cpu) / elapsed).toBeCloseTo(json.files['work.py'].percent_cpu_time, 6)
-  })
+  test('every line equals scalene’s own figures (percent × elapsed, MB × 2^20)', () =>
+    expectLines(profile, json))
 
   test('the current form names each line’s function (start_function_line)', () => {
     const current = {
@@ -94,6 +74,28 @@ describe('scalene --json (scalene 1.5.16, the flat form)', () => {
   })
 })
 
+// A fresh run of Debian's scalene 1.5.16 (python3-scalene, in Debian's python3), checked the same way.
+describeWithTool('scalene', 'scalene run live', () => {
+  test('every line of a fresh scalene --json run equals its own figures', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profconv-scalene-'))
+    try {
+      copyFileSync(fixturePath('scalene/programs/work.py'), join(dir, 'work.py'))
+      run(
+        '/usr/bin/python3',
+        ['-m', 'scalene', '--json', '--outfile', 'out.json', '--cli', 'work.py'],
+        {
+          cwd: dir,
+        },
+      )
+      const bytes = new Uint8Array(readFileSync(join(dir, 'out.json')))
+      expect(sniffScalene(bytes)).toBe(true)
+      expectLines(readScalene(bytes), JSON.parse(new TextDecoder().decode(bytes)))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
 describe('scalene --json, the current form (documented structure)', () => {
   const FILE2 = 'scalene/current.documented.scalene.json'
   const profile = readScalene(fixture(FILE2))
@@ -126,3 +128,35 @@ describe('scalene --json, the current form (documented structure)', () => {
     expect(main.total[4]).toBe(hits)
   })
 })
+
+/** Every line of `json`'s work.py equals the profile's samples at that line (percent × elapsed, MB × 2^20). */
+function expectLines(profile: Profile, json: FlatJson): void {
+  const { tree, stack, values } = profile.samples!
+  const got = new Map<number, number[]>()
+  for (let i = 0; i < stack.length; i++)
+    got.set(
+      tree.line(stack[i]),
+      values.map((v) => v[i]),
+    )
+  const elapsed = json.elapsed_time_sec as number
+  let checked = 0
+  for (const line of json.files['work.py'].lines as Line[]) {
+    const want = [
+      (line.n_cpu_percent_python * elapsed) / 100,
+      (line.n_cpu_percent_c * elapsed) / 100,
+      (line.n_sys_percent * elapsed) / 100,
+      line.n_malloc_mb * 1024 * 1024,
+    ]
+    if (want.every((v) => v === 0)) continue
+    const ours = got.get(line.lineno)!
+    want.forEach((v, m) =>
+      expect([line.lineno, m, ours[m]]).toEqual([line.lineno, m, expect.closeTo(v, 9)]),
+    )
+    checked++
+  }
+  expect(checked).toBeGreaterThan(3)
+  // The file's CPU share (scalene's percent_cpu_time) is the sum of its lines' three CPU kinds.
+  const [node] = graphOf(profile).nodes
+  const cpu = node.self[0] + node.self[1] + node.self[2]
+  expect((100 * cpu) / elapsed).toBeCloseTo(json.files['work.py'].percent_cpu_time, 6)
+}
