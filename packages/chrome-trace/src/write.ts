@@ -1,10 +1,4 @@
-import {
-  ProfconvError,
-  nanosecondsPer,
-  resolveMetric,
-  type Profile,
-  type WriteOptions,
-} from '@profconv/model'
+import { ProfconvError, sampleTimeline, type Profile, type WriteOptions } from '@profconv/model'
 
 const PID = 1
 const TID = 1
@@ -22,21 +16,13 @@ const TID = 1
 export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): Uint8Array {
   const samples = profile.samples
   if (!samples) throw new ProfconvError('chrome-trace', 'the profile has no samples to write')
-  const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
-  const metric = profile.metrics[m]
-  const values = samples.values[m]
-  const nsPer = nanosecondsPer(metric.unit)
-  const scale = nsPer !== undefined ? nsPer / 1000 : 1
+  const timeline = sampleTimeline(profile, samples, options.metric)
+  const { values, usPerUnit: scale, times } = timeline
+  const metric = profile.metrics[timeline.metric]
   const n = samples.stack.length
-  const times = samples.time
-  let timed = nsPer !== undefined && times !== undefined
-  if (timed) {
-    for (let i = 0; i < n && timed; i++) {
-      timed = Number.isFinite(times![i]) && (i === 0 || times![i] >= times![i - 1])
-    }
-  }
+  const timed = times !== undefined
   const notes = profile.meta.notes
-  if (nsPer === undefined) {
+  if (!timeline.isTime) {
     notes.push(
       `chrome-trace shows time: each ${metric.unit} of '${metric.name}' is drawn as 1 µs, samples laid end to end`,
     )

@@ -1,10 +1,4 @@
-import {
-  ProfconvError,
-  nanosecondsPer,
-  resolveMetric,
-  type Profile,
-  type WriteOptions,
-} from '@profconv/model'
+import { ProfconvError, sampleTimeline, type Profile, type WriteOptions } from '@profconv/model'
 
 interface OutNode {
   id: number
@@ -33,19 +27,13 @@ interface OutNode {
 export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): string {
   const samples = profile.samples
   if (!samples) throw new ProfconvError('cpuprofile', 'the profile has no samples to write')
-  const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
-  const metric = profile.metrics[m]
-  const values = samples.values[m]
-  const nsPer = nanosecondsPer(metric.unit)
-  const scale = nsPer !== undefined ? nsPer / 1000 : 1
+  const timeline = sampleTimeline(profile, samples, options.metric)
+  const { values, usPerUnit: scale, times } = timeline
+  const metric = profile.metrics[timeline.metric]
   const n = samples.stack.length
-  const times = samples.time
-  let timed = nsPer !== undefined && times !== undefined
-  for (let i = 0; i < n && timed; i++) {
-    timed = Number.isFinite(times![i]) && (i === 0 || times![i] >= times![i - 1])
-  }
+  const timed = times !== undefined
   const notes = profile.meta.notes
-  if (nsPer === undefined) {
+  if (!timeline.isTime) {
     notes.push(
       `cpuprofile holds time: each ${metric.unit} of '${metric.name}' is written as 1 µs, samples laid end to end`,
     )

@@ -13,9 +13,16 @@ export function graphOf(profile: Profile): CallGraph {
   return samplesToGraph(profile.samples, profile.metrics.length)
 }
 
-export function samplesToGraph(samples: Samples, metricCount: number): CallGraph {
+/**
+ * Cost per stack-tree node, `[node * metricCount + m]`: `leaf`, of the samples ending there;
+ * `inclusive`, of the samples at or below it.
+ */
+export function nodeCosts(
+  samples: Samples,
+  metricCount: number,
+): { leaf: Float64Array; inclusive: Float64Array } {
   const M = metricCount
-  const { parent, frame } = samples.tree.columns()
+  const { parent } = samples.tree.columns()
   const n = parent.length
   const leaf = new Float64Array(n * M)
   for (let i = 0; i < samples.stack.length; i++) {
@@ -23,12 +30,20 @@ export function samplesToGraph(samples: Samples, metricCount: number): CallGraph
     if (node < 0) continue
     for (let m = 0; m < M; m++) leaf[node * M + m] += samples.values[m][i]
   }
-  // Inclusive cost per tree node: children have larger ids than parents.
+  // Children have larger ids than parents: a reverse scan adds each node into its parent.
   const inclusive = leaf.slice()
   for (let node = n - 1; node >= 0; node--) {
     const p = parent[node]
     if (p >= 0) for (let m = 0; m < M; m++) inclusive[p * M + m] += inclusive[node * M + m]
   }
+  return { leaf, inclusive }
+}
+
+export function samplesToGraph(samples: Samples, metricCount: number): CallGraph {
+  const M = metricCount
+  const { parent, frame } = samples.tree.columns()
+  const n = parent.length
+  const { leaf, inclusive } = nodeCosts(samples, M)
 
   // Functions and caller→callee pairs get dense ids in the order the walk first meets them
   // (the order of the graph's nodes and edges); sums and on-path counts live in typed arrays

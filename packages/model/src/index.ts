@@ -28,6 +28,8 @@ export type { CallGraph, EdgeColumns, GraphEdge, GraphNode } from './graph.js'
 export { newMeta } from './profile.js'
 export type { Profile, ProfileMeta } from './profile.js'
 export { graphOf, samplesToGraph, walkTree } from './derive.js'
+export { sampleTimeline } from './timeline.js'
+export type { SampleTimeline } from './timeline.js'
 export { ESTIMATED_STACKS_NOTE, estimateSamples, withGraph, withSamples } from './estimate.js'
 export type { Estimate, EstimateOptions } from './estimate.js'
 export {

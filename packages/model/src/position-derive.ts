@@ -1,4 +1,4 @@
-import { PairIndex, walkTree } from './derive.js'
+import { PairIndex, nodeCosts, walkTree } from './derive.js'
 import type { FrameTable } from './frame-table.js'
 import type { Profile } from './profile.js'
 import type { Samples } from './samples.js'
@@ -19,17 +19,7 @@ export function samplesToPositions(
   const { tree } = samples
   const { parent, frame } = tree.columns()
   const n = parent.length
-  const leaf = new Float64Array(n * M)
-  for (let i = 0; i < samples.stack.length; i++) {
-    const node = samples.stack[i]
-    if (node < 0) continue
-    for (let m = 0; m < M; m++) leaf[node * M + m] += samples.values[m][i]
-  }
-  const inclusive = leaf.slice()
-  for (let node = n - 1; node >= 0; node--) {
-    const p = parent[node]
-    if (p >= 0) for (let m = 0; m < M; m++) inclusive[p * M + m] += inclusive[node * M + m]
-  }
+  const { leaf, inclusive } = nodeCosts(samples, M)
 
   const builder = new PositionBuilder(M)
   // Tree file ids and frames' own files, as builder file ids (-2: not looked up yet).
