@@ -26,7 +26,7 @@ export {
 } from './graph.js'
 export type { CallGraph, EdgeColumns, GraphEdge, GraphNode } from './graph.js'
 export { newMeta } from './profile.js'
-export type { Profile, ProfileMeta } from './profile.js'
+export type { Mapping, Profile, ProfileMeta } from './profile.js'
 export { graphOf, samplesToGraph, walkTree } from './derive.js'
 export { sampleTimeline } from './timeline.js'
 export type { SampleTimeline } from './timeline.js'

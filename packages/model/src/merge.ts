@@ -11,7 +11,7 @@ import {
 import type { Metric } from './metric.js'
 import { positionsOf } from './position-derive.js'
 import { PositionSums, treeNodeMapper } from './position-merge.js'
-import type { Profile, ProfileMeta } from './profile.js'
+import type { Mapping, Profile, ProfileMeta } from './profile.js'
 import type { Label, Samples } from './samples.js'
 import { StackTree } from './stack-tree.js'
 
@@ -119,6 +119,7 @@ class Sums {
   private readonly comments = new Set<string>()
   private readonly notes = new Set<string>()
   private periodSource = ''
+  private readonly mappingKeys = new Set<string>()
   private periodsDiffer = false
   /** Sum of the stated totals (`meta.totals`) while every input states them. */
   private totals: number[] | undefined = []
@@ -140,6 +141,7 @@ class Sums {
     delete this.meta.duration
     delete this.meta.period
     delete this.meta.totals
+    delete this.meta.mappings
     if (first.samples) this.samples = new SampleSums(this.metrics.length)
     else this.graph = new GraphSums(this.metrics.length)
   }
@@ -189,6 +191,7 @@ class Sums {
       this.meta.startTime = Math.min(meta.startTime, this.meta.startTime ?? Infinity)
     if (meta.duration !== undefined) this.meta.duration = (this.meta.duration ?? 0) + meta.duration
     if (meta.period) this.addPeriod(meta.period, source)
+    for (const m of meta.mappings ?? []) this.addMapping(m)
     // Stated totals add up while every input states them; one without drops them.
     if (this.totals && meta.totals?.length === profile.metrics.length) {
       meta.totals.forEach((v, m) => {
@@ -196,6 +199,14 @@ class Sums {
         this.totals![to] = (this.totals![to] ?? 0) + v
       })
     } else this.totals = undefined
+  }
+
+  /** Each distinct mapping once (inputs from one binary list the same ones). */
+  private addMapping(m: Mapping): void {
+    const key = `${m.file}\u0000${m.start}\u0000${m.limit}\u0000${m.offset}\u0000${m.buildId ?? ''}`
+    if (this.mappingKeys.has(key)) return
+    this.mappingKeys.add(key)
+    ;(this.meta.mappings ??= []).push(m)
   }
 
   /** Periods of one metric agree; of different values the largest is kept, as go tool pprof does. */

@@ -4,6 +4,29 @@ import type { Metric } from './metric.js'
 import type { PositionDetail } from './positions.js'
 import type { Samples } from './samples.js'
 
+/**
+ * A binary or shared library mapped into the profiled process (pprof's `Mapping`): instruction
+ * addresses in [start, limit) are code of `file`, loaded from its byte `offset`. Exact to 64
+ * bits (kernel mappings lie beyond 2^53). Frames name theirs by `module` = `file`.
+ */
+export interface Mapping {
+  readonly file: string
+  readonly start: bigint
+  readonly limit: bigint
+  readonly offset: bigint
+  readonly buildId?: string
+  /**
+   * What the source had already resolved in the binary (pprof's `has_functions`,
+   * `has_filenames`, `has_line_numbers`, `has_inline_frames`), where it says.
+   */
+  readonly symbolized?: {
+    readonly functions: boolean
+    readonly filenames: boolean
+    readonly lineNumbers: boolean
+    readonly inlineFrames: boolean
+  }
+}
+
 /** What is known about a profile besides its data. */
 export interface ProfileMeta {
   /** Registry name of the format it was read from (`pstats`, `callgrind`, …). */
@@ -21,6 +44,8 @@ export interface ProfileMeta {
    * state a total write this one back; merging sums them (or drops them if one input has none).
    */
   totals?: number[]
+  /** The binaries mapped into the process, in the source's order, where it lists them (pprof). */
+  mappings?: Mapping[]
   /** Free text the source carried (pprof comments, callgrind `desc:` lines). */
   comments: string[]
   /** What a conversion estimated or dropped; the CLI prints each as `profconv: note: …`. */

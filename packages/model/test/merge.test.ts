@@ -249,3 +249,22 @@ function copyColumns(tree: StackTree) {
     files: [...c.files],
   }
 }
+
+describe('mappings', () => {
+  test('each distinct mapping is kept once, in order, exactly beyond 2^53', () => {
+    const bin = { file: '/bin/app', start: 0x400000n, limit: 0x4ab000n, offset: 0n }
+    const kernel = {
+      file: '[kernel.kallsyms]',
+      start: 0xffffffff81000000n,
+      limit: 0xffffffff82000000n,
+      offset: 0xffffffff81000000n,
+      buildId: 'abc',
+    }
+    const merged = mergeProfiles([
+      stacks([['main', 1]], { mappings: [bin] }),
+      stacks([['main', 2]], { mappings: [bin, kernel] }),
+    ])
+    expect(merged.meta.mappings).toEqual([bin, kernel])
+    expect(merged.meta.mappings![1].start).toBe(18446744071578845184n)
+  })
+})
