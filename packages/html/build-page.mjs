@@ -1,7 +1,7 @@
 // Generates the report page's two scripts as TypeScript string modules (committed, so that
 // type checks and tests of packages depending on this one need no build step first):
 // - src/generated/viz.ts: Graphviz's browser worker (@aduh95/viz.js) and its wasm in base64;
-// - src/generated/page.ts: src/page/app.ts bundled by esbuild (the dot, flame graph and model
+// - src/generated/page.ts: src/page/main.ts bundled by esbuild (the dot, flame graph and model
 //   packages from their dist/), one IIFE.
 // usage: node build-page.mjs   (part of `pnpm build`)
 import { build } from 'esbuild'
@@ -26,7 +26,7 @@ const wasm = readFileSync(join(vizDir, 'render.wasm')).toString('base64')
 write('viz.ts', `export const VIZ_WORKER = ${JSON.stringify(worker)}\nexport const VIZ_WASM_BASE64 = ${JSON.stringify(wasm)}\n`)
 
 const result = await build({
-  entryPoints: [join(here, 'src/page/app.ts')],
+  entryPoints: [join(here, 'src/page/main.ts')],
   bundle: true,
   format: 'iife',
   platform: 'browser',

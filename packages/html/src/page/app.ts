@@ -1,18 +1,17 @@
 /**
- * The report page's script (bundled by build-page.mjs into one string the writer inlines). It
- * reads the profile from `<script type="application/json" id="profconv-data">`, draws the call
- * graph with the dot writer and Graphviz (WebAssembly, in a worker made from a blob: nothing is
- * fetched), the flame graph, the top table and the notes. Every name reaches the page through
- * `textContent`, an attribute, or Graphviz's and the flame graph's escaped SVG: never as markup.
+ * The report's views, shared by the `-t html` page (main.ts) and the web page (`packages/web`):
+ * {@link mountReport} draws a profile into the report's markup (`BODY`): the call graph with the
+ * dot writer and Graphviz (WebAssembly, in the worker the caller gives), the flame graph, the top
+ * table and the notes. Every name reaches the page through `textContent`, an attribute, or
+ * Graphviz's and the flame graph's escaped SVG: never as markup.
  */
-import Viz from '@aduh95/viz.js'
 import { writeDot } from '@profconv/dot'
 import { writeFlamegraph } from '@profconv/flamegraph'
 import { frameText, graphOf, withSamples, type Profile } from '@profconv/model'
 import { decodeProfile, type ProfileData } from '../serialize.js'
 
-/** What the writer put beside the data: the options the report starts with. */
-interface Settings {
+/** The options the report starts with (the writer puts them beside the data). */
+export interface Settings {
   metric: number
   nodeThres: number
   edgeThres: number
@@ -24,7 +23,8 @@ interface Settings {
   nodeCount: number
 }
 
-const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T
+let root: ParentNode = document
+const $ = <T extends Element>(selector: string) => root.querySelector(selector) as T
 
 function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -37,33 +37,21 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return el
 }
 
-/** Graphviz's worker script and its wasm (base64), from the page's first script. */
-const { worker: VIZ_WORKER, wasm: VIZ_WASM_BASE64 } = (
-  window as unknown as { profconvViz: { worker: string; wasm: string } }
-).profconvViz
-
-const raw = JSON.parse($<HTMLScriptElement>('#profconv-data').textContent!) as {
-  profile: ProfileData
-  settings: Settings
-}
-const profile: Profile = decodeProfile(raw.profile)
-const state: Settings = raw.settings
-const names = profile.frames.frames.map(frameText)
+let profile: Profile
+let state: Settings
+let names: string[]
 let graphProfile: Profile | undefined
 let sampleProfile: Profile | undefined
 const withGraphOnce = () => (graphProfile ??= { ...profile, graph: graphOf(profile) })
 
-// ---- Graphviz in a worker made from text in this page -------------------------------------
-let viz: Viz | undefined
-function graphviz(): Viz {
-  if (!viz) {
-    const wasm = `Uint8Array.from(atob(${JSON.stringify(VIZ_WASM_BASE64)}),function(c){return c.charCodeAt(0)})`
-    const source = `${VIZ_WORKER}\n;vizSetup({wasmBinary:${wasm},locateFile:function(p){return p}});`
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))
-    viz = new Viz({ worker: new Worker(url) })
-  }
-  return viz
+// ---- Graphviz, started on first use by the caller's function ------------------------------
+/** What the views need of Graphviz: viz.js's `Viz` (in a worker) fits. */
+export interface Graphviz {
+  renderString(dot: string): Promise<string>
 }
+let startViz: () => Graphviz
+let viz: Graphviz | undefined
+const graphviz = (): Graphviz => (viz ??= startViz())
 
 // ---- header and tabs ------------------------------------------------------------------------
 function header(): void {
@@ -190,10 +178,12 @@ function panZoom(): void {
     },
     { passive: false },
   )
-  let drag: { x: number; y: number } | undefined
   holder.addEventListener('pointerdown', (e) => {
     drag = { x: e.clientX - view.x, y: e.clientY - view.y }
   })
+  holder.addEventListener('click', () => closeMenu())
+  if (windowBound) return
+  windowBound = true
   window.addEventListener('pointermove', (e) => {
     if (!drag) return
     view.x = e.clientX - drag.x
@@ -201,8 +191,9 @@ function panZoom(): void {
     place()
   })
   window.addEventListener('pointerup', () => (drag = undefined))
-  holder.addEventListener('click', () => closeMenu())
 }
+let drag: { x: number; y: number } | undefined
+let windowBound = false
 
 function closeMenu(): void {
   $<HTMLElement>('#menu').hidden = true
@@ -353,9 +344,28 @@ function drawNotes(): void {
 }
 
 // ---- start ---------------------------------------------------------------------------------
-header()
-controls()
-topControls()
-panZoom()
-for (const v of views) $<HTMLElement>(`#tab-${v}`).addEventListener('click', () => show(v))
-show('graph')
+/**
+ * Draws `data` into `into`, which holds the report's markup (`BODY`, fresh: listeners are bound
+ * to its elements), and starts on the call graph. Mounting again (new markup) replaces the
+ * profile; `startViz` gives Graphviz's worker on first use (the previous one is kept).
+ */
+export function mountReport(
+  into: ParentNode,
+  data: { profile: ProfileData; settings: Settings },
+  start: () => Graphviz,
+): void {
+  root = into
+  startViz = start
+  profile = decodeProfile(data.profile)
+  state = data.settings
+  names = profile.frames.frames.map(frameText)
+  graphProfile = sampleProfile = undefined
+  drawn.clear()
+  Object.assign(table, { sort: 'self', filter: '' })
+  header()
+  controls()
+  topControls()
+  panZoom()
+  for (const v of views) $<HTMLElement>(`#tab-${v}`).addEventListener('click', () => show(v))
+  show('graph')
+}
