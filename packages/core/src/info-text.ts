@@ -1,9 +1,10 @@
-import type { ProfileSummary } from '@profconv/core'
 import { nanosecondsPer } from '@profconv/model'
+import type { ProfileSummary } from './summary.js'
 
 /**
- * `profconv info` as text: one block per profile, a label column and values. Totals are exact
- * (as the source holds them), with a readable time in parentheses for time metrics.
+ * `profconv info` as text (the CLI and the web page show it): one block per profile, a label
+ * column and values. Totals are exact (as the source holds them), with a readable time in
+ * parentheses for time metrics.
  */
 export function infoText(title: string, s: ProfileSummary): string {
   const rows: [string, string][] = [['format', `${s.format} (${s.views.join(' and ')} view)`]]
