@@ -1,5 +1,6 @@
-export { writeHtml } from './write.js'
+export { reportData, writeHtml } from './write.js'
 export type { HtmlOptions } from './write.js'
 export { encodeProfile, decodeProfile } from './serialize.js'
 export type { ProfileData } from './serialize.js'
+export type { Settings as ReportSettings } from './page/app.js'
 export { htmlFormat } from './format.js'

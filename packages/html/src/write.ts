@@ -1,7 +1,8 @@
 import { resolveMetric, type Profile, type WriteOptions } from '@profconv/model'
 import { PAGE_SCRIPT } from './generated/page.js'
 import { VIZ_WASM_BASE64, VIZ_WORKER } from './generated/viz.js'
-import { encodeProfile } from './serialize.js'
+import type { Settings } from './page/app.js'
+import { encodeProfile, type ProfileData } from './serialize.js'
 import { STYLE, BODY } from './template.js'
 
 /** Options of {@link writeHtml}: where the report's controls start. */
@@ -27,18 +28,7 @@ const list = (v: string | readonly string[] | undefined) =>
  * and line separators escaped), never as markup.
  */
 export function writeHtml(profile: Profile, options: HtmlOptions = {}): string {
-  const settings = {
-    metric: resolveMetric(profile.metrics, profile.defaultMetric, options.metric),
-    nodeThres: options.nodeThres ?? 0.5,
-    edgeThres: options.edgeThres ?? 0.1,
-    focus: list(options.focus),
-    hide: list(options.hide),
-    ignore: list(options.ignore),
-    nodeCount: options.nodeCount ?? 200,
-    colors: options.colors ?? 'hot',
-    minwidth: options.minwidth ?? 0.1,
-  }
-  const data = scriptJson({ profile: encodeProfile(profile), settings })
+  const data = scriptJson(reportData(profile, options))
   const viz = scriptJson({ worker: VIZ_WORKER, wasm: VIZ_WASM_BASE64 })
   const title =
     options.title ?? `profconv report${profile.meta.name ? `: ${profile.meta.name}` : ''}`
@@ -51,6 +41,28 @@ export function writeHtml(profile: Profile, options: HtmlOptions = {}): string {
     `<script>window.profconvViz = ${viz};</script>\n`,
     `<script>${PAGE_SCRIPT}</script>\n</body>\n</html>\n`,
   ].join('')
+}
+
+/**
+ * What the report's views are given (`mountReport` of `@profconv/html/page`): the profile as
+ * plain data and the settings the controls start with, from `options`.
+ */
+export function reportData(
+  profile: Profile,
+  options: HtmlOptions = {},
+): { profile: ProfileData; settings: Settings } {
+  const settings: Settings = {
+    metric: resolveMetric(profile.metrics, profile.defaultMetric, options.metric),
+    nodeThres: options.nodeThres ?? 0.5,
+    edgeThres: options.edgeThres ?? 0.1,
+    focus: list(options.focus),
+    hide: list(options.hide),
+    ignore: list(options.ignore),
+    nodeCount: options.nodeCount ?? 200,
+    colors: options.colors ?? 'hot',
+    minwidth: options.minwidth ?? 0.1,
+  }
+  return { profile: encodeProfile(profile), settings }
 }
 
 /** JSON safe inside a script element: no `</script`, `<!--` or line separators as they are. */
