@@ -13,6 +13,8 @@ export const htmlFormat: FormatDescriptor = {
     'one self-contained HTML report: call graph (Graphviz in the page), flame graph, top table, notes (write only)',
   extensions: ['.html'],
   writes: 'graph',
+  // The per-line view shows the profile's position detail where it has lines.
+  usesPositions: true,
   write: (profile, options) => writeHtml(profile, options),
   options: [
     ...shared(DOT_OPTIONS, ['node-thres', 'edge-thres', 'focus', 'hide', 'ignore', 'node-count']),

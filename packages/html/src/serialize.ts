@@ -1,10 +1,13 @@
 import {
   FrameTable,
+  PositionBuilder,
   SamplesBuilder,
+  positionsOf,
   StackTree,
   newMeta,
   type CallGraph,
   type Frame,
+  type PositionDetail,
   type Profile,
 } from '@profconv/model'
 
@@ -12,7 +15,8 @@ import {
  * A profile as plain JSON for the report page: frames as objects, the sample tree and the call
  * graph as flat number arrays (`null` for an unknown call count). Samples of one stack are
  * summed into one; labels, sample times and source lines of stack nodes are not carried: no
- * view of the report uses them.
+ * view of the report uses them. Position detail is carried per source line (rows of one line at
+ * several addresses summed), where the profile has lines: the report's per-line costs.
  */
 export interface ProfileData {
   metrics: { name: string; unit: string }[]
@@ -26,6 +30,13 @@ export interface ProfileData {
     /** Per edge: caller, callee, calls, primitive calls, then total per metric. */
     edges: (number | null)[]
     edgeCostsEstimated?: boolean
+  }
+  positions?: {
+    files: string[]
+    /** Per row: frame, file (-1 unknown), line (0 unknown), then self per metric. */
+    lines: number[]
+    /** Per row: caller, callee, file, line, calls (null unknown), then total per metric. */
+    sites: (number | null)[]
   }
 }
 
@@ -73,7 +84,51 @@ export function encodeProfile(profile: Profile): ProfileData {
     data.graph = { nodes, edges }
     if (g.edgeCostsEstimated) data.graph.edgeCostsEstimated = true
   }
+  const d = positionsOf(profile)
+  if (d?.hasLines) data.positions = encodePositions(d)
   return data
+}
+
+/** The detail per (function, file, line): addresses are left out, their rows summed. */
+function encodePositions(d: PositionDetail): NonNullable<ProfileData['positions']> {
+  const M = d.metricCount
+  const b = new PositionBuilder(M)
+  const { lines: l, sites: s } = d
+  for (let r = 0; r < l.length; r++)
+    b.addSelf(l.frame[r], l.file[r], l.line[r], 0, 0, l.self, r * M)
+  for (let r = 0; r < s.length; r++)
+    b.addSite(s.caller[r], s.callee[r], s.file[r], s.line[r], 0, 0, s.total, r * M, s.calls[r])
+  const merged = b.finish(d.files)
+  const lines: number[] = []
+  const ml = merged.lines
+  for (let r = 0; r < ml.length; r++)
+    lines.push(ml.frame[r], ml.file[r], ml.line[r], ...ml.self.subarray(r * M, r * M + M))
+  const sites: (number | null)[] = []
+  const ms = merged.sites
+  for (let r = 0; r < ms.length; r++)
+    sites.push(
+      ms.caller[r],
+      ms.callee[r],
+      ms.file[r],
+      ms.line[r],
+      Number.isNaN(ms.calls[r]) ? null : ms.calls[r],
+      ...ms.total.subarray(r * M, r * M + M),
+    )
+  return { files: [...d.files], lines, sites }
+}
+
+function decodePositions(data: NonNullable<ProfileData['positions']>, m: number): PositionDetail {
+  const b = new PositionBuilder(m)
+  const { lines, sites } = data
+  for (let i = 0; i < lines.length; i += 3 + m)
+    b.addSelf(lines[i], lines[i + 1], lines[i + 2], 0, 0, lines, i + 3)
+  const values = new Float64Array(m)
+  for (let i = 0; i < sites.length; i += 5 + m) {
+    for (let k = 0; k < m; k++) values[k] = sites[i + 5 + k]!
+    const calls = sites[i + 4]
+    b.addSite(sites[i]!, sites[i + 1]!, sites[i + 2]!, sites[i + 3]!, 0, 0, values, 0, calls ?? NaN)
+  }
+  return b.finish(data.files)
 }
 
 export function decodeProfile(data: ProfileData): Profile {
@@ -125,5 +180,6 @@ export function decodeProfile(data: ProfileData): Profile {
     }
     profile.graph = data.graph.edgeCostsEstimated ? { ...graph, edgeCostsEstimated: true } : graph
   }
+  if (data.positions) profile.positions = decodePositions(data.positions, m)
   return profile
 }

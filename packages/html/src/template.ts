@@ -20,13 +20,21 @@ input[type=number] { width: 5em; }
 #top th { cursor: pointer; text-align: right; padding: 2px 8px; border-bottom: 1px solid #999; position: sticky; top: 0; background: #fff; }
 #top td { text-align: right; padding: 1px 8px; white-space: pre; }
 #top td:last-child, #top th:last-child { text-align: left; }
+#top tr.has-lines { cursor: pointer; }
+#top tr.has-lines:hover, #lines tr.line:hover { background: #f3f1ea; }
+#lines { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 13px; }
+#lines th { text-align: right; padding: 2px 8px; border-bottom: 1px solid #999; }
+#lines td { text-align: right; padding: 1px 8px; white-space: pre; }
+#lines td:first-child, #lines th:first-child, #lines td:last-child, #lines th:last-child { text-align: left; }
+#lines tr.call td { color: #555; }
+#lines-title { font: 600 15px ui-monospace, monospace; word-break: break-all; }
 section { padding: 0 12px; }
 `
 
 export const BODY = `<header>
 <h1>profconv report</h1>
 <span id="info"></span>
-<nav><button id="tab-graph">Call graph</button> <button id="tab-flame">Flame graph</button> <button id="tab-top">Top</button> <button id="tab-notes">Notes</button></nav>
+<nav><button id="tab-graph">Call graph</button> <button id="tab-flame">Flame graph</button> <button id="tab-top">Top</button> <button id="tab-lines" hidden>Lines</button> <button id="tab-notes">Notes</button></nav>
 <label>metric <select id="metric"></select></label>
 <label>node threshold % <input id="node-thres" type="number" step="0.1" min="0"></label>
 <label>edge threshold % <input id="edge-thres" type="number" step="0.1" min="0"></label>
@@ -37,6 +45,8 @@ export const BODY = `<header>
 <section id="view-flame" hidden><iframe id="flame" title="flame graph"></iframe></section>
 <section id="view-top" hidden><p><input id="top-search" type="search" placeholder="filter functions (regular expression)" size="40"> <span id="top-count"></span></p>
 <table id="top"><thead><tr><th data-sort="self">self</th><th data-sort="self">self%</th><th data-sort="total">total</th><th data-sort="total">total%</th><th data-sort="calls">calls</th><th data-sort="name">function</th></tr></thead><tbody></tbody></table></section>
+<section id="view-lines" hidden><h2 id="lines-title"></h2><p><span id="lines-files"></span>: self and inclusive cost per source line; the calls made from a line (→) with their inclusive cost.</p>
+<table id="lines"><thead><tr><th>line</th><th>self</th><th>self%</th><th>inclusive</th><th>incl%</th><th>calls made there</th></tr></thead><tbody></tbody></table></section>
 <section id="view-notes" hidden><h2>Notes</h2><p>What a conversion estimated or dropped.</p><ul id="notes-list"></ul></section>
 <div id="menu" hidden></div>
 `

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { writeDot } from '@profconv/dot'
@@ -9,7 +9,7 @@ import { FrameTable, GraphBuilder, newMeta, withGraph, type Profile } from '@pro
 import { readPprof } from '@profconv/pprof'
 import { readPstats } from '@profconv/pstats'
 import { readSpeedscope } from '@profconv/speedscope'
-import { describeWithTool, fixture } from '@profconv/testkit'
+import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { writeHtml } from '../src/index.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -137,6 +137,105 @@ describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
     // The flame graph needed stacks: the notes say they were estimated.
     expect(await page.locator('#notes-list').textContent()).toMatch(/^call stacks were estimated/)
     expect(errors).toEqual([])
+    await page.close()
+  })
+
+  describeWithTool('callgrind_annotate', 'costs per line', () => {
+    /**
+     * callgrind_annotate's annotated rec.c (the fixture's sources): per line number, the self
+     * cost and the calls made there (`=> file:function (Nx)` with their inclusive cost).
+     */
+    function annotated(): Map<number, { self: number; calls: string[] }> {
+      const sources = dirname(fixturePath('callgrind/src/rec.c'))
+      const text = new TextDecoder()
+        .decode(fixture('callgrind/rec-instr.callgrind'))
+        .replace(/\/\S*?\/test-data\/callgrind\/src/g, sources)
+      const input = join(dir, 'annotate-in.callgrind')
+      writeFileSync(input, text)
+      const empty = join(dir, 'empty')
+      mkdirSync(empty, { recursive: true })
+      const out = run('callgrind_annotate', ['--auto=yes', '--context=1000000', input], {
+        cwd: empty,
+        env: { ...process.env, PERL_HASH_SEED: '0', PERL_PERTURB_KEYS: '0' },
+      })
+      const block = out.split(`-- Auto-annotated source: ${sources}/rec.c\n`)[1].split('\n')
+      const lines = new Map<number, { self: number; calls: string[] }>()
+      let n = 0
+      // After the rule, the events line and a blank line come the source lines.
+      for (const line of block.slice(3)) {
+        if (line.startsWith('-'.repeat(20))) break
+        const call = line.match(/^\s*([\d,]+) \([\d. ]+%\)\s+=> \S*:(\S+) \((\d+)x\)$/)
+        if (call) {
+          lines.get(n)!.calls.push(`${call[2]} ${call[3]} ${call[1].replace(/,/g, '')}`)
+          continue
+        }
+        const cost = line.match(/^\s*([\d,]+|\.) /)
+        n++
+        const self = !cost || cost[1] === '.' ? 0 : Number(cost[1].replace(/,/g, ''))
+        lines.set(n, { self, calls: [] })
+      }
+      return lines
+    }
+
+    test('a function’s lines show callgrind_annotate’s self costs and calls', async () => {
+      const oracle = annotated()
+      const { page, errors } = await open(
+        'lines',
+        readCallgrind(fixture('callgrind/rec-instr.callgrind'))[0],
+      )
+      expect(await page.locator('#tab-lines').isVisible()).toBe(true)
+      let n = 0
+      for (const fn of ['main', 'fill_and_sum', 'sum_array']) {
+        // From the Top table: a click on the function's row opens its lines.
+        await page.locator('#tab-top').click()
+        await page.locator('#top-search').fill(`^${fn} `)
+        await page.locator('#top tbody tr').first().click()
+        n = await drawn(page, 'lines', n)
+        expect(await page.locator('#lines-title').textContent()).toMatch(new RegExp(`^${fn} `))
+        const rows = await page.$$eval('#lines tbody tr', (trs) =>
+          trs.map((tr) => [
+            tr.className,
+            ...[...tr.querySelectorAll('td')].map((td) => td.textContent!),
+          ]),
+        )
+        const shown = new Map<number, { self: number; calls: string[] }>()
+        let line = 0
+        for (const [kind, where, self, , inclusive, , callText] of rows) {
+          if (kind === 'line') {
+            line = Number(where.replace(/^rec\.c:/, ''))
+            shown.set(line, { self: Number(self), calls: [] })
+            continue
+          }
+          const call = callText.match(/^→ (\S+) .*\((\d+)×\)$/)!
+          shown.get(line)!.calls.push(`${call[1]} ${call[2]} ${inclusive}`)
+        }
+        const numbers = [...shown.keys()]
+        expect(numbers).toEqual([...numbers].sort((a, b) => a - b))
+        // Every line of the function with a cost in callgrind_annotate, with the same numbers.
+        const want = new Map(
+          [...oracle].filter(
+            ([k, v]) =>
+              k >= numbers[0] && k <= numbers.at(-1)! && (v.self > 0 || v.calls.length > 0),
+          ),
+        )
+        for (const v of shown.values()) v.calls.sort()
+        for (const v of want.values()) v.calls.sort()
+        expect(shown).toEqual(want)
+      }
+      // From the call graph: a box's menu has "Costs per line".
+      await page.locator('#tab-graph').click()
+      await page.locator('#graph g.node', { hasText: 'fill_and_sum' }).first().click()
+      await page.locator('#menu button[data-action=lines]').click()
+      await drawn(page, 'lines', n)
+      expect(await page.locator('#lines-title').textContent()).toMatch(/^fill_and_sum /)
+      expect(errors).toEqual([])
+      await page.close()
+    })
+  })
+
+  test('without line detail there is no Lines tab', async () => {
+    const { page } = await open('nolines', readPstats(fixture('pstats/recursion.prof')))
+    expect(await page.locator('#tab-lines').isVisible()).toBe(false)
     await page.close()
   })
 

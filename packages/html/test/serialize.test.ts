@@ -1,9 +1,17 @@
-import { dumpGraph, dumpStacks, withGraph, type Profile } from '@profconv/model'
+import {
+  dumpGraph,
+  dumpStacks,
+  graphOf,
+  positionsOf,
+  withGraph,
+  type Profile,
+} from '@profconv/model'
 import { readPstats } from '@profconv/pstats'
 import { readPprof } from '@profconv/pprof'
 import { readCallgrind } from '@profconv/callgrind'
 import { fixture } from '@profconv/testkit'
 import { decodeProfile, encodeProfile, writeHtml } from '../src/index.js'
+import { functionLines } from '../src/lines.js'
 
 const roundTrip = (p: Profile) => decodeProfile(JSON.parse(JSON.stringify(encodeProfile(p))))
 
@@ -19,6 +27,29 @@ describe('the profile inside the report', () => {
     expect(dumpGraph(back)).toBe(dumpGraph(profile))
     expect(back.metrics).toEqual(profile.metrics)
     expect(back.meta.notes).toEqual(profile.meta.notes)
+  })
+
+  test.each([
+    ['callgrind', () => readCallgrind(fixture('callgrind/inlined-O2.callgrind'))[0]],
+    ['pprof', () => readPprof(fixture('pprof/cpu.pb.gz'))],
+  ])('%s: every function’s costs per line come back the same', (_name, read) => {
+    const profile = read()
+    const detail = positionsOf(profile)!
+    expect(detail.hasLines).toBe(true)
+    const back = roundTrip(profile).positions!
+    let rows = 0
+    for (const node of graphOf(profile).nodes) {
+      for (let m = 0; m < profile.metrics.length; m++) {
+        const want = functionLines(detail, node.frame, m)
+        rows += want.length
+        expect(functionLines(back, node.frame, m)).toEqual(want)
+      }
+    }
+    expect(rows).toBeGreaterThan(10)
+  })
+
+  test('a profile without lines carries no position detail', () => {
+    expect(encodeProfile(readPstats(fixture('pstats/recursion.prof'))).positions).toBeUndefined()
   })
 
   test('hostile names stay data: no markup or script end in the page', () => {

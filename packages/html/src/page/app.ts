@@ -8,7 +8,10 @@
 import { writeDot } from '@profconv/dot'
 import { writeFlamegraph } from '@profconv/flamegraph'
 import { frameText, graphOf, withSamples, type Profile } from '@profconv/model'
+import { framesWithLines } from '../lines.js'
 import { decodeProfile, type ProfileData } from '../serialize.js'
+import { $, element, formatShare, formatValue, setRoot } from './dom.js'
+import { drawLines } from './lines-view.js'
 
 /** The options the report starts with (the writer puts them beside the data). */
 export interface Settings {
@@ -21,20 +24,6 @@ export interface Settings {
   colors: string
   minwidth: number
   nodeCount: number
-}
-
-let root: ParentNode = document
-const $ = <T extends Element>(selector: string) => root.querySelector(selector) as T
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  attributes: Record<string, string> = {},
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag)
-  if (text !== undefined) el.textContent = text
-  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v)
-  return el
 }
 
 let profile: Profile
@@ -72,7 +61,7 @@ function header(): void {
   })
 }
 
-const views = ['graph', 'flame', 'top', 'notes'] as const
+const views = ['graph', 'flame', 'top', 'lines', 'notes'] as const
 type View = (typeof views)[number]
 let current: View = 'graph'
 const drawn = new Set<View>()
@@ -105,6 +94,7 @@ async function draw(view: View): Promise<void> {
     if (view === 'graph') await drawGraph()
     else if (view === 'flame') drawFlame()
     else if (view === 'top') drawTop()
+    else if (view === 'lines') drawLines(profile, linesFrame, state.metric, profileTotal())
     else drawNotes()
     status.textContent = ''
   } catch (error) {
@@ -212,12 +202,21 @@ function menu(frame: number, e: MouseEvent): void {
     })
     return button
   }
-  box.replaceChildren(
+  const items = [
     element('div', names[frame] ?? name, { class: 'menu-name' }),
     act('focus', 'Focus on it'),
     act('hide', 'Hide it (cost stays in callers)'),
     act('ignore', 'Ignore stacks through it'),
-  )
+  ]
+  if (withLines.has(frame)) {
+    const button = element('button', 'Costs per line', { 'data-action': 'lines' })
+    button.addEventListener('click', () => {
+      closeMenu()
+      showLines(frame)
+    })
+    items.push(button)
+  }
+  box.replaceChildren(...items)
   box.style.left = `${e.clientX + 4}px`
   box.style.top = `${e.clientY + 4}px`
   box.hidden = false
@@ -277,8 +276,7 @@ const table = { sort: 'self' as 'name' | 'self' | 'total' | 'calls', filter: '',
 function drawTop(): void {
   const graph = withGraphOnce().graph!
   const m = state.metric
-  let total = 0
-  for (const n of graph.nodes) total += n.self[m]
+  const total = profileTotal()
   let re: RegExp | undefined
   try {
     re = table.filter ? new RegExp(table.filter, 'i') : undefined
@@ -293,17 +291,22 @@ function drawTop(): void {
     calls: (a: (typeof rows)[0], b: (typeof rows)[0]) => (b.calls ?? -1) - (a.calls ?? -1),
   }[table.sort]
   rows.sort(key)
-  const pct = (v: number) => (total > 0 ? `${((100 * v) / total).toFixed(2)}%` : '')
-  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6))
+  const pct = (v: number) => formatShare(v, total)
+  const fmt = formatValue
   const body = $<HTMLTableSectionElement>('#top tbody')
   body.replaceChildren(
     ...rows.slice(0, table.limit).map((n) => {
       const tr = element('tr')
+      if (withLines.has(n.frame)) {
+        tr.classList.add('has-lines')
+        tr.title = 'click: costs per line'
+        tr.addEventListener('click', () => showLines(n.frame))
+      }
       tr.append(
         element('td', fmt(n.self[m])),
         element('td', pct(n.self[m])),
         element('td', fmt(n.total[m])),
-        element('td', pct(Math.min(n.total[m], total))),
+        element('td', pct(n.total[m])),
         element('td', n.calls === undefined ? '' : String(n.calls)),
         element('td', names[n.frame]),
       )
@@ -326,6 +329,36 @@ function topControls(): void {
     table.filter = search.value
     drawTop()
   })
+}
+
+// ---- costs per line ---------------------------------------------------------------------
+/** The function the Lines view shows (at first the one of most self cost that has lines). */
+let linesFrame = -1
+let withLines = new Set<number>()
+
+/** The sum of self costs of the current metric: what shares in the tables are of. */
+function profileTotal(): number {
+  let total = 0
+  for (const n of withGraphOnce().graph!.nodes) total += n.self[state.metric]
+  return total
+}
+
+function showLines(frame: number): void {
+  linesFrame = frame
+  drawn.delete('lines')
+  show('lines')
+}
+
+function firstLinesFrame(): number {
+  let best = -1
+  let most = -Infinity
+  for (const n of withGraphOnce().graph!.nodes) {
+    if (n.self[state.metric] > most && withLines.has(n.frame)) {
+      best = n.frame
+      most = n.self[state.metric]
+    }
+  }
+  return best
 }
 
 // ---- notes ------------------------------------------------------------------------------------
@@ -354,7 +387,7 @@ export function mountReport(
   data: { profile: ProfileData; settings: Settings },
   start: () => Graphviz,
 ): void {
-  root = into
+  setRoot(into)
   startViz = start
   profile = decodeProfile(data.profile)
   state = data.settings
@@ -367,5 +400,8 @@ export function mountReport(
   topControls()
   panZoom()
   for (const v of views) $<HTMLElement>(`#tab-${v}`).addEventListener('click', () => show(v))
+  withLines = framesWithLines(profile.positions)
+  $<HTMLElement>('#tab-lines').hidden = withLines.size === 0
+  linesFrame = withLines.size === 0 ? -1 : firstLinesFrame()
   show('graph')
 }
