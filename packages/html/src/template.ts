@@ -12,6 +12,8 @@ input[type=number] { width: 5em; }
 #graph svg { transform-origin: 0 0; }
 #graph g.node { cursor: pointer; }
 #filters { padding: 4px 12px; min-height: 24px; }
+#graph-notes { margin: 0 12px; color: #a50; }
+#graph-notes:empty { display: none; }
 #menu[hidden] { display: none; }
 #menu { position: fixed; z-index: 10; background: #fff; border: 1px solid #999; box-shadow: 0 2px 8px #0003; padding: 6px; display: flex; flex-direction: column; gap: 4px; max-width: 420px; }
 #menu .menu-name { font-family: monospace; word-break: break-all; padding: 2px 4px; }
@@ -41,7 +43,7 @@ export const BODY = `<header>
 <label>at most <input id="node-count" type="number" step="10" min="1"> functions</label>
 <span id="status"></span>
 </header>
-<section id="view-graph"><div id="filters"></div><div id="graph"></div></section>
+<section id="view-graph"><div id="filters"></div><p id="graph-notes"></p><div id="graph"></div></section>
 <section id="view-flame" hidden><iframe id="flame" title="flame graph"></iframe></section>
 <section id="view-top" hidden><p><input id="top-search" type="search" placeholder="filter functions (regular expression)" size="40"> <span id="top-count"></span></p>
 <table id="top"><thead><tr><th data-sort="self">self</th><th data-sort="self">self%</th><th data-sort="total">total</th><th data-sort="total">total%</th><th data-sort="calls">calls</th><th data-sort="name">function</th></tr></thead><tbody></tbody></table></section>

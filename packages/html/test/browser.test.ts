@@ -233,6 +233,26 @@ describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
     })
   })
 
+  test('when no function reaches the threshold, the page says so', async () => {
+    const { page, errors } = await open('empty', readPstats(fixture('pstats/recursion.prof')), {
+      nodeThres: 100.5,
+    })
+    expect(await page.locator('#graph g.node').count()).toBe(0)
+    expect(await page.locator('#graph-notes').textContent()).toMatch(
+      /^nothing to draw: no function reaches the node threshold \(100\.5% .*Lower the node threshold/,
+    )
+    // Lowering it draws the graph.
+    await page.locator('#node-thres').fill('0.5')
+    await page.locator('#node-thres').dispatchEvent('change')
+    await drawn(page, 'graph', 1)
+    expect(await boxLabels(page)).toEqual(
+      dotLabels(readPstats(fixture('pstats/recursion.prof'))).sort(),
+    )
+    expect(await page.locator('#graph-notes').isVisible()).toBe(false)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   test('without line detail there is no Lines tab', async () => {
     const { page } = await open('nolines', readPstats(fixture('pstats/recursion.prof')))
     expect(await page.locator('#tab-lines').isVisible()).toBe(false)
@@ -283,7 +303,7 @@ describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
     await drawn(page, 'flame', 0)
     expect(await page.locator('img').count()).toBe(0)
     expect(await page.frameLocator('#flame').locator('img').count()).toBe(0)
-    expect(await page.locator('script').count()).toBe(3)
+    expect(await page.locator('script').count()).toBe(4)
     expect(await page.locator('b').count()).toBe(0)
     expect(dialogs).toEqual([])
     expect(errors).toEqual([])

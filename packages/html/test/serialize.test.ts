@@ -58,7 +58,7 @@ describe('the profile inside the report', () => {
     frames[0].name = '</script><script>alert(1)</script><!--'
     frames[1].name = '<img src=x onerror=alert(2)>\u2028'
     const html = writeHtml(profile, { title: '</title><script>alert(3)</script>' })
-    expect(html.match(/<\/script/gi)).toHaveLength(3)
+    expect(html.match(/<\/script/gi)).toHaveLength(4)
     expect(html).not.toContain('<img')
     expect(html).not.toContain('<!--')
     expect(html).toContain(
@@ -67,6 +67,6 @@ describe('the profile inside the report', () => {
     const json = html.match(
       /<script type="application\/json" id="profconv-data">(.*?)<\/script>/s,
     )![1]
-    expect(JSON.parse(json).profile.frames[0].name).toBe(frames[0].name)
+    expect(JSON.parse(json).frames[0].name).toBe(frames[0].name)
   })
 })

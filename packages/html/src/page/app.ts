@@ -26,12 +26,57 @@ export interface Settings {
   nodeCount: number
 }
 
-let profile: Profile
+/**
+ * The call graph for the starting settings, made by the writer so that the page draws it
+ * before reading the profile: the dot writer's text and notes, and what the header shows.
+ */
+export interface FirstView {
+  dot: string
+  /** Graphviz's SVG of `dot`, when the writer could lay it out. */
+  svg?: string
+  notes: string[]
+  metrics: { name: string; unit: string }[]
+  format: string
+  name?: string
+  functions: number
+}
+
+/**
+ * What {@link mountReport} draws: the profile (or a function giving it, called when a view first
+ * needs it: big profiles are read after the first view is drawn), the starting settings and,
+ * optionally, the first view already made.
+ */
+export interface ReportData {
+  profile: ProfileData | (() => ProfileData)
+  settings: Settings
+  first?: FirstView
+}
+
+let source: ReportData['profile']
+let first: FirstView | undefined
+/** What the header shows until the profile is read. */
+let summary: FirstView | undefined
+let loaded: Profile | undefined
 let state: Settings
 let names: string[]
 let graphProfile: Profile | undefined
 let sampleProfile: Profile | undefined
-const withGraphOnce = () => (graphProfile ??= { ...profile, graph: graphOf(profile) })
+
+/** The profile, decoded on first use. */
+function load(): Profile {
+  if (loaded) return loaded
+  const profile = decodeProfile(typeof source === 'function' ? source() : source)
+  loaded = profile
+  document.body.dataset.loaded = String(Math.round(performance.now()))
+  // Graphviz (a worker compiling its wasm) is started now, ready for the next layout.
+  setTimeout(graphviz, 0)
+  names = profile.frames.frames.map(frameText)
+  withLines = framesWithLines(profile.positions)
+  $<HTMLElement>('#tab-lines').hidden = withLines.size === 0
+  linesFrame = withLines.size === 0 ? -1 : firstLinesFrame()
+  return profile
+}
+const withGraphOnce = () => (graphProfile ??= { ...load(), graph: graphOf(load()) })
 
 // ---- Graphviz, started on first use by the caller's function ------------------------------
 /** What the views need of Graphviz: viz.js's `Viz` (in a worker) fits. */
@@ -44,16 +89,24 @@ const graphviz = (): Graphviz => (viz ??= startViz())
 
 // ---- header and tabs ------------------------------------------------------------------------
 function header(): void {
-  const info = $<HTMLElement>('#info')
-  const metric = profile.metrics[state.metric]
-  info.textContent = `${profile.meta.name ? `${profile.meta.name} — ` : ''}${profile.meta.format}, ${profile.frames.length} functions, metric ${metric.name} (${metric.unit})`
+  const p = loaded ?? (summary ? undefined : load())
+  const about = p ? undefined : summary
+  const metrics = about?.metrics ?? p!.metrics
+  const name = about ? about.name : p!.meta.name
+  const format = about?.format ?? p!.meta.format
+  const functions = about?.functions ?? p!.frames.length
+  const metric = metrics[state.metric]
+  $<HTMLElement>('#info').textContent =
+    `${name ? `${name} — ` : ''}${format}, ${functions} functions, metric ${metric.name} (${metric.unit})`
   const select = $<HTMLSelectElement>('#metric')
   select.replaceChildren(
-    ...profile.metrics.map((m, i) =>
-      element('option', `${m.name} (${m.unit})`, { value: String(i) }),
-    ),
+    ...metrics.map((m, i) => element('option', `${m.name} (${m.unit})`, { value: String(i) })),
   )
   select.value = String(state.metric)
+}
+
+function metricControl(): void {
+  const select = $<HTMLSelectElement>('#metric')
   select.addEventListener('change', () => {
     state.metric = Number(select.value)
     header()
@@ -79,6 +132,7 @@ function show(view: View): void {
 }
 
 function refresh(): void {
+  first = undefined
   drawn.clear()
   drawn.add(current)
   void draw(current)
@@ -94,7 +148,7 @@ async function draw(view: View): Promise<void> {
     if (view === 'graph') await drawGraph()
     else if (view === 'flame') drawFlame()
     else if (view === 'top') drawTop()
-    else if (view === 'lines') drawLines(profile, linesFrame, state.metric, profileTotal())
+    else if (view === 'lines') drawLines(load(), linesFrame, state.metric, profileTotal())
     else drawNotes()
     status.textContent = ''
   } catch (error) {
@@ -103,6 +157,8 @@ async function draw(view: View): Promise<void> {
     delete document.body.dataset.busy
     document.body.dataset.drawn = `${view}:${++drawCount}`
   }
+  // The first view is drawn: read the profile once that frame is painted.
+  if (!loaded) requestAnimationFrame(() => setTimeout(load, 0))
 }
 let drawCount = 0
 
@@ -110,7 +166,14 @@ let drawCount = 0
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 const view = { x: 0, y: 0, scale: 1 }
 
-async function drawGraph(): Promise<void> {
+/** The dot writer's drawing for the current settings, and its notes. */
+function graphDot(): { dot: string; notes: string[]; svg?: string } {
+  if (first) {
+    // Made by the writer for the starting settings: used once, for the first drawing.
+    const made = first
+    first = undefined
+    return made
+  }
   const p = withGraphOnce()
   const before = p.meta.notes.length
   const dot = writeDot(p, {
@@ -122,8 +185,22 @@ async function drawGraph(): Promise<void> {
     ignore: state.ignore,
     nodeCount: state.nodeCount,
   })
-  p.meta.notes.splice(before)
-  const text = await graphviz().renderString(dot)
+  return { dot, notes: p.meta.notes.splice(before) }
+}
+
+async function drawGraph(): Promise<void> {
+  const { dot, notes, svg: made } = graphDot()
+  const empty = !/^\t\d+ \[/m.test(dot)
+  $<HTMLElement>('#graph-notes').textContent = empty
+    ? `${notes.join(' ')}. Lower the node threshold to draw more functions.`
+    : ''
+  if (empty) {
+    // Nothing reaches the thresholds: the note says so, and Graphviz has nothing to lay out.
+    $<HTMLElement>('#graph').replaceChildren()
+    filters()
+    return
+  }
+  const text = made ?? (await graphviz().renderString(dot))
   const doc = new DOMParser().parseFromString(text, 'image/svg+xml')
   const svg = document.importNode(doc.documentElement, true) as unknown as SVGSVGElement
   const holder = $<HTMLElement>('#graph')
@@ -191,7 +268,7 @@ function closeMenu(): void {
 
 function menu(frame: number, e: MouseEvent): void {
   const box = $<HTMLElement>('#menu')
-  const name = profile.frames.get(frame)?.name ?? String(frame)
+  const name = load().frames.get(frame)?.name ?? String(frame)
   const pattern = `^${escapeRegex(name)}$`
   const act = (list: 'focus' | 'hide' | 'ignore', label: string) => {
     const button = element('button', label, { 'data-action': list })
@@ -257,7 +334,7 @@ function controls(): void {
 
 // ---- flame graph ---------------------------------------------------------------------------
 function drawFlame(): void {
-  sampleProfile ??= withSamples(profile)
+  sampleProfile ??= withSamples(load())
   const notes = sampleProfile.meta.notes.length
   const svg = writeFlamegraph(sampleProfile, {
     metric: state.metric,
@@ -364,6 +441,7 @@ function firstLinesFrame(): number {
 // ---- notes ------------------------------------------------------------------------------------
 function drawNotes(): void {
   const list = $<HTMLElement>('#notes-list')
+  const profile = load()
   const notes = [
     ...profile.meta.notes,
     ...(sampleProfile?.meta.notes.slice(profile.meta.notes.length) ?? []),
@@ -382,26 +460,23 @@ function drawNotes(): void {
  * to its elements), and starts on the call graph. Mounting again (new markup) replaces the
  * profile; `startViz` gives Graphviz's worker on first use (the previous one is kept).
  */
-export function mountReport(
-  into: ParentNode,
-  data: { profile: ProfileData; settings: Settings },
-  start: () => Graphviz,
-): void {
+export function mountReport(into: ParentNode, data: ReportData, start: () => Graphviz): void {
   setRoot(into)
   startViz = start
-  profile = decodeProfile(data.profile)
+  source = data.profile
+  first = summary = data.first
   state = data.settings
-  names = profile.frames.frames.map(frameText)
-  graphProfile = sampleProfile = undefined
+  loaded = graphProfile = sampleProfile = undefined
+  delete document.body.dataset.loaded
   drawn.clear()
   Object.assign(table, { sort: 'self', filter: '' })
+  // Without a first view made by the writer, the profile is needed at once.
+  if (!first) load()
   header()
+  metricControl()
   controls()
   topControls()
   panZoom()
   for (const v of views) $<HTMLElement>(`#tab-${v}`).addEventListener('click', () => show(v))
-  withLines = framesWithLines(profile.positions)
-  $<HTMLElement>('#tab-lines').hidden = withLines.size === 0
-  linesFrame = withLines.size === 0 ? -1 : firstLinesFrame()
   show('graph')
 }

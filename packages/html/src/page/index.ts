@@ -1,3 +1,3 @@
 export { mountReport } from './app.js'
-export type { Graphviz, Settings } from './app.js'
+export type { FirstView, Graphviz, ReportData, Settings } from './app.js'
 export { BODY, STYLE } from '../template.js'

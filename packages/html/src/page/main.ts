@@ -1,11 +1,11 @@
 /**
  * The `-t html` page's script (bundled by build-page.mjs into one string the writer inlines):
- * reads the profile from `<script type="application/json" id="profconv-data">` and mounts the
- * report on the page, with Graphviz in a worker made from a blob of the page's own text
+ * reads the settings and the first view from `<script id="profconv-start">`, the profile (when
+ * needed) from `<script id="profconv-data">`, and mounts the report on the page, with Graphviz in a worker made from a blob of the page's own text
  * (nothing is fetched).
  */
 import Viz from '@aduh95/viz.js'
-import { mountReport, type Settings } from './app.js'
+import { mountReport, type ReportData } from './app.js'
 import type { ProfileData } from '../serialize.js'
 
 /** Graphviz's worker script and its wasm (base64), from the page's first script. */
@@ -19,8 +19,7 @@ function graphviz(): Viz {
   return new Viz({ worker: new Worker(url) })
 }
 
-const data = JSON.parse(document.getElementById('profconv-data')!.textContent!) as {
-  profile: ProfileData
-  settings: Settings
-}
-mountReport(document, data, graphviz)
+const json = (id: string) => JSON.parse(document.getElementById(id)!.textContent!) as unknown
+const start = json('profconv-start') as Omit<ReportData, 'profile'>
+// The profile is parsed when a view first needs it, after the first view is drawn.
+mountReport(document, { ...start, profile: () => json('profconv-data') as ProfileData }, graphviz)
