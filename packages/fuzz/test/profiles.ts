@@ -44,7 +44,18 @@ export interface SampleShape {
    * inclusive costs are exact only then).
    */
   acyclic?: boolean
+  /**
+   * Stack nodes carry where they are: a source line (0 unknown) and an instruction address (0
+   * unknown, small, or a kernel address beyond 2^53).
+   */
+  positions?: boolean
 }
+
+const address = fc.oneof(
+  fc.constant<number | bigint>(0),
+  fc.integer({ min: 1, max: 0xffffff }),
+  fc.bigInt({ min: 0xffffffff80000000n, max: 0xffffffffffffffffn }),
+)
 
 /** Random profiles of weighted stacks (non-empty, weights positive integers). */
 export function sampleProfiles(shape: SampleShape): fc.Arbitrary<Profile> {
@@ -55,6 +66,7 @@ export function sampleProfiles(shape: SampleShape): fc.Arbitrary<Profile> {
       samples: fc.array(
         fc.record({
           stack: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+          where: fc.array(fc.tuple(fc.nat(50), address), { minLength: 6, maxLength: 6 }),
           values: fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 3, maxLength: 3 }),
         }),
         { minLength: 1, maxLength: 30 },
@@ -67,7 +79,15 @@ export function sampleProfiles(shape: SampleShape): fc.Arbitrary<Profile> {
       for (const s of samples) {
         let stack = s.stack.map((i) => ids[i % ids.length])
         if (shape.acyclic) stack = [...new Set(stack)].sort((a, b) => a - b)
-        builder.addStack(stack, s.values.slice(0, metrics.length))
+        const values = s.values.slice(0, metrics.length)
+        if (!shape.positions) builder.addStack(stack, values)
+        else {
+          let node = -1
+          stack.forEach(
+            (f, k) => (node = builder.tree.child(node, f, s.where[k][0], -1, s.where[k][1])),
+          )
+          builder.add(node, values)
+        }
       }
       return {
         metrics: metrics.map((m) => ({ ...m })),

@@ -1,6 +1,16 @@
 import fc from 'fast-check'
 import { getFormat } from '@profconv/core'
-import { dumpGraph, dumpStacks, mergeProfiles, withGraph, type Profile } from '@profconv/model'
+import {
+  checkPositions,
+  dumpGraph,
+  dumpPositions,
+  dumpStacks,
+  graphOf,
+  mergeProfiles,
+  positionsOf,
+  withGraph,
+  type Profile,
+} from '@profconv/model'
 import { pstatsProfiles, sampleProfiles, type SampleShape } from './profiles.js'
 import { FUZZ } from './settings.js'
 
@@ -76,6 +86,44 @@ describe.each(SAMPLE_PAIRS)('samples → %s → back', (to, shape) => {
       fc.property(sampleProfiles(shape), (profile) => {
         expect(dumpStacks(through(to, profile).back)).toBe(dumpStacks(profile))
         expectFixpoint(to, profile)
+      }),
+      settings,
+    )
+  })
+})
+
+describe('samples with lines and addresses → pprof → back', () => {
+  const shape: SampleShape = {
+    frames: 'name+file+line',
+    metrics: [COUNT, [{ name: 'cpu', unit: 'nanoseconds' }]],
+    positions: true,
+  }
+  test(`${FUZZ.profiles} random profiles keep every position exactly (kernel addresses too)`, () => {
+    fc.assert(
+      fc.property(sampleProfiles(shape), (profile) => {
+        const { back } = through('pprof', profile)
+        checkPositions(positionsOf(back)!, graphOf(back), 'pprof')
+        expect(dumpPositions(back)).toBe(dumpPositions(profile))
+        expect(dumpStacks(back)).toBe(dumpStacks(profile))
+        expectFixpoint('pprof', profile)
+      }),
+      settings,
+    )
+  })
+
+  test(`${FUZZ.profiles} random call graphs with position detail beside (as callgrind's) keep each position's self`, () => {
+    /** Self rows only (`at …`), the call sites of estimated stacks being an estimate. */
+    const selfRows = (p: Profile) =>
+      dumpPositions(p)
+        .split('\n')
+        .filter((l) => l.startsWith('at '))
+    fc.assert(
+      fc.property(sampleProfiles(shape), (samples) => {
+        const profile: Profile = { ...withGraph(samples), positions: positionsOf(samples) }
+        delete profile.samples
+        const { back } = through('pprof', profile)
+        checkPositions(positionsOf(back)!, graphOf(back), 'pprof')
+        expect(selfRows(back)).toEqual(selfRows(profile))
       }),
       settings,
     )

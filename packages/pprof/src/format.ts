@@ -11,6 +11,7 @@ export const pprofFormat: FormatDescriptor = {
   sniff: sniffPprof,
   read: (bytes, options) => [readPprof(bytes, options)],
   writes: 'samples',
+  usesPositions: true,
   write: (profile, options) => writePprof(profile, options),
   options: [
     {

@@ -123,9 +123,9 @@ function mapping(r: WireReader): MappingMessage {
     }
     expectVarint(r, field, tag & 7)
     if (field === 1) m.id = r.uint64()
-    else if (field === 2) m.memoryStart = r.uint64()
-    else if (field === 3) m.memoryLimit = r.uint64()
-    else if (field === 4) m.fileOffset = r.uint64()
+    else if (field === 2) m.memoryStart = r.uint64Exact()
+    else if (field === 3) m.memoryLimit = r.uint64Exact()
+    else if (field === 4) m.fileOffset = r.uint64Exact()
     else if (field === 5) m.filename = r.int64()
     else if (field === 6) m.buildId = r.int64()
     else if (field === 7) m.hasFunctions = bool(r)
@@ -148,7 +148,7 @@ function location(r: WireReader): LocationMessage {
       expectVarint(r, field, wireType)
       if (field === 1) m.id = r.uint64()
       else if (field === 2) m.mappingId = r.uint64()
-      else if (field === 3) m.address = r.uint64()
+      else if (field === 3) m.address = r.uint64Exact()
       else m.isFolded = bool(r)
     } else if (field === 4) {
       throw r.error(`location field 4 has wire type ${wireType}`)

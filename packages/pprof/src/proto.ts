@@ -44,11 +44,17 @@ export interface SampleMessage {
   value: number[]
   label: LabelMessage[]
 }
+/**
+ * A uint64 the hand decoder keeps exact: a number up to 2^53, a bigint beyond. (protobufjs,
+ * with `Long` off, rounds; its encoder takes `{ low, high }` halves for such values.)
+ */
+export type Uint64 = number | bigint
+
 export interface MappingMessage {
   id: number
-  memoryStart: number
-  memoryLimit: number
-  fileOffset: number
+  memoryStart: Uint64
+  memoryLimit: Uint64
+  fileOffset: Uint64
   filename: number
   buildId: number
   hasFunctions: boolean
@@ -64,7 +70,7 @@ export interface LineMessage {
 export interface LocationMessage {
   id: number
   mappingId: number
-  address: number
+  address: Uint64
   line: LineMessage[]
   isFolded: boolean
 }
@@ -103,9 +109,25 @@ export function decodeProfileHeaderWithProtobufjs(bytes: Uint8Array): ProfileMes
   return message
 }
 
-/** Encodes a profile message; fields left out or zero are not written. */
+/**
+ * Encodes a profile message; fields left out or zero are not written. Addresses and mapping
+ * bounds beyond 2^53 (bigints) are written exactly.
+ */
 export function encodeProfile(message: DeepPartial<ProfileMessage>): Uint8Array {
+  for (const m of message.mapping ?? []) {
+    m.memoryStart = halves(m.memoryStart)
+    m.memoryLimit = halves(m.memoryLimit)
+    m.fileOffset = halves(m.fileOffset)
+  }
+  for (const l of message.location ?? []) l.address = halves(l.address)
   return protobufTypes().profile.encode(message).finish()
+}
+
+/** A bigint as the `{ low, high }` halves protobufjs's encoder takes (its `LongBits.from`). */
+function halves(value: Uint64 | undefined): Uint64 | undefined {
+  if (typeof value !== 'bigint') return value
+  const bits = { low: Number(value & 0xffffffffn), high: Number((value >> 32n) & 0xffffffffn) }
+  return bits as unknown as Uint64
 }
 
 export type DeepPartial<T> = {

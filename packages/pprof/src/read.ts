@@ -6,7 +6,9 @@ import {
   maybeGunzip,
   newMeta,
   type Frame,
+  joinAddress,
   type Label,
+  type Mapping,
   type Metric,
   type Profile,
   type ReadOptions,
@@ -26,8 +28,10 @@ export interface PprofReadOptions extends ReadOptions {
 
 /**
  * Reads a pprof profile (profile.proto, gzipped or not). Every sample type becomes a metric;
- * each location's lines become frames (inlined ones marked), the line of each kept on the stack
- * tree; labels are kept on samples.
+ * each location's lines become frames (inlined ones marked; a function's `start_line` is the
+ * frame's line), the line of each kept on the stack tree, and, unless `positions: false`, the
+ * location's address (exact to 64 bits); mappings go to `meta.mappings`; labels are kept on
+ * samples.
  */
 export function readPprof(bytes: Uint8Array, options: PprofReadOptions = {}): Profile {
   const raw = maybeGunzip(bytes, 'pprof', options.maxInputSize)
@@ -87,6 +91,8 @@ class ProfileReader {
         value: this.num(p.period),
       }
     }
+    const mappings = p.mapping.map((m) => this.mapping(m))
+    if (mappings.length > 0) meta.mappings = mappings
     const samples = this.samples(metrics.length)
     if (this.inexact) {
       this.notes.push('some 64-bit values were beyond 2^53 and were rounded to the nearest double')
@@ -173,15 +179,8 @@ class ProfileReader {
     const p = this.p
     const functions = new Map(p.function.map((f) => [this.id(f.id), f]))
     const modules = new Map<number, string | undefined>()
-    let buildIds = false
-    for (const m of p.mapping) {
-      modules.set(this.id(m.id), this.str(m.filename) || undefined)
-      buildIds ||= m.buildId !== 0 && this.str(m.buildId) !== ''
-    }
-    if (buildIds)
-      this.notes.push(
-        'mapping build ids were not kept (frames keep the mapping file name as module)',
-      )
+    for (const m of p.mapping) modules.set(this.id(m.id), this.str(m.filename) || undefined)
+    const addresses = this.options.positions !== false
 
     const pruner =
       this.options.pruneFrames !== false && p.dropFrames && this.str(p.dropFrames)
@@ -252,10 +251,28 @@ class ProfileReader {
         out.frames.push(frame)
         out.lines.push(line.line > 0 && line.line <= 0x7fffffff ? line.line : 0)
       }
-      table.add(id, out.frames, out.lines, verdict)
+      table.add(id, out.frames, out.lines, verdict, addresses ? loc.address : 0)
     }
     table.finish()
     return table
+  }
+
+  private mapping(m: ProfileMessage['mapping'][number]): Mapping {
+    const out: { -readonly [K in keyof Mapping]: Mapping[K] } = {
+      file: this.str(m.filename),
+      start: BigInt(m.memoryStart),
+      limit: BigInt(m.memoryLimit),
+      offset: BigInt(m.fileOffset),
+      symbolized: {
+        functions: m.hasFunctions,
+        filenames: m.hasFilenames,
+        lineNumbers: m.hasLineNumbers,
+        inlineFrames: m.hasInlineFrames,
+      },
+    }
+    const buildId = this.str(m.buildId)
+    if (buildId) out.buildId = buildId
+    return out
   }
 
   private labels(labels: ProfileMessage['sample'][number]['label'], cache: Map<string, Label[]>) {
@@ -339,11 +356,15 @@ function insertStack(
   from: number,
   to: number,
 ): number {
-  const { start, frames, lines } = locations
+  const { start, frames, lines, addressHi, addressLo } = locations
   let node = root
   for (let s = to - 1; s >= from; s--) {
     const loc = stack[s]
-    for (let k = start[loc]; k < start[loc + 1]; k++) node = tree.child(node, frames[k], lines[k])
+    const hi = addressHi[loc]
+    const lo = addressLo[loc]
+    const address = hi === 0 ? lo : joinAddress(hi, lo)
+    for (let k = start[loc]; k < start[loc + 1]; k++)
+      node = tree.child(node, frames[k], lines[k], -1, address)
   }
   return node
 }

@@ -36,6 +36,20 @@ export class WireReader {
     return this.varint(true)
   }
 
+  /**
+   * An unsigned varint exactly: a number up to 2^53, a bigint beyond (addresses of kernel code
+   * and mappings, which must not be rounded).
+   */
+  uint64Exact(): number | bigint {
+    const start = this.pos
+    const value = this.varint(true)
+    if (value <= Number.MAX_SAFE_INTEGER) return value
+    let exact = 0n
+    for (let pos = this.pos - 1; pos >= start; pos--)
+      exact = (exact << 7n) | BigInt(this.bytes[pos] & 0x7f)
+    return BigInt.asUintN(64, exact)
+  }
+
   /** A signed varint (int64, two's complement in 10 bytes when negative) as a number. */
   int64(): number {
     return this.varint(false)

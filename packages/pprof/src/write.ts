@@ -1,7 +1,9 @@
 import {
+  joinAddress,
   nanosecondsPer,
   withSamples,
   type Label,
+  type Mapping,
   type Profile,
   type WriteOptions,
 } from '@profconv/model'
@@ -14,6 +16,7 @@ import {
   type ProfileMessage,
 } from './proto.js'
 import { SampleEncoder, encodeLabels, packIds } from './sample-encoder.js'
+import { spreadPositions } from './spread-positions.js'
 
 /** The note when call counts of a call graph could not be written. */
 export const CALLS_NOTE =
@@ -28,8 +31,12 @@ export interface PprofWriteOptions extends WriteOptions {
 /**
  * Writes a profile as pprof's profile.proto, gzipped unless `gzip: false`. Stacks are written as
  * the samples hold them (a profile with only a call graph gets estimated stacks, with a note);
- * every metric becomes a sample type; notes go into the profile's comments. pprof values are
- * integers: a time metric with fractions is written in nanoseconds, other fractions are rounded.
+ * one location per (mapping, address, lines of a frame and the frames inlined into it); a line
+ * in another file than its function's (inlined code) as a second Function record naming that
+ * file; the profile's mappings as they were. Position detail beside a call graph (callgrind's)
+ * is spread over the stacks' leaves (see spread-positions.ts). Every metric becomes a sample
+ * type; notes go into the profile's comments. pprof values are integers: a time metric with
+ * fractions is written in nanoseconds, other fractions are rounded.
  */
 export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uint8Array {
   const profile = withSamples(input)
@@ -38,8 +45,17 @@ export function writePprof(input: Profile, options: PprofWriteOptions = {}): Uin
   const note = (text: string) => notes.includes(text) || notes.push(text)
   profile.meta.notes.forEach(note)
   if (profile.graph?.nodes.some((n) => n.calls !== undefined)) note(CALLS_NOTE)
-  const { message, samples } = new ProfileWriter(profile, notes).build()
-  const bytes = concat(encodeProfile(message), samples)
+  let samples = profile.samples!
+  let row: Int32Array | undefined
+  const detail = profile.positions
+  if (detail && !samples.tree.hasPositions && (detail.hasLines || detail.hasAddresses)) {
+    const spread = spreadPositions(profile, samples, detail)
+    samples = spread.samples
+    row = spread.row
+    spread.notes.forEach(note)
+  }
+  const built = new ProfileWriter({ ...profile, samples }, notes, row).build()
+  const bytes = concat(encodeProfile(built.message), built.samples)
   if (options.gzip === false) return bytes
   // mtime 0, as Go's gzip writer leaves it: the same profile gives the same bytes. Level 1, as
   // Go's runtime/pprof writes: 25% faster than the default 6 for a 10% larger file.
@@ -52,14 +68,37 @@ class ProfileWriter {
   /** Function id per frame id: frames of one function (inlined or not) share one. */
   private readonly functionOfFrame: (number | undefined)[] = []
   private readonly mappings = new Map<string, number>()
+  /** The profile's own mappings (`meta.mappings`), ids 1…n, by file. */
+  private readonly listed = new Map<string, { id: number; mapping: Mapping }[]>()
   private readonly locationIds = new Map<string, number>()
   private readonly out: DeepPartial<ProfileMessage> & { location: DeepPartial<LocationMessage>[] }
 
   constructor(
     private readonly profile: Profile,
     private readonly notes: string[],
+    /** The position row of each sample, where spreadPositions made them (rounding carries per row). */
+    private readonly row?: Int32Array,
   ) {
     this.out = { location: [], function: [], mapping: [] }
+    for (const mapping of profile.meta.mappings ?? []) {
+      const id = this.out.mapping!.length + 1
+      const flags = mapping.symbolized
+      this.out.mapping!.push({
+        id,
+        memoryStart: mapping.start,
+        memoryLimit: mapping.limit,
+        fileOffset: mapping.offset,
+        filename: this.str(mapping.file),
+        buildId: this.str(mapping.buildId ?? ''),
+        hasFunctions: flags?.functions ?? true,
+        hasFilenames: flags?.filenames ?? true,
+        hasLineNumbers: flags?.lineNumbers ?? true,
+        hasInlineFrames: flags?.inlineFrames ?? true,
+      })
+      const same = this.listed.get(mapping.file) ?? []
+      same.push({ id, mapping })
+      this.listed.set(mapping.file, same)
+    }
   }
 
   /** The profile message without its samples, and the samples encoded (sample-encoder.ts). */
@@ -139,8 +178,11 @@ class ProfileWriter {
             if (!frame.inlined || tree.parent(top) < 0) break
             top = tree.parent(top)
           }
-          const mappingId = this.mapping(frames.get(tree.frame(top)).module)
-          entry = { id: this.location(mappingId, lines), next: tree.parent(top) }
+          const hi = tree.addressHi(top)
+          const lo = tree.addressLo(top)
+          const address = hi === 0 ? lo : joinAddress(hi, lo)
+          const mappingId = this.mapping(frames.get(tree.frame(top)).module, address)
+          entry = { id: this.location(mappingId, address, lines), next: tree.parent(top) }
           locationOf[node] = entry
         }
         ids.push(entry.id)
@@ -150,13 +192,17 @@ class ProfileWriter {
     }
   }
 
-  private location(mappingId: number, lines: { functionId: number; line: number }[]): number {
-    const key = `${mappingId}:${lines.map((l) => `${l.functionId}@${l.line}`).join(',')}`
+  private location(
+    mappingId: number,
+    address: number | bigint,
+    lines: { functionId: number; line: number }[],
+  ): number {
+    const key = `${mappingId}:${address}:${lines.map((l) => `${l.functionId}@${l.line}`).join(',')}`
     let id = this.locationIds.get(key)
     if (id === undefined) {
       id = this.locationIds.size + 1
       this.locationIds.set(key, id)
-      this.out.location.push({ id, mappingId, line: lines })
+      this.out.location.push({ id, mappingId, address, line: lines })
     }
     return id
   }
@@ -188,11 +234,22 @@ class ProfileWriter {
     return id
   }
 
-  private mapping(module: string | undefined): number {
+  /**
+   * The mapping of a location of `module` at `address`: of the profile's own, the one of that
+   * file whose range holds the address (else the first of that file); else one per module.
+   */
+  private mapping(module: string | undefined, address: number | bigint): number {
+    const listed = this.listed.get(module ?? '')
+    if (listed) {
+      if (listed.length === 1 || address === 0) return listed[0].id
+      const at = BigInt(address)
+      const holding = listed.find(({ mapping }) => mapping.start <= at && at < mapping.limit)
+      return (holding ?? listed[0]).id
+    }
     if (!module) return 0
     let id = this.mappings.get(module)
     if (id === undefined) {
-      id = this.mappings.size + 1
+      id = this.out.mapping!.length + 1
       this.mappings.set(module, id)
       // Symbolized already: the flags tell pprof not to look for the binary.
       this.out.mapping!.push({
@@ -225,7 +282,11 @@ class ProfileWriter {
     const { samples, frames } = this.profile
     const { stack, values, tree } = samples!
     const M = values.length
-    const carry = new Float64Array(frames.length * M)
+    // Error carried per leaf function, or per position row where samples were spread.
+    const row = this.row
+    let rows = 0
+    if (row) for (let i = 0; i < row.length; i++) rows = Math.max(rows, row[i] + 1)
+    const carry = new Float64Array((frames.length + rows) * M)
     return (i, out) => {
       for (let m = 0; m < M; m++) {
         const v = values[m][i] * scales[m]
@@ -233,7 +294,9 @@ class ProfileWriter {
           out[m] = v
           continue
         }
-        const at = stack[i] < 0 ? -1 : tree.frame(stack[i]) * M + m
+        const bucket =
+          row && row[i] >= 0 ? frames.length + row[i] : stack[i] < 0 ? -1 : tree.frame(stack[i])
+        const at = bucket < 0 ? -1 : bucket * M + m
         const exact = v + (at >= 0 ? carry[at] : 0)
         const rounded = Math.round(exact)
         if (at >= 0) carry[at] = exact - rounded

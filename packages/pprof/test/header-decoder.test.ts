@@ -30,8 +30,10 @@ const FIELDS = {
 } as const
 
 type Plain = Record<string, unknown>
+/** The fields by name; exact bigints (addresses beyond 2^53) as the doubles protobufjs rounds to. */
 function pick(m: unknown, fields: readonly string[]): Plain {
-  return Object.fromEntries(fields.map((f) => [f, (m as Plain)[f]]))
+  const value = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v)
+  return Object.fromEntries(fields.map((f) => [f, value((m as Plain)[f])]))
 }
 
 /** A decoded header as plain data, whichever decoder made it. */
@@ -128,6 +130,24 @@ const full: DeepPartial<ProfileMessage> = {
 describe('decodeProfileHeader agrees with protobufjs', () => {
   test('every field, 64-bit values, UTF-8 and a BOM', () => {
     expectSameAsProtobufjs(encodeProfile(full))
+  })
+
+  test('addresses and mapping bounds beyond 2^53 are exact (bigints), below plain numbers', () => {
+    const vsyscall = 0xffffffffff600000n
+    const bits = (v: bigint) => ({ low: Number(v & 0xffffffffn), high: Number(v >> 32n) })
+    const p = decodeProfileHeader(
+      encodeProfile({
+        mapping: [{ id: 1, memoryStart: vsyscall, memoryLimit: vsyscall + 0x1000n }],
+        location: [
+          { id: 1, address: vsyscall + 0x123n },
+          { id: 2, address: 0x401000 },
+        ],
+      }),
+    )
+    expect(p.mapping[0].memoryStart).toBe(vsyscall)
+    expect(p.mapping[0].memoryLimit).toBe(vsyscall + 0x1000n)
+    expect(p.location.map((l) => l.address)).toEqual([vsyscall + 0x123n, 0x401000])
+    expect(bits(p.location[0].address as bigint)).toEqual({ low: 0xff600123, high: 0xffffffff })
   })
 
   test('an empty message', () => {

@@ -1,4 +1,4 @@
-import { ProfconvError, dumpStacks, graphOf } from '@profconv/model'
+import { ProfconvError, dumpPositions, dumpStacks, graphOf } from '@profconv/model'
 import { fixture } from '@profconv/testkit'
 import { gunzipSync, gzipSync } from 'fflate'
 import { pprofFormat, readPprof, sniffPprof } from '../src/index.js'
@@ -66,6 +66,52 @@ describe('readPprof', () => {
     // main at line 5 and line 6 are two nodes of one frame: one function in the graph.
     expect(s.stack[1]).not.toBe(s.tree.parent(s.tree.parent(s.stack[0])))
     expect(graphOf(p).nodes.filter((n) => p.frames.get(n.frame).name === 'main')).toHaveLength(1)
+  })
+
+  test('addresses on the stack tree (exact, kernel ones too) unless positions: false; mappings in meta', () => {
+    const p = readPprof(fixture('pprof/cpu.pb.gz'))
+    expect(p.samples!.tree.addressLo(p.samples!.stack[0])).not.toBe(0)
+    expect(p.meta.mappings![0]).toEqual({
+      file: '/tmp/tmp.863FT9gs47/cpu',
+      start: 0x400000n,
+      limit: 0x4ab000n,
+      offset: 0n,
+      symbolized: { functions: true, filenames: false, lineNumbers: false, inlineFrames: false },
+    })
+    expect(p.meta.mappings!.map((m) => m.start)).toContain(0xffffffffff600000n)
+    const lean = readPprof(fixture('pprof/cpu.pb.gz'), { positions: false })
+    expect(lean.samples!.tree.addressLo(lean.samples!.stack[0])).toBe(0)
+    expect(dumpStacks(lean)).toEqual(dumpStacks(p))
+
+    // A kernel location: its address and its mapping's bounds lie beyond 2^53.
+    const k = readPprof(
+      bytes(
+        tiny({
+          mapping: [
+            {
+              id: 1,
+              filename: 7,
+              memoryStart: 0xffffffff81000000n,
+              memoryLimit: 0xffffffff83000000n,
+              buildId: 9,
+            },
+          ],
+          location: [
+            { id: 1, mappingId: 1, address: 0xffffffff81414770n, line: [{ functionId: 1 }] },
+            { id: 2, mappingId: 1, address: 0xffffffff81414771n, line: [{ functionId: 2 }] },
+            { id: 3, mappingId: 1, address: 0xffffffff81414772n, line: [{ functionId: 1 }] },
+          ],
+        }),
+      ),
+    )
+    expect(k.meta.mappings![0]).toMatchObject({
+      file: 'app',
+      start: 0xffffffff81000000n,
+      limit: 0xffffffff83000000n,
+      buildId: 'T1',
+    })
+    expect(dumpPositions(k)).toContain('at parse (app.go:10) app.go:0 @ffffffff81414771 = 30')
+    expect(dumpPositions(k)).toContain('at main (app.go:1) app.go:0 @ffffffff81414772 = 12')
   })
 
   test('string and numeric labels', () => {

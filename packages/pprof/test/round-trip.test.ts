@@ -2,7 +2,7 @@ import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { dumpStacks } from '@profconv/model'
+import { dumpPositions, dumpStacks } from '@profconv/model'
 import { readPprof, writePprof } from '../src/index.js'
 import { normaliseRaw } from './raw.js'
 
@@ -34,6 +34,12 @@ describe.each(fixtures)('%s.pb.gz read back after writing', (name) => {
     expect(again.meta.period).toEqual(profile.meta.period)
     expect(again.meta.duration).toBe(profile.meta.duration)
     expect(Math.abs(again.meta.startTime! - profile.meta.startTime!)).toBeLessThan(1e-3)
+  })
+
+  test('addresses, lines and mappings kept exactly (the vsyscall mapping of cpu lies beyond 2^53)', () => {
+    const again = readPprof(writePprof(profile))
+    expect(dumpPositions(again)).toEqual(dumpPositions(profile))
+    expect(again.meta.mappings).toEqual(profile.meta.mappings)
   })
 
   test('gzip: false gives the raw protobuf', () => {
