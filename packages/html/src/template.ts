@@ -20,7 +20,8 @@ input[type=number] { width: 5em; }
 #flame { width: 100%; height: calc(100vh - 80px); border: 0; }
 #top { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 13px; }
 #top th { cursor: pointer; text-align: right; padding: 2px 8px; border-bottom: 1px solid #999; position: sticky; top: 0; background: #fff; }
-#top td { text-align: right; padding: 1px 8px; white-space: pre; }
+#top td { text-align: right; padding: 0 8px; height: 20px; line-height: 20px; white-space: pre; box-sizing: border-box; }
+#top-scroll { height: calc(100vh - 130px); overflow: auto; }
 #top td:last-child, #top th:last-child { text-align: left; }
 #top tr.has-lines { cursor: pointer; }
 #top tr.has-lines:hover, #lines tr.line:hover { background: #f3f1ea; }
@@ -46,7 +47,7 @@ export const BODY = `<header>
 <section id="view-graph"><div id="filters"></div><p id="graph-notes"></p><div id="graph"></div></section>
 <section id="view-flame" hidden><iframe id="flame" title="flame graph"></iframe></section>
 <section id="view-top" hidden><p><input id="top-search" type="search" placeholder="filter functions (regular expression)" size="40"> <span id="top-count"></span></p>
-<table id="top"><thead><tr><th data-sort="self">self</th><th data-sort="self">self%</th><th data-sort="total">total</th><th data-sort="total">total%</th><th data-sort="calls">calls</th><th data-sort="name">function</th></tr></thead><tbody></tbody></table></section>
+<div id="top-scroll"><div id="top-rows"><table id="top"><thead><tr><th data-sort="self">self</th><th data-sort="self">self%</th><th data-sort="total">total</th><th data-sort="total">total%</th><th data-sort="calls">calls</th><th data-sort="name">function</th></tr></thead><tbody></tbody></table></div></div></section>
 <section id="view-lines" hidden><h2 id="lines-title"></h2><p><span id="lines-files"></span>: self and inclusive cost per source line; the calls made from a line (→) with their inclusive cost.</p>
 <table id="lines"><thead><tr><th>line</th><th>self</th><th>self%</th><th>inclusive</th><th>incl%</th><th>calls made there</th></tr></thead><tbody></tbody></table></section>
 <section id="view-notes" hidden><h2>Notes</h2><p>What a conversion estimated or dropped.</p><ul id="notes-list"></ul></section>

@@ -259,6 +259,40 @@ describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
     await page.close()
   })
 
+  test('the top table of many functions draws the rows in view as it scrolls', async () => {
+    const frames = new FrameTable()
+    const graph = new GraphBuilder(1)
+    for (let i = 0; i < 5000; i++) {
+      const node = graph.node(frames.intern({ name: `f${i}` }))
+      node.self[0] = node.total[0] = 5000 - i
+    }
+    const profile: Profile = {
+      metrics: [{ name: 'samples', unit: 'count' }],
+      defaultMetric: 0,
+      frames,
+      graph: graph.finish(),
+      meta: newMeta('pprof'),
+    }
+    const { page, errors } = await open('many', profile)
+    await page.locator('#tab-top').click()
+    await drawn(page, 'top', 0)
+    expect(await page.locator('#top-count').textContent()).toBe('5000 functions, by self')
+    const drawnRows = await page.locator('#top tbody tr').count()
+    expect(drawnRows).toBeLessThan(200)
+    const names = () =>
+      page.$$eval('#top tbody tr td:last-child', (tds) => tds.map((t) => t.textContent))
+    expect((await names())[0]).toBe('f0')
+    await page.locator('#top-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight))
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#top tbody tr:last-child td:last-child')?.textContent === 'f4999',
+    )
+    expect(await page.locator('#top tbody tr').count()).toBeLessThan(200)
+    expect(await names()).toContain('f4990')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   test('hostile names render as text and run no script', async () => {
     const names = [
       '</script><script>alert(1)</script>',

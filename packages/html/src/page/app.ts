@@ -7,7 +7,7 @@
  */
 import { writeDot } from '@profconv/dot'
 import { writeFlamegraph } from '@profconv/flamegraph'
-import { frameText, graphOf, withSamples, type Profile } from '@profconv/model'
+import { frameText, graphOf, withSamples, type GraphNode, type Profile } from '@profconv/model'
 import { framesWithLines } from '../lines.js'
 import { decodeProfile, type ProfileData } from '../serialize.js'
 import { $, element, formatShare, formatValue, setRoot } from './dom.js'
@@ -348,31 +348,50 @@ function drawFlame(): void {
 }
 
 // ---- top table ---------------------------------------------------------------------------
-const table = { sort: 'self' as 'name' | 'self' | 'total' | 'calls', filter: '', limit: 500 }
+const table = {
+  sort: 'self' as 'name' | 'self' | 'total' | 'calls',
+  filter: '',
+  /** The graph's nodes that pass the filter, in the sort order. */
+  rows: [] as GraphNode[],
+  total: 0,
+}
+/** Pixels per row of the top table (fixed by its style): rows are drawn as they scroll in. */
+const ROW_HEIGHT = 20
 
 function drawTop(): void {
   const graph = withGraphOnce().graph!
   const m = state.metric
-  const total = profileTotal()
+  table.total = profileTotal()
   let re: RegExp | undefined
   try {
     re = table.filter ? new RegExp(table.filter, 'i') : undefined
   } catch {
     re = undefined
   }
-  const rows = graph.nodes.filter((n) => !re || re.test(names[n.frame]))
+  const rows = re ? graph.nodes.filter((n) => re.test(names[n.frame])) : graph.nodes.slice()
   const key = {
-    name: (a: (typeof rows)[0], b: (typeof rows)[0]) => (names[a.frame] < names[b.frame] ? -1 : 1),
-    self: (a: (typeof rows)[0], b: (typeof rows)[0]) => b.self[m] - a.self[m],
-    total: (a: (typeof rows)[0], b: (typeof rows)[0]) => b.total[m] - a.total[m],
-    calls: (a: (typeof rows)[0], b: (typeof rows)[0]) => (b.calls ?? -1) - (a.calls ?? -1),
+    name: (a: GraphNode, b: GraphNode) => (names[a.frame] < names[b.frame] ? -1 : 1),
+    self: (a: GraphNode, b: GraphNode) => b.self[m] - a.self[m],
+    total: (a: GraphNode, b: GraphNode) => b.total[m] - a.total[m],
+    calls: (a: GraphNode, b: GraphNode) => (b.calls ?? -1) - (a.calls ?? -1),
   }[table.sort]
-  rows.sort(key)
-  const pct = (v: number) => formatShare(v, total)
-  const fmt = formatValue
+  table.rows = rows.sort(key)
+  $<HTMLElement>('#top-count').textContent = `${rows.length} functions, by ${table.sort}`
+  $<HTMLElement>('#top-scroll').scrollTop = 0
+  topWindow()
+}
+
+/** Draws the rows of the top table that are in (or near) its scrolled view. */
+function topWindow(): void {
+  const scroller = $<HTMLElement>('#top-scroll')
+  const { rows, total } = table
+  const m = state.metric
+  const height = scroller.clientHeight || 800
+  const from = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - 20)
+  const to = Math.min(rows.length, from + Math.ceil(height / ROW_HEIGHT) + 40)
   const body = $<HTMLTableSectionElement>('#top tbody')
   body.replaceChildren(
-    ...rows.slice(0, table.limit).map((n) => {
+    ...rows.slice(from, to).map((n) => {
       const tr = element('tr')
       if (withLines.has(n.frame)) {
         tr.classList.add('has-lines')
@@ -380,18 +399,19 @@ function drawTop(): void {
         tr.addEventListener('click', () => showLines(n.frame))
       }
       tr.append(
-        element('td', fmt(n.self[m])),
-        element('td', pct(n.self[m])),
-        element('td', fmt(n.total[m])),
-        element('td', pct(n.total[m])),
+        element('td', formatValue(n.self[m])),
+        element('td', formatShare(n.self[m], total)),
+        element('td', formatValue(n.total[m])),
+        element('td', formatShare(n.total[m], total)),
         element('td', n.calls === undefined ? '' : String(n.calls)),
         element('td', names[n.frame]),
       )
       return tr
     }),
   )
-  $<HTMLElement>('#top-count').textContent =
-    `${Math.min(rows.length, table.limit)} of ${rows.length} functions shown, by ${table.sort}`
+  const pad = $<HTMLElement>('#top-rows')
+  pad.style.paddingTop = `${from * ROW_HEIGHT}px`
+  pad.style.paddingBottom = `${(rows.length - to) * ROW_HEIGHT}px`
 }
 
 function topControls(): void {
@@ -401,6 +421,15 @@ function topControls(): void {
       drawTop()
     })
   }
+  let pending = false
+  $<HTMLElement>('#top-scroll').addEventListener('scroll', () => {
+    if (pending) return
+    pending = true
+    requestAnimationFrame(() => {
+      pending = false
+      topWindow()
+    })
+  })
   const search = $<HTMLInputElement>('#top-search')
   search.addEventListener('input', () => {
     table.filter = search.value
