@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import yargs, { type Argv } from 'yargs'
 import { listFormats } from '@profconv/core'
-import type { FormatOption } from '@profconv/model'
+import { GRANULARITIES, type FormatOption, type Granularity } from '@profconv/model'
 import { UsageError } from './input.js'
 
 const VERSION: string = createRequire(import.meta.url)('../package.json').version
@@ -16,6 +16,10 @@ export interface Options {
   /** A base profile to draw the output against (`--compare`, dot and svg). */
   compare?: string
   maxInputSize?: number
+  /** What a box or row stands for (`--granularity`, go tool pprof's meanings). */
+  granularity?: Granularity
+  /** Folders where `-t list` looks for source files not found where the profile says. */
+  sourcePath?: string
   /** Keep source lines and addresses (default: when the output format uses them). */
   positions?: boolean
   /** Worker threads reading inputs (`--jobs`); default the number of cores. */
@@ -162,6 +166,13 @@ function commandLine(args: readonly string[]): Argv {
     })
   }
   return parser
+    .option('granularity', {
+      alias: 'g',
+      type: 'string',
+      choices: GRANULARITIES as Granularity[],
+      describe:
+        'what a box or row stands for (as go tool pprof): functions (default), filefunctions, files, lines (function at a source line: "main.fib main.go:19"), addresses',
+    })
     .option('positions', {
       type: 'boolean',
       describe:

@@ -50,7 +50,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     }
     // Lines and addresses are read only for writers that use them (or when asked).
     const positions = options.to
-      ? keepsPositions(getFormat(options.to), options.positions)
+      ? keepsPositions(getFormat(options.to), options.positions, options.granularity)
       : (options.positions ?? false)
     const read = async (input: string) => {
       current = input === '-' ? '<stdin>' : input
@@ -68,7 +68,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
           `--compare: ${to.name} output cannot draw a comparison (use dot, svg or flamegraph)`,
         )
       const { profiles } = await read(input)
-      return prepareFor(to, mergeProfiles(profiles))
+      return prepareFor(to, mergeProfiles(profiles), options.granularity)
     }
 
     if (request.command === 'info') {
@@ -118,7 +118,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       say(
         `note: ${merged.ignored} ${merged.ignored === 1 ? 'file' : 'files'} found in the folders given ${merged.ignored === 1 ? 'is' : 'are'} not profiles: left out`,
       )
-    const profile = prepareFor(to, merged.profile)
+    const profile = prepareFor(to, merged.profile, options.granularity)
     const base = options.compare === undefined ? undefined : await readBase(options.compare)
     const output = await to.write(profile, { ...writeOptions(options, io), base })
     if (options.output) await writeAtomically(options.output, output)

@@ -3,8 +3,10 @@ import {
   ProfileMerger,
   withGraph,
   withPositions,
+  withGranularity,
   withSamples,
   type FormatDescriptor,
+  type Granularity,
   type Profile,
   type ReadOptions,
   type WriteOptions,
@@ -53,20 +55,34 @@ export function readInput(
 }
 
 /**
- * `profile` with the view `format`'s writer works from: samples → call graph is exact (the pprof
- * rule); call graph → samples is an estimate and adds a note to `meta.notes`.
+ * `profile` with the view `format`'s writer works from: regrouped by `granularity` (files,
+ * lines, …: `withGranularity`) unless the writer has units of its own, then samples → call graph
+ * is exact (the pprof rule); call graph → samples is an estimate and adds a note to `meta.notes`.
  */
-export function prepareFor(format: FormatDescriptor, profile: Profile): Profile {
-  const prepared = format.writes === 'samples' ? withSamples(profile) : withGraph(profile)
+export function prepareFor(
+  format: FormatDescriptor,
+  profile: Profile,
+  granularity: Granularity = 'functions',
+): Profile {
+  const grouped = format.granularity === false ? profile : withGranularity(profile, granularity)
+  const prepared = format.writes === 'samples' ? withSamples(grouped) : withGraph(grouped)
   return format.usesPositions ? withPositions(prepared) : prepared
 }
 
 /**
  * Whether to build position detail when reading for `format`: as `positions` says, else when
- * the writer uses it (function-level writers read faster and smaller without).
+ * the writer uses it or a `granularity` finer or other than functions asks for it
+ * (function-level writers read faster and smaller without).
  */
-export function keepsPositions(format: FormatDescriptor, positions?: boolean): boolean {
-  return positions ?? format.usesPositions === true
+export function keepsPositions(
+  format: FormatDescriptor,
+  positions?: boolean,
+  granularity: Granularity = 'functions',
+): boolean {
+  return (
+    positions ??
+    (format.usesPositions === true || (format.granularity !== false && granularity !== 'functions'))
+  )
 }
 
 /**
@@ -77,6 +93,11 @@ export function keepsPositions(format: FormatDescriptor, positions?: boolean): b
 export interface ConvertOptions extends ReadInputOptions, WriteOptions {
   /** Output format name (`listFormats()` has them all; `-t` on the command line). */
   to: string
+  /**
+   * What a box or row stands for (`--granularity`): functions (default), filefunctions, files,
+   * lines or addresses, with go tool pprof's meanings.
+   */
+  granularity?: Granularity
 }
 
 /**
@@ -108,13 +129,16 @@ export function convert(
   const to = getFormat(options.to)
   if (!to.write) throw new ProfconvError(to.name, 'profconv can read this format but not write it')
   const list = inputs instanceof Uint8Array ? [inputs] : inputs
-  const readOptions = { ...options, positions: keepsPositions(to, options.positions) }
+  const readOptions = {
+    ...options,
+    positions: keepsPositions(to, options.positions, options.granularity),
+  }
   // A fold: each input's profiles are summed into the result and dropped before the next is read.
   const merger = new ProfileMerger()
   list.forEach((bytes, i) => {
     for (const p of readInput(bytes, readOptions).profiles)
       merger.add(p, list.length > 1 ? `input ${i + 1}` : 'the input')
   })
-  const profile = prepareFor(to, merger.result())
+  const profile = prepareFor(to, merger.result(), options.granularity)
   return { output: to.write(profile, options), notes: profile.meta.notes }
 }

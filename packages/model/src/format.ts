@@ -67,6 +67,11 @@ export interface FormatDescriptor {
   readonly writes?: 'samples' | 'graph'
   /** True when the writer uses position detail (lines, addresses); readers then build it. */
   readonly usesPositions?: boolean
+  /**
+   * False when the writer shows units of its own (a source listing shows lines) and
+   * `--granularity` does not apply to it; other writers see the profile regrouped by it.
+   */
+  readonly granularity?: boolean
   write?(profile: Profile, options: WriteOptions): string | Uint8Array
   /** Options of this format's reader and writer, offered by the CLI. */
   readonly options?: readonly FormatOption[]

@@ -44,6 +44,8 @@ export {
 export type { LineRows, PositionDetail, SiteRows } from './positions.js'
 export { positionsOf, samplesToPositions, withPositions } from './position-derive.js'
 export { dumpPositions } from './position-dump.js'
+export { GRANULARITIES, unitView, withGranularity } from './granularity.js'
+export type { Granularity, UnitView, Units } from './granularity.js'
 export { graphComponents, graphCycles, stronglyConnected } from './scc.js'
 export { CYCLE_TOTALS_NOTE, estimateCycleTotals, graphCycleEstimate } from './cycles.js'
 export type { CycleEstimate, CycleGraph, EntryPath } from './cycles.js'
