@@ -34,7 +34,7 @@ export interface Options {
 
 /** What the command line asks for: a command with its options, or text to print (help). */
 export type Request =
-  | { command: 'convert' | 'merge' | 'info' | 'view'; options: Options }
+  | { command: 'convert' | 'merge' | 'info' | 'view' | 'list'; options: Options }
   | { command: 'print'; text: string }
 
 /** yargs drops a bare `-`; it stands in for stdin (an input) or stdout (`-o -`). */
@@ -59,7 +59,10 @@ export async function parseArgs(args: readonly string[]): Promise<Request> {
   if (argv.help || argv.version || argv['get-yargs-completions'] !== undefined)
     return { command: 'print', text }
   const first = argv._[0]
-  const command = first === 'info' || first === 'merge' || first === 'view' ? first : 'convert'
+  const command =
+    first === 'info' || first === 'merge' || first === 'view' || first === 'list'
+      ? first
+      : 'convert'
   const inputs = (command === 'info' ? argv.files : argv.inputs) as string[] | undefined
   return {
     command,
@@ -68,6 +71,8 @@ export async function parseArgs(args: readonly string[]): Promise<Request> {
       inputs: (inputs ?? []).map((a) => (a === DASH ? '-' : a)),
       output: argv.output === DASH ? undefined : (argv.output as string | undefined),
       maxInputSize: argv['max-input-size'] as number | undefined,
+      sourcePath: argv['source-path'] as string | undefined,
+      ...(command === 'list' ? { to: 'list', list: argv.pattern as string } : {}),
       keepGoing: argv['keep-going'] === true,
     },
   }
@@ -82,6 +87,7 @@ function commandLine(args: readonly string[]): Argv {
         '       $0 info <files..>                         describe profiles',
         '       $0 merge <inputs..> -t <format>           merge same-kind profiles strictly',
         '       $0 view <inputs..>                        open the HTML report in a browser',
+        '       $0 list <regex> <inputs..>                source lines of matching functions with costs',
         '',
         'Convert profiles between formats.',
       ].join('\n'),
@@ -132,6 +138,17 @@ function commandLine(args: readonly string[]): Argv {
             describe: 'open the report in the browser (--no-open: print its path only)',
           }),
     )
+    .command(
+      'list <pattern> <inputs..>',
+      'per-line flat and cum cost of the functions matching <pattern> beside their source (go tool pprof -list)',
+      (y) =>
+        y
+          .positional('pattern', {
+            type: 'string',
+            describe: 'regular expression matched against function names',
+          })
+          .positional('inputs', { type: 'string', array: true, describe: 'profile files' }),
+    )
     .command('completion', 'print a bash/zsh completion script (profconv completion >> ~/.bashrc)')
     .completion(
       'completion',
@@ -173,6 +190,11 @@ function commandLine(args: readonly string[]): Argv {
       describe:
         'what a box or row stands for (as go tool pprof): functions (default), filefunctions, files, lines (function at a source line: "main.fib main.go:19"), addresses',
     })
+    .option('source-path', {
+      type: 'string',
+      describe:
+        'list: folders (separated by :) to look for source files in when they are not where the profile says (as go tool pprof -source_path; default: the current folder)',
+    })
     .option('positions', {
       type: 'boolean',
       describe:
@@ -210,6 +232,8 @@ function commandLine(args: readonly string[]): Argv {
       'cProfile output as a gprof2dot-style call graph',
     )
     .example('$0 cpu.pb.gz -t speedscope -o cpu.json', 'open a pprof profile in speedscope')
+    .example('$0 cpu.pb.gz -t top -g lines', 'the hottest source lines (go tool pprof -top -lines)')
+    .example('$0 list main.fib cpu.pb.gz', 'main.fib line by line beside its source (-list)')
     .example('$0 merge run1.prof run2.prof -t pstats -o all.prof', 'sum several runs')
     .example('$0 merge profiles/ -t pprof -o fleet.pb.gz', 'merge every profile below a folder')
     .example("find . -name '*.pb.gz' | $0 merge @- -t pprof -o all.pb.gz", 'paths on stdin')

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { getFormat, infoText, keepsPositions, prepareFor, summarize } from '@profconv/core'
 import { ProfconvError, mergeProfiles } from '@profconv/model'
 import { parseArgs, type Options } from './args.js'
+import { readSource } from './source.js'
 import { UsageError, readOne, systemMessage, type InputContext } from './input.js'
 import { expandInputs } from './input-list.js'
 import { InputFailure, defaultJobs, mergeInputs } from './merge-inputs.js'
@@ -160,11 +161,16 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
 /**
  * Writer options: the command line's, plus `color` for writers that colour their output (the
  * `top` table) when stdout is a terminal and neither `--color`/`--no-color` nor `NO_COLOR` said,
- * and Node's gzip for gzipped outputs.
+ * Node's gzip for gzipped outputs, and source files for listings (`-t list`).
  */
 function writeOptions(options: Options, io: Io): Options {
   const color = options.color ?? (!options.output && io.stdout.isTTY === true && !io.env?.NO_COLOR)
-  return { ...options, color, gzipSync: nodeGzip }
+  const sources = new Map<string, string | undefined>()
+  const source = (path: string) => {
+    if (!sources.has(path)) sources.set(path, readSource(path, options.sourcePath))
+    return sources.get(path)
+  }
+  return { ...options, color, gzipSync: nodeGzip, readSource: source }
 }
 
 /** A file-name-safe short name of an input for the report's temporary file. */

@@ -20,6 +20,7 @@ import { heapprofileFormat } from '@profconv/heapprofile'
 import { hprofFormat } from '@profconv/hprof'
 import { instrumentsFormat } from '@profconv/instruments'
 import { lineProfilerFormat } from '@profconv/line-profiler'
+import { listFormat } from '@profconv/list'
 import { perfScriptFormat } from '@profconv/perf'
 import { pmcstatFormat } from '@profconv/pmcstat'
 import { pprofFormat } from '@profconv/pprof'
@@ -62,6 +63,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   dotFormat,
   svgFormat,
   topFormat,
+  listFormat,
   flamegraphFormat,
   htmlFormat,
   // Python samplers' folded dialects: before perf script and plain folded stacks.
