@@ -21,7 +21,8 @@ export const listFormat: FormatDescriptor = {
     {
       flag: 'list',
       type: 'string',
-      description: 'list: the functions to show (a regular expression matched against names)',
+      description:
+        'list: the functions to show (a regular expression matched against names; default: every function)',
     },
   ],
 }

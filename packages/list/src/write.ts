@@ -10,7 +10,10 @@ import {
 import { columnUnit, formatPercent } from '@profconv/top'
 
 export interface ListOptions extends WriteOptions {
-  /** Functions whose name matches this regular expression are listed (`go tool pprof -list`). */
+  /**
+   * Functions whose name matches this regular expression are listed (`go tool pprof -list`);
+   * default: every function with a cost (as `callgrind_annotate --auto=yes` annotates all).
+   */
   list?: string
   /**
    * The text of a source file by the path the profile names, undefined when it cannot be read.
@@ -41,7 +44,7 @@ interface Routine {
 }
 
 /**
- * A source listing of every function whose name matches `options.list`, like `go tool pprof
+ * A source listing of every function whose name matches `options.list` (default: all), like `go tool pprof
  * -list` (and `callgrind_annotate --auto=yes` per function): per source line, the flat (self)
  * cost spent at it and the cum (inclusive) cost of the samples with the line on their stack,
  * next to the line's text when `readSource` gives the file. One block per function and file,
@@ -51,14 +54,9 @@ interface Routine {
  * return to the function through a cycle (noted).
  */
 export function writeList(profile: Profile, options: ListOptions = {}): string {
-  if (options.list === undefined || options.list === '')
-    throw new ProfconvError(
-      'list',
-      'say which functions to list: --list REGEX (or profconv list REGEX FILE)',
-    )
   let pattern: RegExp
   try {
-    pattern = new RegExp(options.list)
+    pattern = new RegExp(options.list ?? '')
   } catch (error) {
     throw new ProfconvError('list', `--list: ${(error as Error).message}`)
   }
@@ -94,7 +92,7 @@ export function writeList(profile: Profile, options: ListOptions = {}): string {
   const listed = [...routines.values()].sort((a, b) =>
     a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.file < b.file ? -1 : a.file > b.file ? 1 : 0,
   )
-  if (listed.length === 0)
+  if (listed.length === 0 && options.list)
     throw new ProfconvError('list', `no function matches --list ${options.list}`)
 
   const values: number[] = [whole]

@@ -61,8 +61,9 @@ describe('writeList', () => {
     expect(text).toMatch(/\n {6}30ms {7}30ms {6}2:\n/)
   })
 
-  test('no pattern, or no match, is a clear error', () => {
-    expect(() => writeList(profile(), {})).toThrow(ProfconvError)
-    expect(() => writeList(profile(), { list: 'nothing' })).toThrow(/no function matches/)
+  test('no pattern lists every function; a pattern matching none is a clear error', () => {
+    expect(writeList(profile(), {}).match(/^ROUTINE/gm)).toHaveLength(2)
+    expect(() => writeList(profile(), { list: 'nothing' })).toThrow(ProfconvError)
+    expect(() => writeList(profile(), { list: '(' })).toThrow(/--list: /)
   })
 })
