@@ -1,7 +1,8 @@
 // The README's pictures, made from bundled fixtures with the built CLI and headless Debian
 // Chromium (playwright-core): docs/flamegraph.svg (the interactive flame graph of a Go CPU
 // profile), docs/flamegraph.png (a screenshot of it, searched as a person would) and
-// docs/report.png (the HTML report of a cProfile run, its call graph drawn in the page).
+// docs/report.png (the HTML report of a cProfile run, its call graph drawn in the page) and
+// docs/report-lines.png (the report of a callgrind run: a function's costs per source line).
 // usage: pnpm build && node scripts/pictures.mjs
 import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
@@ -50,7 +51,17 @@ try {
   await report.waitForSelector('body[data-drawn^="graph:"]')
   await report.locator('#graph g.node', { hasText: 'is_odd' }).click()
   await report.screenshot({ path: join(DOCS, 'report.png') })
+
+  profconv('test-data/callgrind/rec-instr.callgrind', '-t', 'html', '-q', '-o', 'out/report-lines.html')
+  const lines = await browser.newPage({ viewport: { width: 1000, height: 450 } })
+  await lines.goto(pathToFileURL(join(ROOT, 'out/report-lines.html')).href)
+  await lines.waitForSelector('body[data-loaded]', { state: 'attached' })
+  await lines.locator('#tab-top').click()
+  await lines.locator('#top-search').fill('^fill_and_sum ')
+  await lines.locator('#top tbody tr').first().click()
+  await lines.waitForSelector('body[data-drawn^="lines:"]', { state: 'attached' })
+  await lines.screenshot({ path: join(DOCS, 'report-lines.png') })
 } finally {
   await browser.close()
 }
-console.log('wrote docs/flamegraph.svg, docs/flamegraph.png, docs/report.png')
+console.log('wrote docs/flamegraph.svg, docs/flamegraph.png, docs/report.png, docs/report-lines.png')
