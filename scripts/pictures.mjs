@@ -52,7 +52,14 @@ try {
   await report.locator('#graph g.node', { hasText: 'is_odd' }).click()
   await report.screenshot({ path: join(DOCS, 'report.png') })
 
-  profconv('test-data/callgrind/rec-instr.callgrind', '-t', 'html', '-q', '-o', 'out/report-lines.html')
+  profconv(
+    'test-data/callgrind/rec-instr.callgrind',
+    '-t',
+    'html',
+    '-q',
+    '-o',
+    'out/report-lines.html',
+  )
   const lines = await browser.newPage({ viewport: { width: 1000, height: 450 } })
   await lines.goto(pathToFileURL(join(ROOT, 'out/report-lines.html')).href)
   await lines.waitForSelector('body[data-loaded]', { state: 'attached' })
@@ -64,4 +71,6 @@ try {
 } finally {
   await browser.close()
 }
-console.log('wrote docs/flamegraph.svg, docs/flamegraph.png, docs/report.png, docs/report-lines.png')
+console.log(
+  'wrote docs/flamegraph.svg, docs/flamegraph.png, docs/report.png, docs/report-lines.png',
+)

@@ -484,7 +484,8 @@ async function main() {
           try {
             const draw = chromiumDraw(r.last.stdout, j.draw)
             // The report reads its profile after the first frame: when that is done too.
-            const ready = draw?.readyMs === undefined ? '' : `; profile read at ${fmtMs(draw.readyMs)}`
+            const ready =
+              draw?.readyMs === undefined ? '' : `; profile read at ${fmtMs(draw.readyMs)}`
             row.peer = draw
               ? { name: name.replace(')', `${ready})`), ms: draw.drawMs, draw }
               : { name: 'Chromium', missing: true }
