@@ -77,7 +77,7 @@ describe('chrome-trace writer', () => {
   })
 
   test('node --cpu-prof → chrome-trace: every sample at its true time, self times kept', () => {
-    const cpu = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'))
+    const cpu = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'), { positions: false })
     const bytes = writeChromeTrace(cpu)
     const [back] = readChromeTrace(bytes)
     const self = (p: Profile) => {

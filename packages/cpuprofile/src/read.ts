@@ -9,6 +9,7 @@ import {
   type ReadOptions,
 } from '@profconv/model'
 import { V8NodeTree, type V8CallFrame } from './node-tree.js'
+import { lineNotes, lineTicks, sampleLines, type LineTicks } from './position-ticks.js'
 
 const FORMAT = 'cpuprofile'
 
@@ -25,6 +26,7 @@ interface CpuNode {
   callFrame: V8CallFrame
   children?: number[]
   parent?: number
+  positionTicks?: unknown
 }
 
 /**
@@ -32,7 +34,13 @@ interface CpuNode {
  * Sample i lasts from its timestamp to the next sample's; the last one until `endTime`. Samples
  * are put in time order first when deltas are negative (noted). Lines and columns become
  * 1-based; `(root)` is left out of stacks; `(program)`, `(idle)` and `(garbage collector)` stay
- * frames unless `dropSpecialFrames`. Metric: `time` in microseconds, with each sample's time.
+ * frames unless `dropSpecialFrames`. Metrics: `time` in microseconds (default), with each
+ * sample's time, and `samples` (1 per sample: V8's ticks).
+ *
+ * A node's `positionTicks` (ticks per 1-based line while the node was the top frame) put its
+ * samples at those lines on the stack tree (unless `options.positions` is false), spread
+ * evenly over its samples in time order: the count per line is exact, the time per line
+ * an estimate (noted); samples beyond the ticks stay at line 0 (unknown).
  */
 export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions = {}): Profile {
   const json = parseJson(maybeGunzip(bytes, FORMAT, options.maxInputSize), FORMAT) as Record<
@@ -54,8 +62,10 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
   const startTime = Number.isFinite(json.startTime) ? (json.startTime as number) : 0
 
   const frames = new FrameTable()
-  const builder = new SamplesBuilder(1)
+  const builder = new SamplesBuilder(2)
   const tree = new V8NodeTree(FORMAT, frames, builder.tree)
+  const keepLines = options.positions !== false
+  const ticksOf = new Map<number, LineTicks>()
   nodes.forEach((n: CpuNode, i) => {
     if (
       typeof n !== 'object' ||
@@ -67,6 +77,11 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
       fail(`node ${i} needs an id and a callFrame`)
     }
     tree.add(n.id, n.callFrame, n.parent, Array.isArray(n.children) ? n.children : undefined)
+    if (keepLines && n.positionTicks !== undefined) {
+      const ticks = lineTicks(n.positionTicks)
+      if (!ticks) fail(`node ${i}: positionTicks must be a list of {line, ticks} (whole numbers)`)
+      if (ticks.line.length > 0) ticksOf.set(n.id, ticks)
+    }
   })
 
   // Timestamps, in time order.
@@ -88,6 +103,7 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
       ? times[order[n - 1]]
       : startTime
 
+  const lines = ticksOf.size > 0 ? sampleLines(samples, order, ticksOf) : undefined
   const drop = options.dropSpecialFrames === true
   let dropped = 0
   for (let k = 0; k < n; k++) {
@@ -101,7 +117,8 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
       dropped += weight
       continue
     }
-    builder.add(tree.leaf(samples[i]), [weight], undefined, (times[i] - startTime) * 1000)
+    const leaf = tree.leaf(samples[i], lines ? lines.line[i] : 0)
+    builder.add(leaf, [weight, 1], undefined, (times[i] - startTime) * 1000)
   }
 
   const meta = newMeta(FORMAT)
@@ -111,8 +128,12 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
       'cpuprofile samples were out of time order (negative timeDeltas) and were sorted',
     )
   if (drop) meta.notes.push(`dropped ${dropped} µs in ${SPECIAL_FRAMES.join(', ')}`)
+  if (lines) meta.notes.push(...lineNotes(lines.scaledNodes))
   return {
-    metrics: [{ name: 'time', unit: 'microseconds' }],
+    metrics: [
+      { name: 'time', unit: 'microseconds' },
+      { name: 'samples', unit: 'count' },
+    ],
     defaultMetric: 0,
     frames,
     samples: builder.finish(),

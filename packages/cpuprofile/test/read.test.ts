@@ -12,6 +12,10 @@ interface RawNode {
   children?: number[]
 }
 
+interface RawTicksNode extends RawNode {
+  positionTicks?: { line: number; ticks: number }[]
+}
+
 /** Self time per function `name url:line:col` (0-based as in the file), from the raw JSON alone. */
 function selfFromRaw(file: typeof raw): Map<string, number> {
   const byId = new Map<number, RawNode>(file.nodes.map((n: RawNode) => [n.id, n]))
@@ -45,7 +49,7 @@ describe('cpuprofile reader: node --cpu-prof of a real script', () => {
 
   test('the deltas are non-negative here, so no sorting happened', () => {
     expect(raw.timeDeltas.slice(1).every((d: number) => d >= 0)).toBe(true)
-    expect(profile.meta.notes).toEqual([])
+    expect(profile.meta.notes.join('\n')).not.toMatch(/order/)
   })
 
   test('per-function self time equals the sum of the sample deltas attributed to it', () => {
@@ -57,7 +61,11 @@ describe('cpuprofile reader: node --cpu-prof of a real script', () => {
     for (const [k, v] of ours) if (v === 0) ours.delete(k)
     for (const [k, v] of expected) if (v === 0) expected.delete(k)
     expect(ours).toEqual(expected)
-    expect(profile.metrics).toEqual([{ name: 'time', unit: 'microseconds' }])
+    expect(profile.metrics).toEqual([
+      { name: 'time', unit: 'microseconds' },
+      { name: 'samples', unit: 'count' },
+    ])
+    expect(profile.samples!.values[1].reduce((a, b) => a + b, 0)).toBe(raw.samples.length)
     expect(profile.samples!.values[0].reduce((a, b) => a + b, 0)).toBe(
       raw.endTime - raw.startTime - raw.timeDeltas[0],
     )
@@ -95,6 +103,65 @@ describe('cpuprofile reader: node --cpu-prof of a real script', () => {
       const expected = (theirs.get(k) ?? 0) + (k === lastKey ? lastWeight : 0)
       expect([k, v]).toEqual([k, expect.closeTo(expected, 6)])
     }
+  })
+
+  test('positionTicks: each node has as many samples at each line as it has ticks there', () => {
+    // Samples per (node, line) as read, against the file's positionTicks (line 0: the rest).
+    const tree = profile.samples!.tree
+    const ours = new Map<string, number>()
+    const pathOf = (node: number): string => {
+      const names: string[] = []
+      for (let at = node; at >= 0; at = tree.parent(at)) {
+        const f = profile.frames.get(tree.frame(at))
+        names.push(`${f.name} ${f.file ?? ''}:${f.line ?? 0}:${f.column ?? 0}`)
+      }
+      return names.reverse().join(';')
+    }
+    profile.samples!.stack.forEach((leaf) => {
+      const key = `${pathOf(leaf)}@${tree.line(leaf)}`
+      ours.set(key, (ours.get(key) ?? 0) + 1)
+    })
+    const byId = new Map<number, RawTicksNode>(raw.nodes.map((n: RawTicksNode) => [n.id, n]))
+    const parent = new Map<number, number>()
+    for (const n of raw.nodes as RawTicksNode[])
+      for (const c of n.children ?? []) parent.set(c, n.id)
+    const counted = new Map<number, number>()
+    for (const id of raw.samples as number[]) counted.set(id, (counted.get(id) ?? 0) + 1)
+    const expected = new Map<string, number>()
+    for (const [id, count] of counted) {
+      const names: string[] = []
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const c = byId.get(at)!.callFrame
+        if (c.functionName === '(root)') break
+        const file = c.url
+        const [line, col] = [c.lineNumber + 1, c.columnNumber + 1]
+        names.push(
+          `${c.functionName || '(anonymous)'} ${file}:${file ? line : 0}:${file ? col : 0}`,
+        )
+      }
+      const path = names.reverse().join(';')
+      let rest = count
+      for (const { line, ticks } of byId.get(id)!.positionTicks ?? []) {
+        expected.set(`${path}@${line}`, (expected.get(`${path}@${line}`) ?? 0) + ticks)
+        rest -= ticks
+      }
+      if (rest > 0) expected.set(`${path}@0`, (expected.get(`${path}@0`) ?? 0) + rest)
+    }
+    expect(ours).toEqual(expected)
+    // sieve: 50 samples, ticks on 4 lines adding up to 47; 3 samples at no line.
+    expect(
+      [...ours]
+        .filter(([k]) => /;sieve [^;]*@/.test(k))
+        .map(([k, v]) => `${k.replace(/.*@/, '')}:${v}`)
+        .sort(),
+    ).toEqual(['0:3', '12:3', '13:7', '14:1', '15:36'])
+    expect(profile.meta.notes.join('\n')).toMatch(/time per line estimated/)
+  })
+
+  test('positions: false reads no lines', () => {
+    const p = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'), { positions: false })
+    expect(p.samples!.tree.hasLines).toBe(false)
+    expect(p.meta.notes).toEqual([])
   })
 
   test('dropSpecialFrames leaves out (program), (idle) and (garbage collector), with a note', () => {
@@ -135,7 +202,7 @@ describe('cpuprofile reader: the shapes and errors', () => {
   test('weights run to the next sample, the last to endTime', () => {
     const p = readCpuprofile(json(base))
     expect(dumpStacks(p)).toBe(
-      '(idle) 10\nmain (a.js:1) 20\nmain (a.js:1);(anonymous) (a.js:10) 60',
+      '(idle) 10 1\nmain (a.js:1) 20 1\nmain (a.js:1);(anonymous) (a.js:10) 60 2',
     )
     expect(Array.from(p.samples!.time!)).toEqual([10e3, 30e3, 60e3, 70e3])
   })
@@ -154,7 +221,7 @@ describe('cpuprofile reader: the shapes and errors', () => {
     const p = readCpuprofile(json({ ...base, timeDeltas: [10, 30, -10, 30] }))
     // times 1010, 1040, 1030, 1060 → order 2(main), 4(idle), 3(anon), 3(anon)
     expect(dumpStacks(p)).toBe(
-      '(idle) 10\nmain (a.js:1) 20\nmain (a.js:1);(anonymous) (a.js:10) 60',
+      '(idle) 10 1\nmain (a.js:1) 20 1\nmain (a.js:1);(anonymous) (a.js:10) 60 2',
     )
     expect(p.meta.notes[0]).toMatch(/out of time order/)
   })
@@ -170,6 +237,59 @@ describe('cpuprofile reader: the shapes and errors', () => {
   ])('errors: %#', (file, message) => {
     expect(() => readCpuprofile(json(file))).toThrow(ProfconvError)
     expect(() => readCpuprofile(json(file))).toThrow(message)
+  })
+
+  describe('positionTicks', () => {
+    const one = (positionTicks: unknown) => ({
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2] },
+        { id: 2, callFrame: frame('main', 0), positionTicks },
+      ],
+      startTime: 0,
+      endTime: 40,
+      samples: [2, 2, 2, 2],
+      timeDeltas: [0, 10, 10, 10],
+    })
+    const lines = (p: Profile) => Array.from(p.samples!.stack, (leaf) => p.samples!.tree.line(leaf))
+
+    test('a node’s lines spread evenly over its samples, the rest at line 0', () => {
+      const even = readCpuprofile(
+        json(
+          one([
+            { line: 5, ticks: 2 },
+            { line: 6, ticks: 2 },
+          ]),
+        ),
+      )
+      expect(lines(even)).toEqual([5, 6, 5, 6])
+      const rest = readCpuprofile(json(one([{ line: 7, ticks: 1 }])))
+      expect(lines(rest).sort()).toEqual([0, 0, 0, 7])
+      expect(rest.meta.notes).toHaveLength(1)
+    })
+
+    test('more ticks than samples: scaled down to the samples, with a note', () => {
+      const p = readCpuprofile(
+        json(
+          one([
+            { line: 5, ticks: 6 },
+            { line: 6, ticks: 2 },
+          ]),
+        ),
+      )
+      expect(lines(p)).toEqual([5, 5, 6, 5])
+      expect(p.meta.notes[1]).toMatch(
+        /^1 cpuprofile node\(s\) have more positionTicks than samples/,
+      )
+    })
+
+    test.each([[{}], [[{ line: 'a', ticks: 1 }]], [[{ line: 1, ticks: -1 }]], [[null]]])(
+      'malformed positionTicks are an error: %j',
+      (ticks) => {
+        expect(() => readCpuprofile(json(one(ticks)))).toThrow(
+          /node 1: positionTicks must be a list of \{line, ticks\}/,
+        )
+      },
+    )
   })
 
   test('a parent cycle is an error, not a hang', () => {

@@ -37,6 +37,25 @@ function hitCounts(file: RawProfile): Map<string, number> {
   return out
 }
 
+/** positionTicks per call path, as `line:ticks` sorted, from the raw JSON. */
+function positionTicks(file: RawProfile): Map<string, string> {
+  const byId = new Map(file.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of file.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const out = new Map<string, string>()
+  for (const n of file.nodes) {
+    if (!n.positionTicks?.length) continue
+    const path: string[] = []
+    for (let at: number | undefined = n.id; at !== undefined; at = parent.get(at)) {
+      const c = byId.get(at)!.callFrame
+      path.push(`${c.functionName || '(anonymous)'} ${c.url}:${c.lineNumber}:${c.columnNumber}`)
+    }
+    const ticks = n.positionTicks.map((t) => `${t.line}:${t.ticks}`).sort()
+    out.set(path.reverse().join(';'), ticks.join(' '))
+  }
+  return out
+}
+
 const parse = (text: string) => JSON.parse(text) as RawProfile
 
 describe('cpuprofile writer', () => {
@@ -58,7 +77,13 @@ describe('cpuprofile writer', () => {
   test('the same sample times: every delta and the duration', () => {
     expect(written.timeDeltas.slice(1)).toEqual(raw.timeDeltas.slice(1))
     expect(written.endTime - written.startTime).toBe(raw.endTime - raw.startTime)
-    expect(profile.meta.notes).toEqual([])
+    expect(profile.meta.notes.join('\n')).not.toMatch(/end to end|order/)
+  })
+
+  test('node --cpu-prof read and written: every call path has the same positionTicks', () => {
+    // The ticks of each path never exceed its samples here, so they are kept exactly.
+    expect(positionTicks(written)).toEqual(positionTicks(raw))
+    expect(positionTicks(raw).size).toBeGreaterThan(50)
   })
 
   test('callFrame lines and columns are 0-based again, (root) first with its children', () => {
