@@ -1,6 +1,6 @@
 /** Small DOM helpers of the report page: names always go in as text, never as markup. */
 
-let root: ParentNode = document
+let root: ParentNode
 
 /** Where `$` looks: the node holding the report's markup (the document for `-t html`). */
 export function setRoot(node: ParentNode): void {
