@@ -177,6 +177,7 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
       [pstats, 'dot', { 'node-thres': '2', 'edge-thres': '1' }],
       [pstats, 'pstats', {}],
       [pstats, 'callgrind', {}],
+      [pstats, 'svg', {}],
       [[pprof], 'speedscope', {}],
       [[pprof], 'folded', {}],
       [[pprof], 'callgrind', {}],
@@ -301,6 +302,45 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
     expect(await page.locator('b').count()).toBe(0)
     expect(await page.locator('script').count()).toBe(scripts)
     expect(dialogs).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('a large callgrind file is read in the worker, with progress shown', async () => {
+    // ~11 MB: 40,000 functions, each calling the next, with 40 cost lines apiece.
+    const parts = ['# callgrind format\nevents: Ir\n']
+    const n = 40_000
+    for (let i = 0; i < n; i++) {
+      parts.push(`fn=(${i}) function_number_${i}\n`)
+      for (let l = 1; l <= 40; l++) parts.push(`${l} ${(i % 7) + l}\n`)
+      if (i + 1 < n) parts.push(`cfn=(${i + 1})\ncalls=1 1\n41 1000\n`)
+    }
+    const bytes = Buffer.from(parts.join(''))
+    expect(bytes.length).toBeGreaterThan(10e6)
+    const { page, errors } = await newPage()
+    // Every status the row shows, as the page's own thread sees it.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { seen: string[] }).seen = [])
+      new MutationObserver((records) => {
+        for (const r of records) for (const node of r.addedNodes) seen.push(node.textContent ?? '')
+      }).observe(document.querySelector('#files')!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      })
+    })
+    const file = join(dir, 'callgrind.out.big')
+    writeFileSync(file, bytes)
+    await openFiles(page, file)
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen)
+    const percents = seen
+      .map((s) => /^reading… (\d+)%$/.exec(s)?.[1])
+      .filter((p) => p !== undefined)
+      .map(Number)
+    expect(percents.filter((p) => p > 0 && p < 100).length).toBeGreaterThan(5)
+    expect([...percents].sort((a, b) => a - b)).toEqual(percents)
+    expect(seen.at(-1)).toBe('callgrind')
+    expect(await page.locator('#summary').textContent()).toMatch(/functions {4}40000/)
     expect(errors).toEqual([])
     await page.close()
   })
