@@ -1,9 +1,9 @@
-/* global self, caches, fetch, URL, __FILES__ */
+/* global self, caches, fetch, URL */
 // The page's service worker: keeps every file of the site (listed by build.mjs, with a version
 // made from their contents) so that the page opens and works offline once it has loaded.
 // Files come from the cache first; a new build (new version) replaces the cache.
 const VERSION = '__VERSION__'
-const FILES = __FILES__
+const FILES = ['__FILES__']
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

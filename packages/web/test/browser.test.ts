@@ -356,8 +356,9 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
         await page.reload()
         await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
       })
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeAllConnections?.()
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeAllConnections()
+    await closed
     const offline = await context.newPage()
     await offline.goto(origin)
     await offline.locator('#to option').first().waitFor({ state: 'attached' })
