@@ -312,6 +312,13 @@ function jobs(input, file) {
           peer: 'go tool pprof -top',
           peerCmd: go('-top'),
         },
+        // Issue 13: the line view (one row per function and source line).
+        {
+          job: '→ top --granularity lines',
+          profconv: profconv('-t', 'top', '--granularity', 'lines'),
+          peer: 'go tool pprof -top -lines',
+          peerCmd: peers.go && ['go', 'tool', 'pprof', '-symbolize=none', '-top', '-lines', file],
+        },
         // Issue 15: the Firefox Profiler writer within 2× of the speedscope writer's time.
         { job: '→ speedscope', profconv: profconv('-t', 'speedscope') },
         { job: '→ firefox', profconv: profconv('-t', 'firefox') },
