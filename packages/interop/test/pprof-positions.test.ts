@@ -254,13 +254,33 @@ describeWithTool('callgrind_annotate', 'pprof → callgrind under callgrind_anno
   go.each([
     ['cpu', 'cpu'],
     ['node-wall', 'wall'],
-  ])('%s.pb.gz: file:function rows of %s equal -filefunctions', (name, event) => {
-    const original = fixturePath(`pprof/${name}.pb.gz`)
-    const { output } = convert(fixture(`pprof/${name}.pb.gz`), { to: 'callgrind' })
-    const input = save(`${name}.callgrind`, output)
-    const table = annotateFileFunctions(annotate(input, ['--auto=no']), event)
-    const top = goTop(original, '-filefunctions', [`-sample_index=${event}`, '-unit=ns'])
-    const want = flatRows(top, 'ns')
-    expect(sorted(table)).toEqual(sorted(want))
-  })
+  ])(
+    '%s.pb.gz: file:function rows of %s equal -filefunctions, annotated lines -lines',
+    (name, event) => {
+      const original = fixturePath(`pprof/${name}.pb.gz`)
+      const { output } = convert(fixture(`pprof/${name}.pb.gz`), { to: 'callgrind' })
+      // The profiles name their sources where they were made; point them at this checkout's.
+      const here = dirname(fixturePath('pprof/src/node/prof.cjs'))
+      const moved = (text: string) =>
+        text
+          .replace(/\/\S*?\/test-data\/pprof\/src/g, dirname(here))
+          .replace(/\/tmp\/tmp\.\w+\/prof\.cjs/g, `${here}/prof.cjs`)
+      const input = save(`${name}.callgrind`, moved(decode(output as Uint8Array)))
+      const options = [`-sample_index=${event}`, '-unit=ns']
+      const table = annotateFileFunctions(annotate(input, ['--auto=no']), event)
+      const want = new Map<string, number>()
+      for (const [key, v] of flatRows(goTop(original, '-filefunctions', options), 'ns'))
+        want.set(moved(key), v)
+      expect(sorted(table)).toEqual(sorted(want))
+      const lines = annotateLines(
+        annotate(input, ['--auto=yes', '--context=1000000', `--show=${event}`]),
+      )
+      const files = new Set([...lines.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))
+      expect(files.size).toBeGreaterThan(0)
+      const goLines = new Map<string, number>()
+      for (const [key, v] of flatRows(goTop(original, '-lines', options), 'ns'))
+        goLines.set(moved(key), v)
+      expect(sorted(perLine(goLines, files))).toEqual(sorted(lines))
+    },
+  )
 })
