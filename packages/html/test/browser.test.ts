@@ -253,6 +253,51 @@ describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
     await page.close()
   })
 
+  describeWithTool('go', 'costs per line of a Go profile', () => {
+    /** go tool pprof -list's rows of `fn` with a cost: line → [flat, cum] in ns. */
+    function listed(fn: string): Map<number, [number, number]> {
+      const text = run('go', [
+        'tool',
+        'pprof',
+        `-list=^${fn.replace(/\./g, '\\.')}$`,
+        '-unit=ns',
+        '-symbolize=none',
+        fixturePath('pprof/cpu.pb.gz'),
+      ])
+      const rows = new Map<number, [number, number]>()
+      for (const m of text.matchAll(/^\s*(\S+)\s+(\S+)\s+(\d+):/gm)) {
+        const value = (v: string) => (v === '.' ? 0 : Number(v.replace(/ns$/, '')))
+        if (m[1] !== '.' || m[2] !== '.') rows.set(Number(m[3]), [value(m[1]), value(m[2])])
+      }
+      return rows
+    }
+
+    test('a function’s lines show go tool pprof -list’s flat and cum', async () => {
+      const { page, errors } = await open('go-lines', readPprof(fixture('pprof/cpu.pb.gz')))
+      let n = 0
+      // Functions that do not recurse: there cum is self plus the calls made from the line.
+      for (const fn of ['main.work', 'main.spin', 'main.main.func1']) {
+        await page.locator('#tab-top').click()
+        await page.locator('#top-search').fill(`^${fn.replace(/\./g, '\\.')} `)
+        await page.locator('#top tbody tr').first().click()
+        n = await drawn(page, 'lines', n)
+        const rows = await page.$$eval('#lines tbody tr.line', (trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!)),
+        )
+        const shown = new Map<number, [number, number]>()
+        for (const [where, self, , inclusive] of rows) {
+          if (Number(self) !== 0 || Number(inclusive) !== 0)
+            shown.set(Number(where.replace(/^.*:/, '')), [Number(self), Number(inclusive)])
+        }
+        const want = listed(fn)
+        expect(want.size).toBeGreaterThan(0)
+        expect(shown).toEqual(want)
+      }
+      expect(errors).toEqual([])
+      await page.close()
+    })
+  })
+
   test('without line detail there is no Lines tab', async () => {
     const { page } = await open('nolines', readPstats(fixture('pstats/recursion.prof')))
     expect(await page.locator('#tab-lines').isVisible()).toBe(false)
