@@ -88,7 +88,7 @@ export function unitView(profile: Profile, granularity: Granularity): UnitView {
       )
     if (shared)
       notes.push(
-        `--granularity ${granularity}: the call graph does not say which ${granularity === 'files' ? 'file' : 'line'} of a called function was running, so each call into a function shown as several units was shared among them in proportion to their own cost and calls`,
+        `--granularity ${granularity}: the call graph does not say which ${granularity === 'files' ? 'file' : granularity === 'addresses' ? 'address' : 'line'} of a called function was running, so each call into a function shown as several units was shared among them in proportion to their own cost and calls`,
       )
   }
   return { profile: view, units: index.table() }
