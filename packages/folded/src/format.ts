@@ -27,6 +27,13 @@ export const foldedFormat: FormatDescriptor = {
       default: false,
       description: 'folded: skip bad lines (counted in a note) instead of failing',
     },
+    {
+      flag: 'frame-per-line',
+      type: 'boolean',
+      default: false,
+      description:
+        'folded: a name (file:line) frame (py-spy raw, austin -a) is one function per line, as before, not the function (name, file) with the line kept as position detail',
+    },
   ],
 }
 

@@ -18,6 +18,11 @@ export interface FoldedReadOptions extends ReadOptions {
   lenient?: boolean
   /** Bytes handed to the line splitter at a time (tests use tiny chunks). Default 1 MiB. */
   chunkSize?: number
+  /**
+   * Read a `name (file:line)` frame as one function per line, the whole text its name (as
+   * before issue 13), rather than the function (name, file) executing that line.
+   */
+  framePerLine?: boolean
 }
 
 /** The metric of plain folded stacks; the differential form has `before` and `after`. */
@@ -31,7 +36,11 @@ export const DIFFERENTIAL: readonly Metric[] = [
  * Reads Brendan Gregg's folded (collapsed) stacks: one `root;caller;leaf COUNT` per line, root
  * first, integer or decimal counts. The first line decides between one count and the two-count
  * differential form (`stack BEFORE AFTER`, as difffolded.pl writes). Names are kept whole,
- * `perf script` suffixes such as `_[k]` included. UTF-8 or UTF-16 with a BOM, CRLF or LF.
+ * `perf script` suffixes such as `_[k]` included. A frame `name (file:line)` (py-spy's default
+ * `raw` output, austin `-a`) is the function (name, file) executing that 1-based line: the line
+ * goes on the stack-tree node (when `options.positions` is not false), so one function is one
+ * frame however many of its lines were sampled (`framePerLine` keeps a frame per line).
+ * UTF-8 or UTF-16 with a BOM, CRLF or LF.
  */
 export function readFolded(bytes: Uint8Array, options: FoldedReadOptions = {}): Profile {
   const input = maybeGunzip(bytes, FORMAT, options.maxInputSize)
@@ -65,13 +74,26 @@ function foldedParser(options: FoldedReadOptions): {
   let skipped = 0
   let firstSkipped = ''
   const stack: number[] = []
-  // Folded frames are names alone: a name's frame id found by the name, without the frame
-  // table's whole-tuple key per frame per line (half the reading time on big files).
-  const frameByName = new Map<string, number>()
-  const frameOf = (name: string) => {
-    let id = frameByName.get(name)
-    if (id === undefined) frameByName.set(name, (id = frames.intern({ name })))
-    return id
+  const lines: number[] = []
+  const keepLines = options.positions !== false
+  const framePerLine = options.framePerLine === true
+  // Each distinct frame text is read once: its frame id and line found by the text, without
+  // the frame table's whole-tuple key per frame per line (half the reading time on big files).
+  const entryByText = new Map<string, number>()
+  const entryFrame: number[] = []
+  const entryLine: number[] = []
+  let linesSeen = false
+  const entryOf = (text: string) => {
+    let entry = entryByText.get(text)
+    if (entry === undefined) {
+      const at = framePerLine ? undefined : sourceLine(text)
+      const frame = at ? { name: at.name, file: at.file } : { name: text }
+      entry = entryFrame.push(frames.intern(frame)) - 1
+      entryLine.push(at ? at.line : 0)
+      if (at) linesSeen = true
+      entryByText.set(text, entry)
+    }
+    return entry
   }
   const bad = (reason: string, lineNo: number) => {
     if (!options.lenient) throw new ProfconvError(FORMAT, reason, { line: lineNo })
@@ -98,15 +120,22 @@ function foldedParser(options: FoldedReadOptions): {
     }
     if (end === 0) return bad(`empty stack in ${quote(line)}`, lineNo)
     stack.length = 0
+    lines.length = 0
     let from = 0
     for (;;) {
       const semi = line.indexOf(';', from)
       const stop = semi < 0 || semi > end ? end : semi
-      stack.push(frameOf(line.slice(from, stop)))
+      const entry = entryOf(line.slice(from, stop))
+      stack.push(entryFrame[entry])
+      lines.push(entryLine[entry])
       if (stop === end) break
       from = stop + 1
     }
-    builder!.addStack(stack, values)
+    if (!linesSeen || !keepLines) return builder!.addStack(stack, values)
+    const tree = builder!.tree
+    let node = -1
+    for (let k = 0; k < stack.length; k++) node = tree.child(node, stack[k], lines[k])
+    builder!.add(node, values)
   })
 
   return {
@@ -124,6 +153,24 @@ function foldedParser(options: FoldedReadOptions): {
       }
     },
   }
+}
+
+/**
+ * The function and line of a frame `name (file:line)` (py-spy's raw frames, austin `-a`), or
+ * undefined for any other text (`thread (0x7f…)`, `foo`).
+ */
+function sourceLine(text: string): { name: string; file: string; line: number } | undefined {
+  if (text.charCodeAt(text.length - 1) !== 41 /* ) */) return undefined
+  const open = text.lastIndexOf(' (')
+  const colon = text.lastIndexOf(':')
+  if (open <= 0 || colon < open + 3 || colon === text.length - 2) return undefined
+  for (let i = colon + 1; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return undefined
+  }
+  const line = Number(text.slice(colon + 1, -1))
+  if (line > 0x7fffffff) return undefined
+  return { name: text.slice(0, open), file: text.slice(open + 2, colon), line }
 }
 
 /** A non-negative integer or decimal count, NaN for anything else. */

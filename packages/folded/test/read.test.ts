@@ -131,6 +131,53 @@ describe('folded reader', () => {
   })
 })
 
+/** Every stack-tree node as `name file:line`, root first, per distinct stack with its count. */
+function positioned(bytes: Uint8Array, options = {}): string[] {
+  const p = readFolded(bytes, options)
+  const { tree, stack, values } = p.samples!
+  return [...stack].map((leaf, i) => {
+    const out: string[] = []
+    for (let n = leaf; n >= 0; n = tree.parent(n)) {
+      const f = p.frames.get(tree.frame(n))
+      out.unshift(f.file === undefined ? f.name : `${f.name} ${f.file}:${tree.line(n)}`)
+    }
+    return `${out.join(';')} ${values[0][i]}`
+  })
+}
+
+describe('name (file:line) frames (py-spy raw, austin -a)', () => {
+  const text =
+    'thread (0x7F3C2D1E4740);<module> (work.py:44);crunch (work.py:24);mix (work.py:16) 3\n' +
+    'thread (0x7F3C2D1E4740);<module> (work.py:44);crunch (work.py:25) 2\n' +
+    'thread (0x7F3C2D1E4740): MainThread;f (<frozen importlib._bootstrap>:991);g (lib.py) 1\n'
+
+  test('the function is (name, file); the line goes on the stack node', () => {
+    const expected = [
+      'thread (0x7F3C2D1E4740);<module> work.py:44;crunch work.py:24;mix work.py:16 3',
+      'thread (0x7F3C2D1E4740);<module> work.py:44;crunch work.py:25 2',
+      'thread (0x7F3C2D1E4740): MainThread;f <frozen importlib._bootstrap>:991;g (lib.py) 1',
+    ]
+    expect(positioned(utf8(text))).toEqual(expected)
+    expect(positioned(utf8(text), { chunkSize: 3 })).toEqual(expected)
+    const p = readFolded(utf8(text))
+    expect(p.frames.frames.filter((f) => f.name === 'crunch')).toEqual([
+      { name: 'crunch', file: 'work.py' },
+    ])
+  })
+
+  test('without positions the stacks are by function, lines merged', () => {
+    const p = readFolded(utf8(text), { positions: false })
+    expect(p.samples!.tree.hasLines).toBe(false)
+    expect(dumpStacks(p)).toContain('crunch (work.py) 2')
+  })
+
+  test('framePerLine: one frame per text, as before', () => {
+    const p = readFolded(utf8(text), { framePerLine: true })
+    expect(p.frames.frames.map((f) => f.name)).toContain('crunch (work.py:25)')
+    expect(p.frames.frames.some((f) => f.file !== undefined)).toBe(false)
+  })
+})
+
 describe('folded round trips', () => {
   test.each([
     ['perf', new TextDecoder().decode(fixture('folded/perf.folded'))],

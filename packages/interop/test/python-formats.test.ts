@@ -28,6 +28,7 @@ const FIXTURES: [file: string, format: string][] = [
   ['pyinstrument/work.pyinstrument.json', 'pyinstrument'],
   ['speedscope/py-spy.speedscope.json', 'speedscope'],
   ['folded/py-spy.folded', 'folded'],
+  ['folded/py-spy-raw.sampled.folded', 'folded'],
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'profconv-python-'))
