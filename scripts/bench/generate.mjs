@@ -172,6 +172,68 @@ export function callgrind(dir, name, bytes, functions, seed) {
   })
 }
 
+/**
+ * A callgrind file of about `bytes` bytes as valgrind writes one dump: callgrind sums costs per
+ * position before writing, so every function appears once, its cost lines at distinct increasing
+ * lines (`+N` steps) with its calls in between, and the distinct positions grow with the file:
+ * about 30k per MB here, as in the real files of test-data/callgrind (27k–91k per MB). New
+ * functions keep coming until the size is reached (about 250k for 100 MB).
+ */
+export function callgrindDump(dir, name, bytes, seed) {
+  return ensure(join(dir, name), (path) => {
+    const rand = prng(seed)
+    const out = textWriter(path)
+    out.write(
+      '# callgrind format\nversion: 1\ncreator: profconv-bench\npid: 4243\ncmd: ./app --dump\n',
+    )
+    out.write('positions: line\nevents: Ir Dr Dw\n\n')
+    const expected = Math.ceil(bytes / 300)
+    const seenFn = new Uint8Array(expected * 2)
+    const seenFl = new Uint8Array(Math.ceil((expected * 2) / 40) + 1)
+    const fnRef = (i) =>
+      seenFn[i] ? `(${i + 1})` : ((seenFn[i] = 1), `(${i + 1}) ${functionName(i)}`)
+    const flRef = (i) => {
+      const f = Math.floor(i / 40)
+      return seenFl[f] ? `(${f + 1})` : ((seenFl[f] = 1), `(${f + 1}) ${fileName(i)}`)
+    }
+    const totals = [0, 0, 0]
+    for (let fn = 0; out.size < bytes && fn < seenFn.length; fn++) {
+      const file = Math.floor(fn / 40)
+      // valgrind names the file again only when it changes.
+      let text = `${fn % 40 === 0 ? `fl=${flRef(fn)}\n` : ''}fn=${fnRef(fn)}\n`
+      let line = 10 + (fn % 40) * 25
+      text += `${line} `
+      const costLines = 2 + rand.int(20)
+      const callees = prng(seed * 7919 + fn)
+      for (let c = 0; c < costLines; c++) {
+        const ir = 1 + rand.int(5000)
+        const dr = rand.int(2000)
+        const dw = rand.int(800)
+        totals[0] += ir
+        totals[1] += dr
+        totals[2] += dw
+        if (c > 0) {
+          const step = 1 + rand.int(3)
+          line += step
+          text += `+${step} `
+        }
+        text += `${ir} ${dr} ${dw}\n`
+        if (rand() < 0.15) {
+          // A call from the next line: to any function of the program, defined on first use.
+          const callee = callees.skewed(Math.min(seenFn.length, expected))
+          if (Math.floor(callee / 40) !== file) text += `cfi=${flRef(callee)}\n`
+          line += 1
+          text += `cfn=${fnRef(callee)}\ncalls=${1 + rand.int(1000)} ${10 + (callee % 40) * 25}\n`
+          text += `+1 ${rand.int(900000)} ${rand.int(300000)} ${rand.int(100000)}\n`
+        }
+      }
+      out.write(`${text}\n`)
+    }
+    out.write(`totals: ${totals.join(' ')}\n`)
+    out.close()
+  })
+}
+
 /** pstats (marshal) with `functions` functions and about `edges` caller edges, by python3. */
 export function pstats(dir, name, functions, edges, seed) {
   return ensure(join(dir, name), (path) => {

@@ -136,9 +136,18 @@ async function inputs() {
       path: () => gen.callgrind(DATA, 'bench-10m.callgrind', 10e6, 20_000, 10),
     },
     {
-      name: 'callgrind 100 MB',
+      name: 'callgrind 100 MB (50k functions in rounds, lines drawn anew: worst case for lines)',
       format: 'callgrind',
       path: () => gen.callgrind(DATA, 'bench-100m.callgrind', 100e6, 50_000, 100),
+    },
+    {
+      // As valgrind writes one dump: each function once, positions all distinct (~30k per MB,
+      // the real files in test-data have 27k–91k). The rows above repeat 50k functions in
+      // rounds with lines drawn anew: positions met again at random, the worst case for lines.
+      name: 'callgrind one dump 100 MB (valgrind-like)',
+      format: 'callgrind',
+      dump: true,
+      path: () => gen.callgrindDump(DATA, 'bench-dump-100m.callgrind', 100e6, 11),
     },
     {
       name: 'pprof 1M samples / 50k locations',
@@ -244,6 +253,12 @@ function jobs(input, file) {
         },
       ]
     case 'callgrind':
+      if (input.dump)
+        return [
+          { job: 'parse', parse: true },
+          { job: 'parse, lines kept', parse: 'positions' },
+          { job: '→ callgrind, lines kept', profconv: profconv('-t', 'callgrind') },
+        ]
       return [
         { job: 'parse', parse: true },
         ...(input.huge
@@ -563,7 +578,10 @@ export function targets(rows) {
     }
   }
   const parse = find('callgrind 100 MB', 'parse')
-  const parseLines = find('callgrind 100 MB', 'parse, lines kept')
+  const parseLines = [
+    find('callgrind one dump 100 MB', 'parse, lines kept'),
+    find('callgrind 100 MB', 'parse, lines kept'),
+  ].filter(Boolean)
   const pprofJobs = ['→ dot', '→ callgrind', '→ top'].map((j) => find('pprof', j))
   const pprofMemory = pprofJobs.filter(Boolean)
   const huge = find('callgrind 1.1 GiB', '→ dot')
@@ -583,10 +601,12 @@ export function targets(rows) {
     },
     {
       target: 'callgrind parse with lines kept ≥ 150 MB/s',
-      ...(parseLines
+      ...(parseLines.length
         ? {
-            met: parseLines.mbPerS >= 150,
-            figures: `${parseLines.mbPerS.toFixed(0)} MB/s on 100 MB`,
+            met: parseLines.every((r) => r.mbPerS >= 150),
+            figures: parseLines
+              .map((r) => `${r.mbPerS.toFixed(0)} MB/s, ${fmtRss(r.profconv.rss)} (${r.input})`)
+              .join('; '),
           }
         : { met: undefined, figures: 'not measured' }),
     },
