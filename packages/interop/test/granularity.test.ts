@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs'
 import { convert, getFormat, keepsPositions, prepareFor, readInput } from '@profconv/core'
-import { frameText, mergeProfiles, nanosecondsPer, type Granularity } from '@profconv/model'
+import {
+  frameText,
+  mergeProfiles,
+  nanosecondsPer,
+  unitView,
+  type Granularity,
+} from '@profconv/model'
 import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 
 // `-t top --granularity G` equals `go tool pprof -top -G -nodecount=0`: the same rows (name,
@@ -95,4 +102,57 @@ describeWithTool('go', '-t top --granularity equals go tool pprof -top -<granula
     expect(go.length).toBeGreaterThan(0)
     expect(ourTop(file, granularity, metric)).toEqual(go)
   })
+})
+
+// From a call graph with lines (callgrind), self costs regroup exactly: `-g filefunctions` per
+// (file, function) and `-g files` per file equal the `file:function` rows of
+// callgrind_annotate (the readings scripts/fixtures-callgrind.sh committed beside each file),
+// code inlined from a header counted under the header as callgrind_annotate counts it.
+describe('--granularity filefunctions/files on callgrind equal callgrind_annotate rows', () => {
+  /** `file:function` → self of the first event, from a committed callgrind_annotate reading. */
+  function annotateRows(name: string, byFile: boolean): Record<string, number> {
+    const text = readFileSync(fixturePath(`callgrind/${name}.self.txt`), 'utf8')
+    const lines = text.split('\n')
+    const start = lines.findIndex((l) => /\sfile:function$/.test(l)) + 2
+    const out: Record<string, number> = {}
+    for (const l of lines.slice(start)) {
+      // One cost column per event (`.` for none), then `file:function [object]`.
+      const cells = l.trim().split(/\s+/)
+      let at = 0
+      while (at < cells.length && /^([\d,]+|\.)$/.test(cells[at])) at++
+      if (at === 0 || at === cells.length) continue
+      const m = /^([^:]*):(.*?)(?: \[[^\]]*\])?$/.exec(cells.slice(at).join(' '))
+      if (!m) continue
+      const key = byFile ? m[1] : `${m[1]}:${m[2]}`
+      const v = cells[0] === '.' ? 0 : Number(cells[0].replace(/,/g, ''))
+      if (v !== 0) out[key] = (out[key] ?? 0) + v
+    }
+    return out
+  }
+
+  function ours(name: string, granularity: Granularity): Record<string, number> {
+    const { profiles } = readInput(fixture(`callgrind/${name}.callgrind`), { positions: true })
+    const view = unitView(mergeProfiles(profiles), granularity)
+    const p = prepareFor(top, view.profile)
+    const out: Record<string, number> = {}
+    for (const node of p.graph!.nodes) {
+      const u = node.frame
+      const file = view.units.file[u] < 0 ? '???' : view.units.files[view.units.file[u]]
+      const f = view.units.frame[u]
+      const key = f < 0 ? file : `${file}:${profiles[0].frames.get(f).name}`
+      const v = node.self[0]
+      if (v !== 0) out[key] = (out[key] ?? 0) + v
+    }
+    return out
+  }
+
+  test.each(['rec-plain', 'rec-cache', 'rec-recs', 'inlined-O2', 'threads-01', 'yappi'])(
+    '%s',
+    (name) => {
+      const rows = annotateRows(name, false)
+      expect(Object.keys(rows).length).toBeGreaterThan(2)
+      expect(ours(name, 'filefunctions')).toEqual(rows)
+      expect(ours(name, 'files')).toEqual(annotateRows(name, true))
+    },
+  )
 })
