@@ -7,11 +7,19 @@ import {
   type Samples,
 } from '@profconv/model'
 
-/** The note when an arc's several call sites were written as its costliest one. */
+/** The note when an arc's several call sites share its estimated stacks. */
 export const SITES_NOTE =
-  'where a caller calls one function from several places, the estimated stacks pass through ' +
-  'the place of most cost (a call graph does not say which stacks go through which place); ' +
-  'per-line self cost is exact'
+  'where a caller calls one function from several places, the estimated stacks through that ' +
+  'call were shared among the places in proportion to their inclusive cost (a call graph does ' +
+  'not say which stacks go through which place); per-line self cost is exact'
+
+/** At most this many places for one stack node's caller; past it, the costliest site. */
+const MAX_PLACES = 16
+
+/** The note when a stack had too many combinations of call sites to share among. */
+export const CAPPED_NOTE =
+  `where a stack passes more than ${MAX_PLACES} combinations of call places, the costliest place ` +
+  'of each further call was taken'
 
 /**
  * Samples carrying the position detail that lies beside a profile's call graph (callgrind's
@@ -19,8 +27,9 @@ export const SITES_NOTE =
  * there. Each sample is split among the position rows of its leaf function in proportion to the
  * rows' self cost, metric by metric: a row's self over all samples equals the detail's (the
  * samples of a leaf function add up to its self, also for stacks estimated from the graph). A
- * caller's node takes the call site of its call to the next frame (the costliest site where the
- * arc has several: then `notes` says so). `row[i]` is the detail row of sample i (-1: none), so
+ * caller's node takes the call site of its call to the next frame; where the arc has several,
+ * the samples below are shared among them in proportion to the sites' inclusive cost (`notes`
+ * says so). `row[i]` is the detail row of sample i (-1: none), so
  * that rounding to integers can carry its error per row.
  */
 export function spreadPositions(
@@ -51,47 +60,82 @@ export function spreadPositions(
   for (let r = 0; r < lines.length; r++)
     for (let m = 0; m < M; m++) self[lines.frame[r] * M + m] += lines.self[r * M + m]
 
-  // The costliest site of each arc (by the default metric, then the first).
-  const bestSite = new Map<number, number>()
-  let severalSites = false
+  // The sites of each arc, first-appearance order, with their shares of its inclusive cost (by
+  // the default metric; all to the first where the arc cost nothing) and the costliest.
   const d = profile.defaultMetric
+  const arcSites = new Map<number, { rows: number[]; shares: number[]; best: number }>()
   for (let r = 0; r < sites.length; r++) {
     const key = sites.caller[r] * F + sites.callee[r]
-    const best = bestSite.get(key)
-    if (best === undefined) bestSite.set(key, r)
+    const arc = arcSites.get(key)
+    if (!arc) arcSites.set(key, { rows: [r], shares: [], best: r })
     else {
-      if (sites.total[r * M + d] !== 0) severalSites = true
-      if (sites.total[r * M + d] > sites.total[best * M + d]) bestSite.set(key, r)
+      arc.rows.push(r)
+      if (sites.total[r * M + d] > sites.total[arc.best * M + d]) arc.best = r
     }
   }
+  let severalSites = false
+  for (const arc of arcSites.values()) {
+    let sum = 0
+    for (const r of arc.rows) sum += sites.total[r * M + d]
+    arc.shares = arc.rows.map((r, k) => (sum > 0 ? sites.total[r * M + d] / sum : k === 0 ? 1 : 0))
+    if (arc.shares.filter((x) => x > 0).length > 1) severalSites = true
+  }
+  const siteNode = (above: number, f: number, s: number) =>
+    tree.child(
+      above,
+      f,
+      sites.line[s],
+      fileOf(f, sites.file[s]),
+      addressOf(sites.addressHi[s], sites.addressLo[s]),
+    )
 
-  // asCaller[c]: the new node of c's parent, placed at its call to c (-1 for a root's).
-  const asCaller = new Int32Array(parent.length).fill(-2)
+  // Where node c's parent sits when it calls c: new nodes with weights summing to 1. One place
+  // (weight 1) in `single`, the rarer several in `multi`; -2: not known yet, -1: c is a root.
+  const single = new Int32Array(parent.length).fill(-2)
+  const multi = new Map<number, { nodes: number[]; weights: number[] }>()
+  let capped = false
   const chain: number[] = []
-  const callerOf = (c: number): number => {
+  const places = (c: number): { nodes: number[]; weights: number[] } => {
     chain.length = 0
-    for (let x = c; x >= 0 && asCaller[x] === -2; x = parent[x]) chain.push(x)
+    for (let x = c; x >= 0 && single[x] === -2 && !multi.has(x); x = parent[x]) chain.push(x)
     for (let k = chain.length - 1; k >= 0; k--) {
       const y = chain[k]
       const p = parent[y]
       if (p < 0) {
-        asCaller[y] = -1
+        single[y] = -1
         continue
       }
-      const s = bestSite.get(frame[p] * F + frame[y])
-      asCaller[y] =
-        s === undefined
-          ? tree.child(asCaller[p], frame[p])
-          : tree.child(
-              asCaller[p],
-              frame[p],
-              sites.line[s],
-              fileOf(frame[p], sites.file[s]),
-              addressOf(sites.addressHi[s], sites.addressLo[s]),
-            )
+      const above = placesOf(p)
+      const arc = arcSites.get(frame[p] * F + frame[y])
+      const spread = arc ? arc.rows.filter((_, j) => arc.shares[j] > 0).length : 0
+      if (spread > 1 && above.nodes.length * spread > MAX_PLACES) capped = true
+      if (spread <= 1 || above.nodes.length * spread > MAX_PLACES) {
+        const s = arc
+          ? spread === 1
+            ? arc.rows[arc.shares.findIndex((x) => x > 0)]
+            : arc.best
+          : -1
+        const nodes = above.nodes.map((P) =>
+          s < 0 ? tree.child(P, frame[p]) : siteNode(P, frame[p], s),
+        )
+        if (nodes.length === 1) single[y] = nodes[0]
+        else multi.set(y, { nodes, weights: above.weights })
+        continue
+      }
+      const out = { nodes: [] as number[], weights: [] as number[] }
+      above.nodes.forEach((P, i) =>
+        arc!.rows.forEach((s, j) => {
+          if (arc!.shares[j] === 0) return
+          out.nodes.push(siteNode(P, frame[p], s))
+          out.weights.push(above.weights[i] * arc!.shares[j])
+        }),
+      )
+      multi.set(y, out)
     }
-    return asCaller[c]
+    return placesOf(c)
   }
+  const placesOf = (c: number) =>
+    single[c] !== -2 ? { nodes: [single[c]], weights: [1] } : multi.get(c)!
 
   const builder = new SamplesBuilder(M, tree)
   const rows: number[] = []
@@ -101,37 +145,48 @@ export function spreadPositions(
     const leaf = samples.stack[i]
     const labels = samples.labels?.[i]
     for (let m = 0; m < M; m++) values[m] = samples.values[m][i]
-    const f = leaf < 0 ? -1 : frame[leaf]
-    if (f < 0 || first[f] === first[f + 1]) {
-      builder.add(leaf < 0 ? -1 : tree.child(callerOf(leaf), f), values, labels)
+    if (leaf < 0) {
+      builder.add(-1, values, labels)
       rows.push(-1)
       continue
     }
-    const above = callerOf(leaf)
-    for (let k = first[f]; k < first[f + 1]; k++) {
-      const r = rowsOf[k]
-      let any = false
-      for (let m = 0; m < M; m++) {
-        const total = self[f * M + m]
-        const share = total !== 0 ? lines.self[r * M + m] / total : k === first[f] ? 1 : 0
-        part[m] = values[m] * share
-        if (part[m] !== 0) any = true
+    const f = frame[leaf]
+    const where = places(leaf)
+    for (let at = 0; at < where.nodes.length; at++) {
+      const w = where.weights[at]
+      if (first[f] === first[f + 1]) {
+        for (let m = 0; m < M; m++) part[m] = values[m] * w
+        builder.add(tree.child(where.nodes[at], f), part, labels)
+        rows.push(-1)
+        continue
       }
-      if (!any) continue
-      const node = tree.child(
-        above,
-        f,
-        lines.line[r],
-        fileOf(f, lines.file[r]),
-        addressOf(lines.addressHi[r], lines.addressLo[r]),
-      )
-      builder.add(node, part, labels)
-      rows.push(r)
+      for (let k = first[f]; k < first[f + 1]; k++) {
+        const r = rowsOf[k]
+        let any = false
+        for (let m = 0; m < M; m++) {
+          const total = self[f * M + m]
+          const share = total !== 0 ? lines.self[r * M + m] / total : k === first[f] ? 1 : 0
+          part[m] = values[m] * w * share
+          if (part[m] !== 0) any = true
+        }
+        if (!any) continue
+        const node = tree.child(
+          where.nodes[at],
+          f,
+          lines.line[r],
+          fileOf(f, lines.file[r]),
+          addressOf(lines.addressHi[r], lines.addressLo[r]),
+        )
+        builder.add(node, part, labels)
+        rows.push(r)
+      }
     }
   }
+  const notes = severalSites ? [SITES_NOTE] : []
+  if (capped) notes.push(CAPPED_NOTE)
   return {
     samples: builder.finish(),
     row: Int32Array.from(rows),
-    notes: severalSites ? [SITES_NOTE] : [],
+    notes,
   }
 }

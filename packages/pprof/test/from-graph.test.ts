@@ -1,9 +1,15 @@
 import { readCallgrind } from '@profconv/callgrind'
 import {
+  FrameTable,
+  GraphBuilder,
+  PositionBuilder,
+  checkPositions,
+  dumpPositions,
   graphCycles,
   graphOf,
   graphTotals,
   nanosecondsPer,
+  newMeta,
   withSamples,
   ESTIMATED_STACKS_NOTE,
   type Profile,
@@ -13,6 +19,7 @@ import { describeWithTool, fixture, run } from '@profconv/testkit'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readPprof } from '../src/read.js'
 import { CALLS_NOTE, writePprof } from '../src/write.js'
 import { parseTop } from './top.js'
 
@@ -73,5 +80,62 @@ describeWithTool('go', 'call-graph sources written as pprof, read by go tool ppr
       expect(wrong).toEqual([])
       expect(checked).toBeGreaterThan(3)
     })
+  })
+})
+
+describe('position detail beside a call graph (callgrind) written into the stacks', () => {
+  /** main (a.c) calls f from lines 10 (3/4 of the cost) and 20; f's self is at a.c:5, a.c:6, h.h:3. */
+  function profile(): Profile {
+    const frames = new FrameTable()
+    const main = frames.intern({ name: 'main', file: 'a.c' })
+    const f = frames.intern({ name: 'f', file: 'a.c' })
+    const graph = new GraphBuilder(1)
+    graph.node(main).self[0] = 2
+    graph.node(f).self[0] = 40
+    graph.node(main).total[0] = 42
+    graph.node(f).total[0] = 40
+    const edge = graph.edge(main, f)
+    edge.total[0] = 40
+    edge.calls = 4
+    const detail = new PositionBuilder(1)
+    const a = detail.file('a.c')
+    const h = detail.file('h.h')
+    detail.addSelf(main, a, 1, 0, 0, [2])
+    detail.addSelf(f, a, 5, 0, 0x1005, [24])
+    detail.addSelf(f, a, 6, 0, 0x1006, [4])
+    detail.addSelf(f, h, 3, 0xffffffff, 0x81000000, [12])
+    detail.addSite(main, f, a, 10, 0, 0, [30], 0, 3)
+    detail.addSite(main, f, a, 20, 0, 0, [10], 0, 1)
+    return {
+      metrics: [{ name: 'Ir', unit: 'count' }],
+      defaultMetric: 0,
+      frames,
+      graph: graph.finish(),
+      positions: detail.finish(),
+      meta: newMeta('callgrind'),
+    }
+  }
+
+  test('self per line, file and address exact; each call site carries its share of the call', () => {
+    const source = profile()
+    checkPositions(source.positions!, source.graph!, 'test')
+    const prepared = withSamples(source)
+    const back = readPprof(writePprof(prepared))
+    const rows = dumpPositions(back).split('\n')
+    expect(rows.filter((r) => r.startsWith('at '))).toEqual([
+      'at f (a.c) a.c:5 @1005 = 24',
+      'at f (a.c) a.c:6 @1006 = 4',
+      'at f (h.h) h.h:3 @ffffffff81000000 = 12',
+      'at main (a.c) a.c:1 = 2',
+    ])
+    // The header's code is a second function record of f, in h.h.
+    expect(rows.filter((r) => r.startsWith('site '))).toEqual([
+      'site main (a.c) -> f (a.c) a.c:10 = 21',
+      'site main (a.c) -> f (a.c) a.c:20 = 7',
+      'site main (a.c) -> f (h.h) a.c:10 = 9',
+      'site main (a.c) -> f (h.h) a.c:20 = 3',
+    ])
+    expect(prepared.meta.notes.join()).toContain('shared among the places in proportion')
+    expect(back.meta.comments.join()).toContain('shared among the places in proportion')
   })
 })
