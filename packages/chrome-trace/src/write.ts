@@ -1,3 +1,4 @@
+import { ByteOut } from './byte-out.js'
 import { ProfconvError, sampleTimeline, type Profile, type WriteOptions } from '@profconv/model'
 
 const PID = 1
@@ -32,24 +33,28 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
     )
   }
 
-  const out = new Chunks()
-  out.push('{"traceEvents":[')
+  const out = new ByteOut()
+  out.text('{"traceEvents":[')
   const meta = (name: string, value: string) =>
     `{"ph":"M","pid":${PID},"tid":${TID},"name":"${name}","args":{"name":${JSON.stringify(value)}}}`
-  out.push(meta('process_name', profile.meta.name ?? 'profconv'))
-  out.push(',')
-  out.push(meta('thread_name', `${metric.name} (${metric.unit})`))
+  out.text(meta('process_name', profile.meta.name ?? 'profconv'))
+  out.text(',')
+  out.text(meta('thread_name', `${metric.name} (${metric.unit})`))
 
-  // Each frame's event text after the times, built once.
-  const frameText = profile.frames.frames.map((f) => {
+  // Each frame's event text after the times, encoded once.
+  const frameBytes = profile.frames.frames.map((f) => {
     const args: Record<string, string | number> = {}
     if (f.file !== undefined) args.file = f.file
     if (f.line !== undefined) args.line = f.line
     if (f.column !== undefined) args.column = f.column
     if (f.module !== undefined) args.module = f.module
     const hasArgs = Object.keys(args).length > 0
-    return `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}`
+    return ByteOut.encode(
+      `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}`,
+    )
   })
+  const eventStart = ByteOut.encode(`,{"ph":"X","pid":${PID},"tid":${TID},"ts":`)
+  const durStart = ByteOut.encode(',"dur":')
   const tree = samples.tree
   const openNode: number[] = []
   const openStart: number[] = []
@@ -59,9 +64,11 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
   const close = (depth: number, at: number): void => {
     for (let d = depth; d < openNode.length; d++) {
       const start = openStart[d]
-      out.push(
-        `,{"ph":"X","pid":${PID},"tid":${TID},"ts":${start},"dur":${round(at - start)}${frameText[tree.frame(openNode[d])]}`,
-      )
+      out.bytes(eventStart)
+      out.fixed3(start)
+      out.bytes(durStart)
+      out.fixed3(round(at) - start)
+      out.bytes(frameBytes[tree.frame(openNode[d])])
     }
     openNode.length = openStart.length = Math.min(depth, openNode.length)
   }
@@ -86,8 +93,8 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
     cursor = at + value * scale
   }
   close(0, cursor)
-  out.push('],"displayTimeUnit":"ms","otherData":')
-  out.push(
+  out.text('],"displayTimeUnit":"ms","otherData":')
+  out.text(
     JSON.stringify({
       producer: 'profconv',
       name: profile.meta.name ?? 'profconv',
@@ -96,44 +103,11 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
       notes: notes.join('; '),
     }),
   )
-  out.push('}\n')
+  out.text('}\n')
   return out.finish()
 }
 
 /** Microsecond times to 3 decimals (nanoseconds), without float noise in the text. */
 function round(us: number): number {
   return Math.round(us * 1000) / 1000
-}
-
-/** Text pieces encoded to bytes in 1 MiB blocks: no single string of the whole output. */
-class Chunks {
-  private readonly encoder = new TextEncoder()
-  private readonly blocks: Uint8Array[] = []
-  private pending: string[] = []
-  private pendingLength = 0
-
-  push(text: string): void {
-    this.pending.push(text)
-    this.pendingLength += text.length
-    if (this.pendingLength >= 1 << 20) this.flush()
-  }
-
-  finish(): Uint8Array {
-    this.flush()
-    const size = this.blocks.reduce((sum, b) => sum + b.length, 0)
-    const out = new Uint8Array(size)
-    let at = 0
-    for (const b of this.blocks) {
-      out.set(b, at)
-      at += b.length
-    }
-    return out
-  }
-
-  private flush(): void {
-    if (this.pending.length === 0) return
-    this.blocks.push(this.encoder.encode(this.pending.join('')))
-    this.pending = []
-    this.pendingLength = 0
-  }
 }

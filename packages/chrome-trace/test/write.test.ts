@@ -11,6 +11,7 @@ import {
   type Profile,
 } from '@profconv/model'
 import { fixture, run } from '@profconv/testkit'
+import { ByteOut } from '../src/byte-out.js'
 import { readChromeTrace, writeChromeTrace } from '../src/index.js'
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
@@ -113,5 +114,32 @@ describe('Chrome DevTools’ trace engine loads the written trace', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('ByteOut', () => {
+  test('numbers to 3 decimals read as JSON writes the rounded number', () => {
+    const values = [
+      0,
+      1,
+      0.5,
+      0.05,
+      0.005,
+      0.0004,
+      12.3456,
+      1234.125,
+      1e9 + 0.1,
+      2 ** 40,
+      1e20,
+      7e-7,
+    ]
+    for (let i = 0; i < 1000; i++) values.push(((i * 7919) % 100_003) / 997, i * 1.001)
+    const out = new ByteOut()
+    for (const v of values) {
+      out.fixed3(v)
+      out.bytes(ByteOut.encode(' '))
+    }
+    const written = new TextDecoder().decode(out.finish()).trim().split(' ')
+    expect(written).toEqual(values.map((v) => JSON.stringify(Math.round(v * 1000) / 1000)))
   })
 })
