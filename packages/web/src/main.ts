@@ -6,7 +6,7 @@
  */
 import Viz from '@aduh95/viz.js'
 import { mountReport } from '@profconv/html/page'
-import type { FormatOption } from '@profconv/model'
+import { GRANULARITIES, type FormatOption } from '@profconv/model'
 import type { Reply, Request } from './worker.js'
 import type { FormatInfo, Input } from './session.js'
 
@@ -97,6 +97,7 @@ function formatChoices(): void {
       .map((f) => element('option', f.name, { value: f.name, title: f.description })),
   )
   select.value = 'speedscope'
+  $('#granularity').replaceChildren(...GRANULARITIES.map((g) => element('option', g, { value: g })))
   select.addEventListener('change', optionFields)
   optionFields()
 }
@@ -135,6 +136,7 @@ function chosenOptions(): Record<string, unknown> {
   const options: Record<string, unknown> = {}
   const metric = $<HTMLInputElement>('#metric-option').value.trim()
   if (metric) options.metric = /^\d+$/.test(metric) ? Number(metric) : metric
+  options.granularity = $<HTMLSelectElement>('#granularity').value
   for (const input of document.querySelectorAll<HTMLInputElement>('#to-options [data-key]')) {
     const key = input.dataset.key!
     if (input.type === 'checkbox') options[key] = input.checked
@@ -192,8 +194,10 @@ worker.onmessage = (e: MessageEvent<Reply>) => {
     case 'file': {
       const file = files[reply.index]
       if (reply.error !== undefined) {
-        file.status.textContent = `error: ${reply.error}`
-        file.status.className = 'status error'
+        file.status.textContent = reply.source
+          ? `not a profile (${reply.error}): kept as a source file for -t list`
+          : `error: ${reply.error}`
+        file.status.className = reply.source ? 'status' : 'status error'
       } else {
         file.status.textContent = reply.format!
         file.info = reply.info

@@ -17,6 +17,7 @@ import {
   ProfconvError,
   ProfileMerger,
   type FormatOption,
+  type Granularity,
   type Profile,
   type ReadOptions,
 } from '@profconv/model'
@@ -118,14 +119,10 @@ async function collect(chunks: AsyncIterable<Uint8Array>, size: number): Promise
 }
 
 /** Every input's profiles merged as the CLI merges its inputs (each file's, then the files). */
-async function merged(
-  inputs: readonly Input[],
-  options: ReadOptions,
-  progress?: (index: number, loaded: number, size: number) => void,
-): Promise<Profile> {
+async function merged(inputs: readonly Input[], options: ReadOptions): Promise<Profile> {
   const all = new ProfileMerger({ sameKind: false })
-  for (const [i, input] of inputs.entries()) {
-    const { profiles } = await readBlob(input, options, (l, s) => progress?.(i, l, s))
+  for (const input of inputs) {
+    const { profiles } = await readBlob(input, options)
     const one = new ProfileMerger({ sameKind: false })
     for (const p of profiles) one.add(p, input.name)
     all.add(one.result(), input.name)
@@ -133,9 +130,13 @@ async function merged(
   return all.result()
 }
 
-/** What one input holds: `profconv info`'s text, or why it could not be read. */
+/**
+ * What one input holds: `profconv info`'s text, or why it could not be read (`undetected`: no
+ * format recognises it, so it may be a source file for `-t list`).
+ */
 export type FileInfo =
-  { ok: true; format: string; info: string; profiles: Profile[] } | { ok: false; error: string }
+  | { ok: true; format: string; info: string; profiles: Profile[] }
+  | { ok: false; error: string; undetected: boolean }
 
 /** Reads `input` as `profconv info` does (without position detail) and describes it. */
 export async function describe(
@@ -157,9 +158,28 @@ export async function describe(
       .join('\n\n')
     return { ok: true, format, info, profiles }
   } catch (error) {
-    return { ok: false, error: errorText(error) }
+    const undetected = error instanceof ProfconvError && error.format === 'profconv'
+    return { ok: false, error: errorText(error), undetected }
   }
 }
+
+/** Source files larger than this are not read for `-t list`. */
+const MAX_SOURCE = 8 * 2 ** 20
+
+/**
+ * The source files `-t list` shows beside its lines, from files opened that are not profiles,
+ * found by base name (the CLI reads the paths the profile names, or below `--source-path`).
+ */
+export async function sourceReader(
+  files: readonly Input[],
+): Promise<(path: string) => string | undefined> {
+  const texts = new Map<string, string>()
+  for (const f of files)
+    if (f.blob.size <= MAX_SOURCE) texts.set(baseName(f.name), await f.blob.text())
+  return (path) => texts.get(baseName(path))
+}
+
+const baseName = (path: string) => path.replace(/^.*[/\\]/, '')
 
 /**
  * The report's data for `inputs`, as `profconv view` makes it: merged, prepared for `-t html`.
@@ -197,17 +217,17 @@ export async function convertInputs(
   inputs: readonly Input[],
   to: string,
   given: Record<string, unknown> = {},
-  progress?: (index: number, loaded: number, size: number) => void,
+  sources: readonly Input[] = [],
 ): Promise<Output> {
   const format = getFormat(to)
   if (!format.write)
     throw new ProfconvError(format.name, 'profconv can read this format but not write it')
   if (inputs.length === 0) throw new ProfconvError('profconv', 'no input to convert')
   const options = cliOptions(given)
-  const profile = prepareFor(
-    format,
-    await merged(inputs, { ...options, positions: keepsPositions(format) }, progress),
-  )
+  const granularity = options.granularity as Granularity | undefined
+  const positions = keepsPositions(format, undefined, granularity)
+  const profile = prepareFor(format, await merged(inputs, { ...options, positions }), granularity)
+  if (sources.length > 0) options.readSource = await sourceReader(sources)
   const fileName = outputName(inputs[0].name, format)
   try {
     const output = format.write(profile, { ...options, color: false })

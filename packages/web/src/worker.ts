@@ -25,7 +25,15 @@ export type Request =
 export type Reply =
   | { type: 'formats'; formats: FormatInfo[] }
   | { type: 'progress'; index: number; loaded: number; size: number }
-  | { type: 'file'; index: number; format?: string; info?: string; error?: string }
+  | {
+      type: 'file'
+      index: number
+      format?: string
+      info?: string
+      error?: string
+      /** Not a profile: kept as a source file for `-t list`. */
+      source?: boolean
+    }
   | { type: 'view'; data?: { profile: ProfileData; settings: ReportSettings }; error?: string }
   | ({ type: 'output'; id: number } & Output)
   | { type: 'failed'; id: number; error: string }
@@ -36,8 +44,9 @@ const scope = self as unknown as {
 }
 const post = (reply: Reply, transfer?: Transferable[]) => scope.postMessage(reply, transfer)
 
-/** The inputs that could be read, in the order they were opened. */
+/** The inputs that could be read, in the order they were opened; the others (sources). */
 let inputs: Input[] = []
+let sources: Input[] = []
 let opened = 0
 
 /** Progress at most once per percent (a 100 MB file is read in thousands of chunks). */
@@ -54,6 +63,7 @@ function progressOf(index: (i: number) => number) {
 async function handle(request: Request): Promise<void> {
   if (request.type === 'clear') {
     inputs = []
+    sources = []
     opened = 0
     return
   }
@@ -67,7 +77,10 @@ async function handle(request: Request): Promise<void> {
         inputs.push(input)
         lastProfiles = result.profiles
         post({ type: 'file', index, format: result.format, info: result.info })
-      } else post({ type: 'file', index, error: result.error })
+      } else {
+        if (result.undetected) sources.push(input)
+        post({ type: 'file', index, error: result.error, source: result.undetected })
+      }
     }
     if (inputs.length === 0) return
     try {
@@ -78,7 +91,7 @@ async function handle(request: Request): Promise<void> {
     return
   }
   try {
-    const result = await convertInputs(inputs, request.to, request.options)
+    const result = await convertInputs(inputs, request.to, request.options, sources)
     const bytes = result.output instanceof Uint8Array ? [result.output.buffer as ArrayBuffer] : []
     post({ type: 'output', id: request.id, ...result }, bytes)
   } catch (error) {

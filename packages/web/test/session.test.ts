@@ -80,6 +80,33 @@ test('options reach the writer as they do from the command line', async () => {
   }
 })
 
+test('-t list shows the source files opened beside the profile, as the CLI shows them from disk', async () => {
+  // Functions of the fixtures' own programs (the CLI finds Go's runtime sources on disk too).
+  for (const [profile, source, list] of [
+    ['pprof/cpu.pb.gz', 'pprof/src/cpu/main.go', '^main\\.'],
+    ['callgrind/rec-instr.callgrind', 'callgrind/src/rec.c', '^(fib|is_odd|is_even|main)$'],
+  ]) {
+    const got = await convertInputs([input(profile)], 'list', { list }, [input(source)])
+    const expected = await cli([fixturePath(profile), '-t', 'list', '--list', list])
+    expect(String(got.output)).toBe(expected.output!.toString())
+    expect(String(got.output)).not.toMatch(/source not found/)
+  }
+})
+
+test('--granularity regroups as the CLI does', async () => {
+  for (const granularity of ['lines', 'files', 'filefunctions']) {
+    const got = await convertInputs([input('pprof/cpu.pb.gz')], 'top', { granularity })
+    const expected = await cli([
+      fixturePath('pprof/cpu.pb.gz'),
+      '-t',
+      'top',
+      '--granularity',
+      granularity,
+    ])
+    expect(String(got.output)).toBe(expected.output!.toString())
+  }
+})
+
 test('a file that is not a profile: the CLI’s message', async () => {
   const result = await describeInput({ name: 'notes.txt', blob: new Blob(['hello\n']) })
   const path = join(dir, 'notes.txt')
@@ -88,6 +115,7 @@ test('a file that is not a profile: the CLI’s message', async () => {
   expect(expected.code).toBe(2)
   expect(result).toEqual({
     ok: false,
+    undetected: true,
     error: expected.stderr.trim().replace(`profconv: error: ${path}: `, ''),
   })
 })
