@@ -1,6 +1,7 @@
 import {
   FrameTable,
   PositionBuilder,
+  graphOf,
   SamplesBuilder,
   positionsOf,
   StackTree,
@@ -85,19 +86,56 @@ export function encodeProfile(profile: Profile): ProfileData {
     if (g.edgeCostsEstimated) data.graph.edgeCostsEstimated = true
   }
   const d = positionsOf(profile)
-  if (d?.hasLines) data.positions = encodePositions(d)
+  if (d?.hasLines) data.positions = encodePositions(d, linesKept(profile, d))
   return data
 }
 
+/**
+ * Rows of line detail (self rows and call sites) the report carries at most: past this, the
+ * functions of most inclusive cost keep theirs (a 100 MB callgrind file has ~1.5M rows, which
+ * would be most of a 70 MB page).
+ */
+export const MAX_LINE_ROWS = 200_000
+
+/** Which functions keep their line detail (by frame id); undefined for all. Adds a note. */
+function linesKept(profile: Profile, d: PositionDetail): Uint8Array | undefined {
+  const rows = d.lines.length + d.sites.length
+  if (rows <= MAX_LINE_ROWS) return undefined
+  const count = new Float64Array(profile.frames.length)
+  for (let r = 0; r < d.lines.length; r++) count[d.lines.frame[r]]++
+  for (let r = 0; r < d.sites.length; r++) count[d.sites.caller[r]]++
+  const m = profile.defaultMetric
+  const order = (profile.graph ?? graphOf(profile)).nodes
+    .filter((n) => count[n.frame] > 0)
+    .sort((a, b) => b.total[m] - a.total[m])
+  const keep = new Uint8Array(profile.frames.length)
+  let kept = 0
+  let functions = 0
+  for (const n of order) {
+    if (kept + count[n.frame] > MAX_LINE_ROWS) break
+    keep[n.frame] = 1
+    kept += count[n.frame]
+    functions++
+  }
+  profile.meta.notes.push(
+    `the report keeps the costs per line of the ${functions} functions of most inclusive ${profile.metrics[m].name} (${kept} of ${rows} rows of line detail), not those of the other ${order.length - functions}: -t list or -t callgrind show every line`,
+  )
+  return keep
+}
+
 /** The detail per (function, file, line): addresses are left out, their rows summed. */
-function encodePositions(d: PositionDetail): NonNullable<ProfileData['positions']> {
+function encodePositions(
+  d: PositionDetail,
+  keep: Uint8Array | undefined,
+): NonNullable<ProfileData['positions']> {
   const M = d.metricCount
   const b = new PositionBuilder(M)
   const { lines: l, sites: s } = d
   for (let r = 0; r < l.length; r++)
-    b.addSelf(l.frame[r], l.file[r], l.line[r], 0, 0, l.self, r * M)
+    if (!keep || keep[l.frame[r]]) b.addSelf(l.frame[r], l.file[r], l.line[r], 0, 0, l.self, r * M)
   for (let r = 0; r < s.length; r++)
-    b.addSite(s.caller[r], s.callee[r], s.file[r], s.line[r], 0, 0, s.total, r * M, s.calls[r])
+    if (!keep || keep[s.caller[r]])
+      b.addSite(s.caller[r], s.callee[r], s.file[r], s.line[r], 0, 0, s.total, r * M, s.calls[r])
   const merged = b.finish(d.files)
   const lines: number[] = []
   const ml = merged.lines

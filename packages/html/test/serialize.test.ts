@@ -1,5 +1,9 @@
 import {
+  FrameTable,
+  GraphBuilder,
+  PositionBuilder,
   dumpGraph,
+  newMeta,
   dumpStacks,
   graphOf,
   positionsOf,
@@ -11,6 +15,7 @@ import { readPprof } from '@profconv/pprof'
 import { readCallgrind } from '@profconv/callgrind'
 import { fixture } from '@profconv/testkit'
 import { decodeProfile, encodeProfile, writeHtml } from '../src/index.js'
+import { MAX_LINE_ROWS } from '../src/serialize.js'
 import { functionLines } from '../src/lines.js'
 
 const roundTrip = (p: Profile) => decodeProfile(JSON.parse(JSON.stringify(encodeProfile(p))))
@@ -46,6 +51,40 @@ describe('the profile inside the report', () => {
       }
     }
     expect(rows).toBeGreaterThan(10)
+  })
+
+  test('past MAX_LINE_ROWS rows, the functions of most inclusive cost keep their lines', () => {
+    const frames = new FrameTable()
+    const graph = new GraphBuilder(1)
+    const rows = new PositionBuilder(1)
+    const file = rows.file('big.c')
+    const n = Math.ceil((1.05 * MAX_LINE_ROWS) / 100)
+    for (let i = 0; i < n; i++) {
+      const f = frames.intern({ name: `f${i}`, file: 'big.c' })
+      const node = graph.node(f)
+      node.self[0] = node.total[0] = 100 * (i + 1)
+      for (let line = 1; line <= 100; line++) rows.addSelf(f, file, line, 0, 0, [i + 1])
+    }
+    const profile = {
+      metrics: [{ name: 'Ir', unit: 'count' }],
+      defaultMetric: 0,
+      frames,
+      graph: graph.finish(),
+      positions: rows.finish(),
+      meta: newMeta('callgrind'),
+    }
+    const back = roundTrip(profile).positions!
+    const kept = new Set(back.lines.frame)
+    expect(back.lines.length).toBeLessThanOrEqual(MAX_LINE_ROWS)
+    expect(kept.size).toBe(MAX_LINE_ROWS / 100)
+    // The heaviest functions, each with all its lines.
+    expect(kept.has(n - 1)).toBe(true)
+    expect(kept.has(0)).toBe(false)
+    expect(functionLines(back, n - 1, 0)).toEqual(functionLines(profile.positions, n - 1, 0))
+    const k = MAX_LINE_ROWS / 100
+    expect(profile.meta.notes.at(-1)).toBe(
+      `the report keeps the costs per line of the ${k} functions of most inclusive Ir (${MAX_LINE_ROWS} of ${n * 100} rows of line detail), not those of the other ${n - k}: -t list or -t callgrind show every line`,
+    )
   })
 
   test('a profile without lines carries no position detail', () => {
