@@ -188,7 +188,8 @@ worker.onmessage = (e: MessageEvent<Reply>) => {
       break
     case 'progress': {
       const percent = Math.floor((100 * reply.loaded) / Math.max(1, reply.size))
-      files[reply.index].status.textContent = `reading… ${percent}%`
+      if (reply.index < 0) $('#download-status').textContent = `converting… ${percent}% read`
+      else files[reply.index].status.textContent = `reading… ${percent}%`
       break
     }
     case 'file': {

@@ -119,10 +119,17 @@ async function collect(chunks: AsyncIterable<Uint8Array>, size: number): Promise
 }
 
 /** Every input's profiles merged as the CLI merges its inputs (each file's, then the files). */
-async function merged(inputs: readonly Input[], options: ReadOptions): Promise<Profile> {
+async function merged(
+  inputs: readonly Input[],
+  options: ReadOptions,
+  progress?: (loaded: number, size: number) => void,
+): Promise<Profile> {
   const all = new ProfileMerger({ sameKind: false })
+  const size = inputs.reduce((sum, input) => sum + input.blob.size, 0)
+  let done = 0
   for (const input of inputs) {
-    const { profiles } = await readBlob(input, options)
+    const { profiles } = await readBlob(input, options, (l) => progress?.(done + l, size))
+    done += input.blob.size
     const one = new ProfileMerger({ sameKind: false })
     for (const p of profiles) one.add(p, input.name)
     all.add(one.result(), input.name)
@@ -218,6 +225,7 @@ export async function convertInputs(
   to: string,
   given: Record<string, unknown> = {},
   sources: readonly Input[] = [],
+  progress?: (loaded: number, size: number) => void,
 ): Promise<Output> {
   const format = getFormat(to)
   if (!format.write)
@@ -226,7 +234,11 @@ export async function convertInputs(
   const options = cliOptions(given)
   const granularity = options.granularity as Granularity | undefined
   const positions = keepsPositions(format, undefined, granularity)
-  const profile = prepareFor(format, await merged(inputs, { ...options, positions }), granularity)
+  const profile = prepareFor(
+    format,
+    await merged(inputs, { ...options, positions }, progress),
+    granularity,
+  )
   if (sources.length > 0) options.readSource = await sourceReader(sources)
   const fileName = outputName(inputs[0].name, format)
   try {

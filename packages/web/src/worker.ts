@@ -24,6 +24,7 @@ export type Request =
 /** What the worker answers. */
 export type Reply =
   | { type: 'formats'; formats: FormatInfo[] }
+  /** Bytes read of input `index`, or of every input for a conversion (`index` -1). */
   | { type: 'progress'; index: number; loaded: number; size: number }
   | {
       type: 'file'
@@ -91,7 +92,10 @@ async function handle(request: Request): Promise<void> {
     return
   }
   try {
-    const result = await convertInputs(inputs, request.to, request.options, sources)
+    const progress = progressOf(() => -1)
+    const result = await convertInputs(inputs, request.to, request.options, sources, (l, s) =>
+      progress(0, l, s),
+    )
     const bytes = result.output instanceof Uint8Array ? [result.output.buffer as ArrayBuffer] : []
     post({ type: 'output', id: request.id, ...result }, bytes)
   } catch (error) {
