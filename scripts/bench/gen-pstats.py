@@ -22,22 +22,40 @@ def main():
     out, functions, edges, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     rand = random.Random(seed)
     per = edges // functions
-    stats = {}
+    # Callers of each function: function 0 is the entry point; the others are called from
+    # lower-numbered functions mostly (skewed towards the hot ones), sometimes from any function
+    # (a call back up the graph, as recursion makes).
+    callers = []
     for i in range(functions):
-        callers = {}
-        # Function 0 is the entry point; the others are called from lower-numbered functions
-        # mostly, skewed towards the hot ones.
+        mine = {}
         for _ in range(per if i > 0 else 0):
             c = int(i * rand.random() ** 2) if rand.random() < 0.9 else rand.randrange(functions)
-            if c == i or key(c) in callers:
-                continue
-            nc = 1 + rand.randrange(500)
-            tt = rand.random() * 0.01
-            callers[key(c)] = (nc, nc, tt, tt + rand.random() * 0.05)
-        nc = sum(v[0] for v in callers.values()) or 1
-        tt = sum(v[2] for v in callers.values()) or rand.random() * 0.01
-        ct = sum(v[3] for v in callers.values()) or tt + 1.0
-        stats[key(i)] = (nc, nc, tt, ct, callers)
+            if c != i and c not in mine:
+                mine[c] = 1 + rand.randrange(500)
+        callers.append(mine)
+    tt = [rand.random() * 0.01 for _ in range(functions)]
+    # Cumulative times as cProfile measures them, so the file is one a real run could write:
+    # a function's ct is its tt plus what its calls down the graph took, shared among its callers
+    # by call count; the entry point's ct is the whole run. A call back up the graph carries only
+    # the callee's own time (its deeper cost is already under the callee's first activation).
+    ct = [0.0] * functions
+    down_ct = [0.0] * functions  # sum of ct of calls made to higher-numbered functions
+    for i in range(functions - 1, -1, -1):
+        ct[i] = tt[i] + down_ct[i]
+        down = sum(n for c, n in callers[i].items() if c < i)
+        for c, n in callers[i].items():
+            if c < i:
+                down_ct[c] += ct[i] * n / down
+    stats = {}
+    for i in range(functions):
+        nc = sum(callers[i].values()) or 1
+        down = sum(n for c, n in callers[i].items() if c < i)
+        edges_of = {}
+        for c, n in callers[i].items():
+            etc = tt[i] * n / nc
+            ect = ct[i] * n / down if c < i else etc
+            edges_of[key(c)] = (n, n, etc, ect)
+        stats[key(i)] = (nc, nc, tt[i], ct[i], edges_of)
     with open(out, 'wb') as f:
         marshal.dump(stats, f)
 
