@@ -229,7 +229,8 @@ export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): P
       meta,
     })
   }
-  for (const profile of cpuProfiles.values()) {
+  // profconv's own output holds its samples twice: as X events (read) and as a CPU profile.
+  for (const profile of written ? [] : cpuProfiles.values()) {
     const read = finishCpuProfile(profile, origin)
     if (!read) continue
     read.meta.name = `V8 CPU profile, ${nameOf(profile.pid, profile.tid)}`

@@ -1,4 +1,5 @@
 import { ByteOut } from './byte-out.js'
+import { cpuprofileData } from '@profconv/cpuprofile'
 import { ProfconvError, sampleTimeline, type Profile, type WriteOptions } from '@profconv/model'
 
 const PID = 1
@@ -40,6 +41,33 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
   out.text(meta('process_name', profile.meta.name ?? 'profconv'))
   out.text(',')
   out.text(meta('thread_name', `${metric.name} (${metric.unit})`))
+
+  // The samples as a V8 CPU profile (DevTools and profiler-cli show it as a sampled profile).
+  const cpu = cpuprofileData(
+    { ...profile, meta: { ...profile.meta, notes: [] } },
+    options,
+    'chrome-trace',
+  )
+  const v8 = `"pid":${PID},"tid":${TID},"ts":0,"ph":"P","cat":"disabled-by-default-v8.cpu_profiler","id":"0x1"`
+  out.text(`,{${v8},"name":"Profile","args":{"data":{"startTime":0}}}`)
+  out.text(`,{${v8},"name":"ProfileChunk","args":{"data":{"cpuProfile":{"nodes":[`)
+  const parentOf = new Int32Array(cpu.nodes.length + 1)
+  cpu.nodes.forEach((node, i) => {
+    for (const child of node.children ?? []) parentOf[child] = node.id
+    const parent = parentOf[node.id] > 0 ? `,"parent":${parentOf[node.id]}` : ''
+    out.text(
+      `${i > 0 ? ',' : ''}{"id":${node.id},"callFrame":${JSON.stringify(node.callFrame)}${parent}}`,
+    )
+  })
+  out.text(`],"samples":`)
+  out.text(JSON.stringify(cpu.samples))
+  out.text(`},"timeDeltas":`)
+  out.text(JSON.stringify(cpu.timeDeltas))
+  if (cpu.lines.some((line) => line > 0)) {
+    out.text(`,"lines":`)
+    out.text(JSON.stringify(cpu.lines))
+  }
+  out.text(`,"endTime":${cpu.endTime}}}}`)
 
   // Each frame's event text after the times, encoded once.
   const frameBytes = profile.frames.frames.map((f) => {

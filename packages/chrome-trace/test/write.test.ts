@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readCpuprofile } from '@profconv/cpuprofile'
@@ -10,7 +10,14 @@ import {
   newMeta,
   type Profile,
 } from '@profconv/model'
-import { fixture, run } from '@profconv/testkit'
+import {
+  ProfilerCliSession,
+  describeWithProfilerCli,
+  fixture,
+  fixturePath,
+  run,
+  type ProfilerCliFunction,
+} from '@profconv/testkit'
 import { ByteOut } from '../src/byte-out.js'
 import { readChromeTrace, writeChromeTrace } from '../src/index.js'
 
@@ -114,6 +121,69 @@ describe('Chrome DevTools’ trace engine loads the written trace', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the samples as a V8 CPU profile (Profile and ProfileChunk events) beside the X events', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'profconv-trace-cpu-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('DevTools’ trace engine finds the profile: every function’s sample count as read', () => {
+    const cpu = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'))
+    const file = join(dir, 'workload.trace.json')
+    writeFileSync(file, writeChromeTrace(cpu))
+    const [oracle, ...more] = JSON.parse(run('node', ['test/trace-engine.mjs', file])) as {
+      samples: number
+      count: Record<string, number>
+    }[]
+    expect(more).toHaveLength(0)
+    expect(oracle.samples).toBe(cpu.samples!.stack.length)
+    const ours = new Map<string, number>()
+    for (const n of graphOf(cpu).nodes) {
+      const name = cpu.frames.get(n.frame).name
+      ours.set(name, (ours.get(name) ?? 0) + n.self[1])
+    }
+    for (const [name, v] of ours) if (v === 0) ours.delete(name)
+    expect(new Map(Object.entries(oracle.count))).toEqual(ours)
+    // read back by profconv: the X events only (the CPU profile is the same samples again)
+    expect(readChromeTrace(new Uint8Array(readFileSync(file)))).toHaveLength(1)
+  })
+
+  describeWithProfilerCli('profiler-cli', () => {
+    let cli: ProfilerCliSession
+    beforeAll(() => {
+      cli = new ProfilerCliSession()
+    })
+    afterAll(() => cli.close())
+
+    test('a real Performance recording’s CPU profile written again shows the same functions', () => {
+      // profiler-cli resamples Chrome CPU profiles, so its numbers are compared with its own
+      // reading of the real recording: the same samples at the same times give the same table.
+      const recording = 'chrome-trace/chromium-performance.json.gz'
+      const [cpu] = readChromeTrace(fixture(recording)).filter((p) => p.metrics.length === 2)
+      const file = join(dir, 'recording.trace.json')
+      writeFileSync(file, writeChromeTrace(cpu))
+      const table = (functions: ProfilerCliFunction[]) =>
+        functions
+          .filter((f) => f.selfSamples > 0 || f.totalSamples > 0)
+          .map((f) => `${f.name} ${f.selfSamples} ${f.totalSamples}`)
+          .sort()
+      cli.load(fixturePath(recording))
+      const tid = /\(tid (\d+)\)$/.exec(cpu.meta.name!)![1]
+      const list = JSON.parse(cli.run(['thread', 'list', '--json'])) as {
+        threads: { threadHandle: string; tid?: string | number }[]
+      }
+      // profiler-cli names a thread's tid as `pid:tid`
+      const handle = list.threads.find((t) => String(t.tid).endsWith(`:${tid}`))!.threadHandle
+      const theirs = table(cli.functions(handle))
+      cli.load(file)
+      const ours = table(cli.functions(cli.threads()[0]))
+      expect(ours).toEqual(theirs)
+      expect(ours.length).toBeGreaterThan(10)
+    })
   })
 })
 

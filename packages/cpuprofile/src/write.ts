@@ -1,6 +1,7 @@
 import { ProfconvError, sampleTimeline, type Profile, type WriteOptions } from '@profconv/model'
 
-interface OutNode {
+/** A written profile node (the `.cpuprofile` form: children listed). */
+export interface CpuprofileNode {
   id: number
   callFrame: {
     functionName: string
@@ -14,6 +15,16 @@ interface OutNode {
   positionTicks?: { line: number; ticks: number }[]
 }
 
+/** What `writeCpuprofile` writes, as data; `lines` is each sample's 1-based line (0 unknown). */
+export interface CpuprofileData {
+  nodes: CpuprofileNode[]
+  startTime: number
+  endTime: number
+  samples: number[]
+  timeDeltas: number[]
+  lines: number[]
+}
+
 /**
  * Writes a profile's samples as a `.cpuprofile` (Chrome DevTools, VS Code, speedscope): `nodes`
  * (a `(root)` and one node per call path, `callFrame` lines and columns 0-based, -1 unknown,
@@ -25,8 +36,21 @@ interface OutNode {
  * is written as 1 µs per unit (noted).
  */
 export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): string {
+  const { lines: _, ...data } = cpuprofileData(profile, options, 'cpuprofile')
+  return JSON.stringify(data)
+}
+
+/**
+ * The `.cpuprofile` of `writeCpuprofile` as data, with each sample's line, for writers that
+ * embed a V8 CPU profile (chrome-trace's `ProfileChunk`); notes name `target`.
+ */
+export function cpuprofileData(
+  profile: Profile,
+  options: WriteOptions,
+  target: string,
+): CpuprofileData {
   const samples = profile.samples
-  if (!samples) throw new ProfconvError('cpuprofile', 'the profile has no samples to write')
+  if (!samples) throw new ProfconvError(target, 'the profile has no samples to write')
   const timeline = sampleTimeline(profile, samples, options.metric)
   const { values, usPerUnit: scale, times } = timeline
   const metric = profile.metrics[timeline.metric]
@@ -35,11 +59,11 @@ export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): s
   const notes = profile.meta.notes
   if (!timeline.isTime) {
     notes.push(
-      `cpuprofile holds time: each ${metric.unit} of '${metric.name}' is written as 1 µs, samples laid end to end`,
+      `${target} holds time: each ${metric.unit} of '${metric.name}' is written as 1 µs, samples laid end to end`,
     )
   } else if (!timed) {
     notes.push(
-      'the samples have no times (or not in order): the cpuprofile lays them end to end in their order',
+      `the samples have no times (or not in order): the ${target} lays them end to end in their order`,
     )
   }
 
@@ -51,12 +75,12 @@ export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): s
     if (id === undefined) scriptIds.set(url, (id = String(scriptIds.size + 1)))
     return id
   }
-  const root: OutNode = {
+  const root: CpuprofileNode = {
     id: 1,
     callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
     hitCount: 0,
   }
-  const nodes: OutNode[] = [root]
+  const nodes: CpuprofileNode[] = [root]
   // Stack-tree node -> cpuprofile node (nodes differing only in their line share one).
   const tree = samples.tree
   const outOf = new Int32Array(tree.length).fill(-1)
@@ -99,11 +123,13 @@ export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): s
 
   const ids: number[] = []
   const deltas: number[] = []
+  const sampleLines: number[] = []
   const lineTicks = new Map<number, Map<number, number>>()
   let last = 0 // time of the previous written sample, µs
   let end = 0 // end of the previous sample, µs
   const push = (index: number, at: number): void => {
     ids.push(index + 1)
+    sampleLines.push(0)
     deltas.push(round(at - last))
     last = at
   }
@@ -115,6 +141,7 @@ export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): s
     push(index, at)
     nodes[index].hitCount++
     const line = leaf >= 0 ? tree.line(leaf) : 0
+    sampleLines[sampleLines.length - 1] = line
     if (line > 0) {
       let ticks = lineTicks.get(index)
       if (!ticks) lineTicks.set(index, (ticks = new Map()))
@@ -125,13 +152,14 @@ export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): s
   for (const [index, ticks] of lineTicks) {
     nodes[index].positionTicks = [...ticks].map(([line, count]) => ({ line, ticks: count }))
   }
-  return JSON.stringify({
+  return {
     nodes,
     startTime: 0,
     endTime: round(end),
     samples: ids,
     timeDeltas: deltas,
-  })
+    lines: sampleLines,
+  }
 }
 
 /** Microseconds to 3 decimals (nanoseconds), without float noise in the text. */
