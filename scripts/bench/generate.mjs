@@ -336,7 +336,114 @@ export function speedscope(dir, name, samples, functions, seed) {
 export function chromeTrace(dir, name, samples, functions, seed) {
   return ensure(join(dir, name), async (path) => {
     const { writeChromeTrace } = await import(join(ROOT, 'packages/chrome-trace/dist/index.js'))
-    writeFileSync(path, writeChromeTrace(await sampledProfile(samples, functions, seed), { metric: 'cpu' }))
+    writeFileSync(
+      path,
+      writeChromeTrace(await sampledProfile(samples, functions, seed), { metric: 'cpu' }),
+    )
+  })
+}
+
+/**
+ * A Chrome trace of about `bytes` bytes of duration events, as tracers write them: on 4 threads,
+ * nested `B`/`E` pairs (some with py-spy's `args.filename`/`line`) around `X` events, and a
+ * thread name per thread.
+ */
+export function chromeTraceDurations(dir, name, bytes, functions, seed) {
+  return ensure(join(dir, name), (path) => {
+    const rand = prng(seed)
+    const out = textWriter(path)
+    out.write('{"traceEvents":[\n')
+    for (let tid = 1; tid <= 4; tid++)
+      out.write(
+        `{"ph":"M","pid":1,"tid":${tid},"name":"thread_name","args":{"name":"worker ${tid}"}},\n`,
+      )
+    let t = 0
+    let first = true
+    while (out.size < bytes) {
+      const tid = 1 + rand.int(4)
+      const depth = 1 + rand.int(8)
+      const open = []
+      let text = ''
+      for (let d = 0; d < depth; d++) {
+        const f = rand.skewed(functions)
+        open.push(f)
+        const args =
+          f % 3 === 0 ? `,"args":{"filename":"${fileName(f)}","line":${1 + (f % 900)}}` : ''
+        text += `${first ? '' : ',\n'}{"ph":"B","pid":1,"tid":${tid},"ts":${t++},"name":"${functionName(f)}"${args}}`
+        first = false
+      }
+      for (let k = rand.int(4); k >= 0; k--) {
+        const dur = 1 + rand.int(50)
+        text += `,\n{"ph":"X","pid":1,"tid":${tid},"ts":${t},"dur":${dur},"name":"${functionName(rand.skewed(functions))}","cat":"leaf"}`
+        t += dur + 1
+      }
+      while (open.length > 0)
+        text += `,\n{"ph":"E","pid":1,"tid":${tid},"ts":${t++},"name":"${functionName(open.pop())}"}`
+      out.write(text)
+    }
+    out.write('\n]}\n')
+    out.close()
+  })
+}
+
+/**
+ * A DevTools Performance recording's CPU profile of about `bytes` bytes: one `Profile` event
+ * and `ProfileChunk`s of 100 samples each (nodes sent with `parent` links when first sampled,
+ * `timeDeltas`, per-sample `lines`), between renderer trace events as Chrome writes them.
+ */
+export function chromeTraceProfile(dir, name, bytes, functions, seed) {
+  return ensure(join(dir, name), (path) => {
+    const rand = prng(seed)
+    const tree = callTree(rand, functions * 4, functions)
+    const sent = new Uint8Array(tree.parent.length)
+    const out = textWriter(path)
+    const head = '"pid":7,"tid":9,"ph":"P","cat":"disabled-by-default-v8.cpu_profiler","id":"0x1"'
+    out.write(
+      `{"traceEvents":[{"pid":7,"tid":7,"ph":"M","name":"thread_name","args":{"name":"CrRendererMain"}},\n`,
+    )
+    out.write(
+      `{"pid":7,"tid":7,"ts":1000,"ph":"P","cat":"disabled-by-default-v8.cpu_profiler","id":"0x1","name":"Profile","args":{"data":{"startTime":1000}}}`,
+    )
+    let ts = 1000
+    let first = true
+    while (out.size < bytes) {
+      const nodes = first
+        ? [
+            '{"id":1,"callFrame":{"functionName":"(root)","scriptId":0,"url":"","lineNumber":-1,"columnNumber":-1}}',
+          ]
+        : []
+      first = false
+      const samples = []
+      const deltas = []
+      const lines = []
+      for (let k = 0; k < 100; k++) {
+        const leaf = rand.skewed(tree.parent.length)
+        const chain = []
+        for (let n = leaf; n >= 0 && !sent[n]; n = tree.parent[n]) chain.push(n)
+        for (let j = chain.length - 1; j >= 0; j--) {
+          const n = chain[j]
+          sent[n] = 1
+          const f = tree.frame[n]
+          const parent = tree.parent[n] >= 0 ? `,"parent":${tree.parent[n] + 2}` : ',"parent":1'
+          nodes.push(
+            `{"id":${n + 2},"callFrame":{"functionName":"${functionName(f)}","scriptId":${1 + (f % 50)},"url":"file://${fileName(f)}","lineNumber":${f % 900},"columnNumber":${f % 40}}${parent}}`,
+          )
+        }
+        samples.push(leaf + 2)
+        const delta = 100 + rand.int(50)
+        deltas.push(delta)
+        ts += delta
+        lines.push(1 + rand.int(900))
+      }
+      out.write(
+        `,\n{${head},"ts":${ts},"name":"ProfileChunk","args":{"data":{"cpuProfile":{"nodes":[${nodes.join(',')}],"samples":[${samples.join(',')}]},"lines":[${lines.join(',')}],"timeDeltas":[${deltas.join(',')}]}}}`,
+      )
+      out.write(
+        `,\n{"pid":7,"tid":7,"ts":${ts},"ph":"X","dur":5,"name":"RunTask","cat":"toplevel"}`,
+      )
+    }
+    out.write('\n]}\n')
+    out.close()
   })
 }
 

@@ -175,6 +175,17 @@ async function inputs() {
       path: () => gen.chromeTrace(DATA, 'bench-100k.trace.json', 100_000, 20_000, 2),
     },
     {
+      name: 'chrome-trace 100 MB of B/E/X duration events',
+      format: 'chrome-trace',
+      path: () =>
+        gen.chromeTraceDurations(DATA, 'bench-100m-durations.trace.json', 100e6, 20_000, 7),
+    },
+    {
+      name: 'chrome-trace 100 MB Performance recording (Profile/ProfileChunk)',
+      format: 'chrome-trace',
+      path: () => gen.chromeTraceProfile(DATA, 'bench-100m-profile.trace.json', 100e6, 20_000, 8),
+    },
+    {
       name: 'folded 100 MB',
       format: 'folded',
       path: () => gen.folded(DATA, 'bench-100m.folded', 100e6, 20_000, 3),
@@ -585,6 +596,9 @@ export function targets(rows) {
   const pprofJobs = ['→ dot', '→ callgrind', '→ top'].map((j) => find('pprof', j))
   const pprofMemory = pprofJobs.filter(Boolean)
   const huge = find('callgrind 1.1 GiB', '→ dot')
+  const traceReads = ['chrome-trace 100 MB of', 'chrome-trace 100 MB Perf']
+    .map((i) => find(i, 'parse'))
+    .filter(Boolean)
   const firefox = find('pprof', '→ firefox')
   const speedscope = find('pprof', '→ speedscope')
   const startup = [find('startup', '--version'), find('startup (', '→ dot')]
@@ -647,6 +661,28 @@ export function targets(rows) {
         ? {
             met: firefox.profconv.ms <= 2 * speedscope.profconv.ms,
             figures: `${fmtMs(firefox.profconv.ms)} vs ${fmtMs(speedscope.profconv.ms)}`,
+          }
+        : { met: undefined, figures: 'not measured' }),
+    },
+    ...['→ chrome-trace', '→ cpuprofile'].map((job) => {
+      const writer = find('speedscope 1M', job)
+      const base = find('speedscope 1M', '→ speedscope')
+      return {
+        target: `speedscope 1M samples ${job} within 2× of → speedscope`,
+        ...(writer && base
+          ? {
+              met: writer.profconv.ms <= 2 * base.profconv.ms,
+              figures: `${fmtMs(writer.profconv.ms)} vs ${fmtMs(base.profconv.ms)} (${(writer.profconv.ms / base.profconv.ms).toFixed(1)}×)`,
+            }
+          : { met: undefined, figures: 'not measured' }),
+      }
+    }),
+    {
+      target: 'chrome-trace reader ≥ 50 MB/s on 100 MB traces',
+      ...(traceReads.length
+        ? {
+            met: traceReads.every((r) => r.mbPerS >= 50),
+            figures: traceReads.map((r) => `${r.mbPerS.toFixed(0)} MB/s (${r.input})`).join('; '),
           }
         : { met: undefined, figures: 'not measured' }),
     },

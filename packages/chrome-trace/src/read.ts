@@ -353,7 +353,8 @@ function finishCpuProfile(profile: CpuProfile, origin: number): Profile | undefi
     times[i] = t += profile.deltas[i]
   }
   if (!Number.isFinite(t)) fail('the timeDeltas of a CPU profile add up past the largest number', 0)
-  const order = Array.from({ length: n }, (_, i) => i)
+  const order = new Int32Array(n)
+  for (let i = 0; i < n; i++) order[i] = i
   if (outOfOrder) order.sort((a, b) => times[a] - times[b] || a - b)
   const last = times[order[n - 1]]
   // Without an endTime the last sample lasts the average interval, as DevTools lays it out.
@@ -361,13 +362,15 @@ function finishCpuProfile(profile: CpuProfile, origin: number): Profile | undefi
   const average = n > 1 ? (last - times[order[0]]) / (n - 1) : 0
   const end = hasEnd ? profile.endTime! : last + average
   const meta = newMeta(FORMAT)
+  const values = [0, 1]
   for (let k = 0; k < n; k++) {
     const i = order[k]
     const next = k + 1 < n ? times[order[k + 1]] : end
     const id = profile.samples[i]
     if (!profile.nodes.has(id)) fail(`a CPU profile sample names node ${id}, which no chunk has`, 0)
     const leaf = profile.nodes.leaf(id, profile.hasLines ? profile.lines[i] : 0)
-    profile.builder.add(leaf, [next - times[i], 1], undefined, (times[i] - origin) * 1000)
+    values[0] = next - times[i]
+    profile.builder.add(leaf, values, undefined, (times[i] - origin) * 1000)
   }
   meta.duration = (end - start) * 1000
   if (outOfOrder) meta.notes.push('CPU profile samples were out of time order and were sorted')

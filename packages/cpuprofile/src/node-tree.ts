@@ -34,6 +34,8 @@ export class V8NodeTree {
   private readonly parentOf = new Map<number, number>()
   private readonly treeNode = new Map<number, number>()
   private readonly chain: number[] = []
+  /** The stack-tree node + 2 of each placed small id (0: not placed yet): no Map per sample. */
+  private placed = new Int32Array(0)
 
   constructor(
     readonly format: string,
@@ -49,7 +51,7 @@ export class V8NodeTree {
   }
 
   has(id: number): boolean {
-    return this.frameOf.has(id)
+    return (id >= 0 && id < this.placed.length && this.placed[id] !== 0) || this.frameOf.has(id)
   }
 
   callFrame(id: number): V8CallFrame | undefined {
@@ -67,6 +69,20 @@ export class V8NodeTree {
   }
 
   private nodeOf(id: number): number {
+    if (id >= 0 && id < this.placed.length && this.placed[id] !== 0) return this.placed[id] - 2
+    const node = this.place(id)
+    if (Number.isInteger(id) && id >= 0 && id < 1 << 24) {
+      if (id >= this.placed.length) {
+        const grown = new Int32Array(Math.max(1024, 2 ** Math.ceil(Math.log2(id + 1))))
+        grown.set(this.placed)
+        this.placed = grown
+      }
+      this.placed[id] = node + 2
+    }
+    return node
+  }
+
+  private place(id: number): number {
     const chain = this.chain
     chain.length = 0
     let at: number | undefined = id

@@ -35,7 +35,7 @@ export interface SampleLines {
  */
 export function sampleLines(
   samples: readonly number[],
-  order: readonly number[],
+  order: Int32Array,
   ticksOf: ReadonlyMap<number, LineTicks>,
 ): SampleLines {
   // The node's samples in time order.

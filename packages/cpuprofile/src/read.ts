@@ -95,7 +95,8 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
   }
   // Finite deltas can still sum past the largest double (JSON allows 1e308).
   if (!Number.isFinite(t)) fail('the timeDeltas add up past the largest number')
-  const order = Array.from({ length: n }, (_, i) => i)
+  const order = new Int32Array(n)
+  for (let i = 0; i < n; i++) order[i] = i
   if (outOfOrder) order.sort((a, b) => times[a] - times[b] || a - b)
   const endTime = Number.isFinite(json.endTime)
     ? (json.endTime as number)
@@ -105,6 +106,7 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
 
   const lines = ticksOf.size > 0 ? sampleLines(samples, order, ticksOf) : undefined
   const drop = options.dropSpecialFrames === true
+  const values = [0, 1]
   let dropped = 0
   for (let k = 0; k < n; k++) {
     const i = order[k]
@@ -118,7 +120,8 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
       continue
     }
     const leaf = tree.leaf(samples[i], lines ? lines.line[i] : 0)
-    builder.add(leaf, [weight, 1], undefined, (times[i] - startTime) * 1000)
+    values[0] = weight
+    builder.add(leaf, values, undefined, (times[i] - startTime) * 1000)
   }
 
   const meta = newMeta(FORMAT)
