@@ -36,8 +36,9 @@ export interface CpuprofileData {
  * is written as 1 µs per unit (noted).
  */
 export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): string {
-  const { lines: _, ...data } = cpuprofileData(profile, options, 'cpuprofile')
-  return JSON.stringify(data)
+  const data = cpuprofileData(profile, options, 'cpuprofile')
+  const { nodes, startTime, endTime, samples, timeDeltas } = data
+  return JSON.stringify({ nodes, startTime, endTime, samples, timeDeltas })
 }
 
 /**
