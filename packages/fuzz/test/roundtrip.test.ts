@@ -120,6 +120,12 @@ describe.each(SAMPLE_PAIRS)('samples → %s → back', (to, shape) => {
   })
 })
 
+const THREE = [
+  { name: 'samples', unit: 'count' },
+  { name: 'cpu', unit: 'nanoseconds' },
+  { name: 'alloc_space', unit: 'bytes' },
+]
+
 describe('samples with lines and addresses → pprof → back', () => {
   const shape: SampleShape = {
     frames: 'name+file+line',
@@ -146,7 +152,7 @@ describe('samples with lines and addresses → pprof → back', () => {
         .split('\n')
         .filter((l) => l.startsWith('at '))
     fc.assert(
-      fc.property(sampleProfiles(shape), (samples) => {
+      fc.property(sampleProfiles({ ...shape, metrics: [...shape.metrics, THREE] }), (samples) => {
         const profile: Profile = { ...withGraph(samples), positions: positionsOf(samples) }
         delete profile.samples
         const { back } = through('pprof', profile)

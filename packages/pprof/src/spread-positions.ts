@@ -2,6 +2,7 @@ import {
   SamplesBuilder,
   StackTree,
   joinAddress,
+  type Label,
   type PositionDetail,
   type Profile,
   type Samples,
@@ -10,16 +11,8 @@ import {
 /** The note when an arc's several call sites share its estimated stacks. */
 export const SITES_NOTE =
   'where a caller calls one function from several places, the estimated stacks through that ' +
-  'call were shared among the places in proportion to their inclusive cost (a call graph does ' +
-  'not say which stacks go through which place); per-line self cost is exact'
-
-/** At most this many places for one stack node's caller; past it, the costliest site. */
-const MAX_PLACES = 16
-
-/** The note when a stack had too many combinations of call sites to share among. */
-export const CAPPED_NOTE =
-  `where a stack passes more than ${MAX_PLACES} combinations of call places, the costliest place ` +
-  'of each further call was taken'
+  'call were shared among the places in proportion to their inclusive cost, each stack whole ' +
+  '(a call graph does not say which stacks go through which place); per-line self cost is exact'
 
 /**
  * Samples carrying the position detail that lies beside a profile's call graph (callgrind's
@@ -28,8 +21,8 @@ export const CAPPED_NOTE =
  * rows' self cost, metric by metric: a row's self over all samples equals the detail's (the
  * samples of a leaf function add up to its self, also for stacks estimated from the graph). A
  * caller's node takes the call site of its call to the next frame; where the arc has several,
- * the samples below are shared among them in proportion to the sites' inclusive cost (`notes`
- * says so). `row[i]` is the detail row of sample i (-1: none), so
+ * the stacks through it are shared among them, each whole, as near the sites' shares of the
+ * inclusive cost as whole stacks allow (`notes` says so). `row[i]` is the detail row of sample i (-1: none), so
  * that rounding to integers can carry its error per row.
  */
 export function spreadPositions(
@@ -89,101 +82,157 @@ export function spreadPositions(
       addressOf(sites.addressHi[s], sites.addressLo[s]),
     )
 
-  // Where node c's parent sits when it calls c: new nodes with weights summing to 1. One place
-  // (weight 1) in `single`, the rarer several in `multi`; -2: not known yet, -1: c is a root.
-  const single = new Int32Array(parent.length).fill(-2)
-  const multi = new Map<number, { nodes: number[]; weights: number[] }>()
-  let capped = false
+  // Inclusive cost of each stack node in the default metric.
+  const inclusive = new Float64Array(parent.length)
+  for (let i = 0; i < samples.stack.length; i++)
+    if (samples.stack[i] >= 0) inclusive[samples.stack[i]] += samples.values[d][i]
+  for (let n = parent.length - 1; n > 0; n--)
+    if (parent[n] >= 0) inclusive[parent[n]] += inclusive[n]
+
+  // The place of each stack node's call from its parent, as an index into its arc's sites.
+  // Where the arc has several, its stack nodes go whole, largest first, each to the place
+  // furthest below its share of the cost so far: the places' costs come near their shares
+  // without splitting a stack (which would multiply the stacks below it).
+  const siteChoice = new Int32Array(parent.length)
+  const throughArc = new Map<number, number[]>()
+  for (let y = 0; y < parent.length; y++) {
+    if (parent[y] < 0) continue
+    const key = frame[parent[y]] * F + frame[y]
+    const arc = arcSites.get(key)
+    if (!arc) continue
+    if (arc.rows.length === 1) continue
+    let list = throughArc.get(key)
+    if (!list) throughArc.set(key, (list = []))
+    list.push(y)
+  }
+  for (const [key, nodes] of throughArc) {
+    const arc = arcSites.get(key)!
+    const sums = new Float64Array(arc.rows.length)
+    let total = 0
+    nodes.sort((a, b) => inclusive[b] - inclusive[a] || a - b)
+    for (const y of nodes) {
+      total += inclusive[y]
+      let j = 0
+      let most = -Infinity
+      for (let at = 0; at < arc.rows.length; at++) {
+        const want = arc.shares[at] * total - sums[at]
+        if (arc.shares[at] > 0 && want > most) {
+          most = want
+          j = at
+        }
+      }
+      sums[j] += inclusive[y]
+      siteChoice[y] = j
+    }
+  }
+
+  // The new node of c's parent, placed at its call to c (-2: not known yet; -1: c is a root).
+  const callerNode = new Int32Array(parent.length).fill(-2)
   const chain: number[] = []
-  const places = (c: number): { nodes: number[]; weights: number[] } => {
+  const callerOf = (c: number): number => {
     chain.length = 0
-    for (let x = c; x >= 0 && single[x] === -2 && !multi.has(x); x = parent[x]) chain.push(x)
+    for (let x = c; x >= 0 && callerNode[x] === -2; x = parent[x]) chain.push(x)
     for (let k = chain.length - 1; k >= 0; k--) {
       const y = chain[k]
       const p = parent[y]
       if (p < 0) {
-        single[y] = -1
+        callerNode[y] = -1
         continue
       }
-      const above = placesOf(p)
-      const arc = arcSites.get(frame[p] * F + frame[y])
-      const spread = arc ? arc.rows.filter((_, j) => arc.shares[j] > 0).length : 0
-      if (spread > 1 && above.nodes.length * spread > MAX_PLACES) capped = true
-      if (spread <= 1 || above.nodes.length * spread > MAX_PLACES) {
-        const s = arc
-          ? spread === 1
-            ? arc.rows[arc.shares.findIndex((x) => x > 0)]
-            : arc.best
-          : -1
-        const nodes = above.nodes.map((P) =>
-          s < 0 ? tree.child(P, frame[p]) : siteNode(P, frame[p], s),
-        )
-        if (nodes.length === 1) single[y] = nodes[0]
-        else multi.set(y, { nodes, weights: above.weights })
+      const above = callerNode[p] === -2 ? -1 : callerNode[p]
+      const key = frame[p] * F + frame[y]
+      const arc = arcSites.get(key)
+      if (!arc) {
+        callerNode[y] = tree.child(above, frame[p])
         continue
       }
-      const out = { nodes: [] as number[], weights: [] as number[] }
-      above.nodes.forEach((P, i) =>
-        arc!.rows.forEach((s, j) => {
-          if (arc!.shares[j] === 0) return
-          out.nodes.push(siteNode(P, frame[p], s))
-          out.weights.push(above.weights[i] * arc!.shares[j])
-        }),
-      )
-      multi.set(y, out)
+      callerNode[y] = siteNode(above, frame[p], arc.rows[siteChoice[y]])
     }
-    return placesOf(c)
+    return callerNode[c]
   }
-  const placesOf = (c: number) =>
-    single[c] !== -2 ? { nodes: [single[c]], weights: [1] } : multi.get(c)!
 
+  // The samples of a leaf function are matched to its rows in order by the default metric (a
+  // row's cost filled from the samples in turn, a sample split only where a row ends), so the
+  // pieces are at most samples + rows, not samples × rows. A piece carries its share of the
+  // row's cost in every metric: each row's self is exact per metric.
+  const itemNode = Int32Array.from(samples.stack, (leaf) => (leaf < 0 ? -1 : callerOf(leaf)))
+  const leafFrame = (k: number) => {
+    const leaf = samples.stack[k]
+    return leaf < 0 ? -1 : frame[leaf]
+  }
   const builder = new SamplesBuilder(M, tree)
   const rows: number[] = []
-  const values = new Float64Array(M)
   const part = new Float64Array(M)
-  for (let i = 0; i < samples.stack.length; i++) {
-    const leaf = samples.stack[i]
-    const labels = samples.labels?.[i]
-    for (let m = 0; m < M; m++) values[m] = samples.values[m][i]
-    if (leaf < 0) {
-      builder.add(-1, values, labels)
-      rows.push(-1)
-      continue
-    }
-    const f = frame[leaf]
-    const where = places(leaf)
-    for (let at = 0; at < where.nodes.length; at++) {
-      const w = where.weights[at]
-      if (first[f] === first[f + 1]) {
-        for (let m = 0; m < M; m++) part[m] = values[m] * w
-        builder.add(tree.child(where.nodes[at], f), part, labels)
-        rows.push(-1)
+  const dv = samples.values[d]
+  const add = (node: number, row: number, labels: readonly Label[] | undefined) => {
+    builder.add(node, part, labels)
+    rows.push(row)
+  }
+  // Samples of functions without rows, as they are.
+  for (let k = 0; k < samples.stack.length; k++) {
+    const f = leafFrame(k)
+    if (f >= 0 && first[f] !== first[f + 1]) continue
+    const i = k
+    for (let m = 0; m < M; m++) part[m] = samples.values[m][i]
+    add(f < 0 ? -1 : tree.child(itemNode[k], f), -1, samples.labels?.[i])
+  }
+  // Samples of each function with rows, in order (leaf first-appearance).
+  const itemsOf = new Int32Array(F + 1)
+  for (let k = 0; k < samples.stack.length; k++) {
+    const f = leafFrame(k)
+    if (f >= 0) itemsOf[f + 1]++
+  }
+  for (let f = 0; f < F; f++) itemsOf[f + 1] += itemsOf[f]
+  const byFrame = new Int32Array(itemsOf[F])
+  const next = itemsOf.slice(0, F)
+  for (let k = 0; k < samples.stack.length; k++) {
+    const f = leafFrame(k)
+    if (f >= 0) byFrame[next[f]++] = k
+  }
+  const rowNode = (at: number, f: number, r: number) =>
+    tree.child(
+      at,
+      f,
+      lines.line[r],
+      fileOf(f, lines.file[r]),
+      addressOf(lines.addressHi[r], lines.addressLo[r]),
+    )
+  for (let f = 0; f < F; f++) {
+    if (first[f] === first[f + 1] || itemsOf[f] === itemsOf[f + 1]) continue
+    const firstItem = byFrame[itemsOf[f]]
+    let k = itemsOf[f]
+    let left = dv[firstItem] // of the current sample
+    for (let j = first[f]; j < first[f + 1]; j++) {
+      const r = rowsOf[j]
+      const cost = lines.self[r * M + d]
+      if (!(cost > 0)) {
+        // No cost in the default metric: the row goes whole with the function's first sample.
+        let any = false
+        for (let m = 0; m < M; m++) if ((part[m] = lines.self[r * M + m]) !== 0) any = true
+        if (any) add(rowNode(itemNode[firstItem], f, r), r, samples.labels?.[firstItem])
         continue
       }
-      for (let k = first[f]; k < first[f + 1]; k++) {
-        const r = rowsOf[k]
-        let any = false
-        for (let m = 0; m < M; m++) {
-          const total = self[f * M + m]
-          const share = total !== 0 ? lines.self[r * M + m] / total : k === first[f] ? 1 : 0
-          part[m] = values[m] * w * share
-          if (part[m] !== 0) any = true
+      let done = 0 // fraction of the row placed
+      const last = j === first[f + 1] - 1
+      while (done < 1) {
+        while (left <= 0 && k < itemsOf[f + 1] - 1) {
+          k++
+          left = dv[byFrame[k]]
         }
-        if (!any) continue
-        const node = tree.child(
-          where.nodes[at],
-          f,
-          lines.line[r],
-          fileOf(f, lines.file[r]),
-          addressOf(lines.addressHi[r], lines.addressLo[r]),
-        )
-        builder.add(node, part, labels)
-        rows.push(r)
+        const item = byFrame[k]
+        // The last sample takes whatever is left (rounding errors).
+        const atEnd = k === itemsOf[f + 1] - 1
+        const take = atEnd ? 1 - done : Math.min(1 - done, left / cost)
+        if (take <= 0) break
+        for (let m = 0; m < M; m++) part[m] = lines.self[r * M + m] * take
+        add(rowNode(itemNode[item], f, r), r, samples.labels?.[item])
+        done += take
+        left -= take * cost
+        if (!last && 1 - done < 1e-12) done = 1
       }
     }
   }
   const notes = severalSites ? [SITES_NOTE] : []
-  if (capped) notes.push(CAPPED_NOTE)
   return {
     samples: builder.finish(),
     row: Int32Array.from(rows),

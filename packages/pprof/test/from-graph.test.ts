@@ -84,23 +84,32 @@ describeWithTool('go', 'call-graph sources written as pprof, read by go tool ppr
 })
 
 describe('position detail beside a call graph (callgrind) written into the stacks', () => {
-  /** main (a.c) calls f from lines 10 (3/4 of the cost) and 20; f's self is at a.c:5, a.c:6, h.h:3. */
+  /**
+   * r1 and r2 call main (3:1), which calls f from lines 10 (3/4 of the cost) and 20; f's self
+   * is at a.c:5, a.c:6, h.h:3.
+   */
   function profile(): Profile {
     const frames = new FrameTable()
+    const r1 = frames.intern({ name: 'r1', file: 'a.c' })
+    const r2 = frames.intern({ name: 'r2', file: 'a.c' })
     const main = frames.intern({ name: 'main', file: 'a.c' })
     const f = frames.intern({ name: 'f', file: 'a.c' })
     const graph = new GraphBuilder(1)
-    graph.node(main).self[0] = 2
+    graph.node(r1).total[0] = 30
+    graph.node(r2).total[0] = 10
+    graph.node(main).total[0] = 40
     graph.node(f).self[0] = 40
-    graph.node(main).total[0] = 42
     graph.node(f).total[0] = 40
+    graph.edge(r1, main).total[0] = 30
+    graph.edge(r2, main).total[0] = 10
     const edge = graph.edge(main, f)
     edge.total[0] = 40
     edge.calls = 4
     const detail = new PositionBuilder(1)
     const a = detail.file('a.c')
     const h = detail.file('h.h')
-    detail.addSelf(main, a, 1, 0, 0, [2])
+    detail.addSite(r1, main, a, 1, 0, 0, [30], 0, NaN)
+    detail.addSite(r2, main, a, 2, 0, 0, [10], 0, NaN)
     detail.addSelf(f, a, 5, 0, 0x1005, [24])
     detail.addSelf(f, a, 6, 0, 0x1006, [4])
     detail.addSelf(f, h, 3, 0xffffffff, 0x81000000, [12])
@@ -126,14 +135,17 @@ describe('position detail beside a call graph (callgrind) written into the stack
       'at f (a.c) a.c:5 @1005 = 24',
       'at f (a.c) a.c:6 @1006 = 4',
       'at f (h.h) h.h:3 @ffffffff81000000 = 12',
-      'at main (a.c) a.c:1 = 2',
     ])
-    // The header's code is a second function record of f, in h.h.
-    expect(rows.filter((r) => r.startsWith('site '))).toEqual([
-      'site main (a.c) -> f (a.c) a.c:10 = 21',
-      'site main (a.c) -> f (a.c) a.c:20 = 7',
-      'site main (a.c) -> f (h.h) a.c:10 = 9',
-      'site main (a.c) -> f (h.h) a.c:20 = 3',
+    // The header's code is a second function record of f, in h.h; the calls from each place
+    // carry that place's share of f's cost (here the stacks through r1 and r2 go one each way).
+    const perPlace = new Map<string, number>()
+    for (const r of rows.filter((r) => r.startsWith('site main (a.c) -> f ('))) {
+      const [, place, v] = /(a\.c:\d+) = (\S+)$/.exec(r)!
+      perPlace.set(place, (perPlace.get(place) ?? 0) + Number(v))
+    }
+    expect([...perPlace].sort()).toEqual([
+      ['a.c:10', 30],
+      ['a.c:20', 10],
     ])
     expect(prepared.meta.notes.join()).toContain('shared among the places in proportion')
     expect(back.meta.comments.join()).toContain('shared among the places in proportion')
