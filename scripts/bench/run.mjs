@@ -277,6 +277,8 @@ function jobs(input, file) {
           : [
               { job: 'parse, lines kept', parse: 'positions' },
               { job: '→ callgrind, lines kept', profconv: profconv('-t', 'callgrind') },
+              // pprof from a call graph: estimated stacks carrying every cost line.
+              { job: '→ pprof, lines kept', profconv: profconv('-t', 'pprof') },
             ]),
         {
           job: '→ dot',
