@@ -1,4 +1,4 @@
-import { edgeColumns, type CallGraph } from './graph.js'
+import { edgeColumns, type CallGraph, type EdgeColumns } from './graph.js'
 import { stronglyConnected } from './scc.js'
 
 /** The note a reader adds when `estimateCycleTotals` estimated some functions' totals. */
@@ -46,6 +46,12 @@ export interface CycleEstimate {
   readonly paths?: Map<number, EntryPath>
   /** With `keepPaths`: each cycle member's position in the list of all members (else -1). */
   readonly member?: Int32Array
+  /**
+   * With `keepPaths`: per cycle whose entering calls do not account for its cost (nobody outside
+   * calls it, or a generated graph's arcs carry less than its members' totals), the member that
+   * cost enters at (the one of most own cost) and that cost per metric, by function.
+   */
+  readonly tops?: Map<number, Float64Array>
 }
 
 /**
@@ -110,7 +116,10 @@ export function estimateCycleTotals(g: CycleGraph, keepPaths = false): CycleEsti
   }
   if (!cycles) return { estimated, flow, pooled: false }
   const run = new Integration(g, component, estimated, flow)
-  if (keepPaths) run.paths = new Map()
+  if (keepPaths) {
+    run.paths = new Map()
+    run.tops = new Map()
+  }
   // Component ids are in reverse topological order: a cycle's callees are final before it.
   let budget = Math.max(WORK_BUDGET, WORK_PER_SIZE * (n + A))
   let pooled = false
@@ -125,7 +134,7 @@ export function estimateCycleTotals(g: CycleGraph, keepPaths = false): CycleEsti
     run.bound(c)
   }
   if (!run.paths) return { estimated, flow, pooled }
-  return { estimated, flow, pooled, paths: run.paths, member: run.position }
+  return { estimated, flow, pooled, paths: run.paths, member: run.position, tops: run.tops }
 }
 
 /**
@@ -160,6 +169,8 @@ class Integration {
   weight = new Map<number, Float64Array>()
   /** Where kept: each followed entry's spread (sparse copies, by member). */
   paths?: Map<number, EntryPath>
+  /** Where kept: the cost entering each cycle that no outside call accounts for (`tops`). */
+  tops?: Map<number, Float64Array>
 
   constructor(
     readonly g: CycleGraph,
@@ -261,6 +272,7 @@ class Integration {
       if (top[m] > 0) anyTop = true
     }
     if (anyTop) {
+      if (top.some((t) => t > 0)) this.tops?.set(heaviest, top)
       const w = weight.get(heaviest) ?? new Float64Array(M)
       for (let m = 0; m < M; m++) w[m] += weight.size === 0 && top[m] === 0 ? 1 : top[m]
       weight.set(heaviest, w)
@@ -385,15 +397,19 @@ class Integration {
   }
 }
 
+/** A `CallGraph` as `estimateCycleTotals` reads it, by node position (`vertexOf` a frame id). */
+export interface CallCycleGraph extends CycleGraph {
+  readonly component: Int32Array
+  readonly vertexOf: Int32Array
+  readonly columns: EdgeColumns
+}
+
 /**
- * `estimateCycleTotals` on a `CallGraph`: the estimated totals (a copy of each node's `total`
- * array, by node position) and flows per edge (in `edgeColumns` order). The graph is unchanged.
+ * The typed arrays of `graph` for `estimateCycleTotals`: functions by node position, arcs in
+ * `edgeColumns` order (unknown costs 0), `total` a copy of the nodes' totals, and the strongly
+ * connected components.
  */
-export function graphCycleEstimate(
-  graph: CallGraph,
-  metricCount: number,
-  keepPaths = false,
-): CycleEstimate & { total: Float64Array } {
+export function cycleGraphOf(graph: CallGraph, metricCount: number): CallCycleGraph {
   const M = metricCount
   const { nodes } = graph
   let maxFrame = -1
@@ -416,20 +432,35 @@ export function graphCycleEstimate(
     }
   })
   const arcTotal = Float64Array.from(columns.total, (t) => (Number.isNaN(t) ? 0 : t))
-  const result = estimateCycleTotals(
-    {
-      functionCount: nodes.length,
-      metricCount: M,
-      arcCount: columns.length,
-      arcCaller,
-      arcCallee,
-      arcTotal,
-      self,
-      total,
-    },
-    keepPaths,
-  )
-  return { ...result, total }
+  const n = nodes.length
+  const A = columns.length
+  const component = stronglyConnected(...csr(n, A, arcCaller, arcCallee, false))
+  return {
+    functionCount: n,
+    metricCount: M,
+    arcCount: A,
+    arcCaller,
+    arcCallee,
+    arcTotal,
+    self,
+    total,
+    component,
+    vertexOf,
+    columns,
+  }
+}
+
+/**
+ * `estimateCycleTotals` on a `CallGraph`: the estimated totals (a copy of each node's `total`
+ * array, by node position) and flows per edge (in `edgeColumns` order). The graph is unchanged.
+ */
+export function graphCycleEstimate(
+  graph: CallGraph,
+  metricCount: number,
+  keepPaths = false,
+): CycleEstimate & { total: Float64Array } {
+  const g = cycleGraphOf(graph, metricCount)
+  return { ...estimateCycleTotals(g, keepPaths), total: g.total }
 }
 
 /**

@@ -1,7 +1,6 @@
 import { graphOf } from './derive.js'
-import { graphTotals, type CallGraph, type GraphNode } from './graph.js'
-import { graphCycleEstimate, type EntryPath } from './cycles.js'
-import { graphComponents } from './scc.js'
+import { graphTotals, type CallGraph } from './graph.js'
+import { cycleGraphOf, estimateCycleTotals, type EntryPath } from './cycles.js'
 import type { Profile } from './profile.js'
 import { SamplesBuilder, type Samples } from './samples.js'
 
@@ -60,28 +59,11 @@ export function withGraph(profile: Profile): Profile {
   return profile.graph ? profile : { ...profile, graph: graphOf(profile) }
 }
 
-interface Pending {
-  frame: number
-  node: number
-  weight: Float64Array
-  /** The followed entry of the cycle the path is in, if any. */
-  path?: EntryPath
-}
-
-/** A call as the walk sees it: its measured cost, what it carries (`flow`), inside a cycle. */
-interface Call {
-  callee: number
-  total: number[]
-  flow: ArrayLike<number>
-  cycle: boolean
-  /** From outside a cycle into one of its members. */
-  entersCycle: boolean
-}
-
 /** What a cycle member passes on along a followed entry: its partial, per call what it sends. */
 interface Spread {
   total: Float64Array
-  calls: Float64Array[]
+  /** Per call of the member (in its list of calls) and metric. */
+  calls: Float64Array
 }
 
 /**
@@ -92,10 +74,12 @@ interface Spread {
  * cycle follows the cycle integration from that entry (`estimateCycleTotals`): it goes deeper
  * along the calls the integration sent cost up, in proportion to what each sent, and the
  * members' self costs and calls out of the cycle are placed on the way, so cost entered from
- * the root stays under the root. (Where an entry was not followed, a call inside the cycle
- * carries the integration's flow along it.) Whatever self cost no path reached is added as a
- * one-frame stack, so every function's self is kept. At most `maxNodes` stack nodes are built,
- * so the output stays bounded on any graph.
+ * the root stays under the root. A cycle's cost that no call from outside accounts for (nobody
+ * outside calls it, as Python's importlib calling exec which runs the program) starts at the
+ * member the integration enters it at. (Where an entry was not followed, a call inside the
+ * cycle carries the integration's flow along it.) Whatever self cost no path reached is added
+ * as a one-frame stack, so every function's self is kept. At most `maxNodes` stack nodes are
+ * built, so the output stays bounded on any graph. Runs on typed arrays by node position.
  */
 export function estimateSamples(
   graph: CallGraph,
@@ -103,163 +87,218 @@ export function estimateSamples(
   { cutFraction = 1e-6, maxNodes = 1_000_000 }: EstimateOptions = {},
 ): Estimate {
   const M = metricCount
-  const nodeOf = new Map(graph.nodes.map((n) => [n.frame, n]))
-  const vertex = new Map(graph.nodes.map((n, v) => [n.frame, v]))
-  const out = new Map<number, Call[]>()
-  const component = graphComponents(graph)
-  const size = new Map<number, number>()
-  for (const c of component.values()) size.set(c, (size.get(c) ?? 0) + 1)
-  const inCycle = (frame: number) => size.get(component.get(frame)!)! > 1
-  const cycles = graph.nodes.some((n) => inCycle(n.frame))
-  const integration = cycles ? graphCycleEstimate(graph, M, true) : undefined
-  const entryPath = (frame: number) => integration?.paths?.get(vertex.get(frame)!)
-  const calledFromOutside = new Set<number>()
-  const hasCaller = new Set<number>()
-  graph.edges.forEach((e, i) => {
-    if (e.caller === e.callee) return
-    if (!out.has(e.caller)) out.set(e.caller, [])
-    const cycle = component.get(e.caller) === component.get(e.callee)
-    const flow = cycle ? integration!.flow.subarray(i * M, i * M + M) : e.total
-    const entersCycle = !cycle && inCycle(e.callee)
-    out.get(e.caller)!.push({ callee: e.callee, total: e.total, flow, cycle, entersCycle })
-    hasCaller.add(e.callee)
-    if (!cycle) calledFromOutside.add(component.get(e.callee)!)
-  })
-  const grand = graphTotals(graph, M)
-  // Roots: functions nobody calls, and the heaviest function of every cycle nobody outside
-  // calls (Python's importlib calls exec, which runs the program: a cycle at the very top).
-  const roots = graph.nodes.filter((n) => !hasCaller.has(n.frame))
-  const topCycles = new Map<number, GraphNode>()
-  for (const n of graph.nodes) {
-    const c = component.get(n.frame)!
-    if (!hasCaller.has(n.frame) || calledFromOutside.has(c)) continue
-    const best = topCycles.get(c)
-    if (!best || n.total[0] > best.total[0]) topCycles.set(c, n)
-  }
-  roots.push(...topCycles.values())
-  // No function's self is placed twice: recursion in the source can promise callees more
-  // than there is (cProfile counts a recursive edge's time again at every level).
-  const selfLeft = new Map(graph.nodes.map((n) => [n.frame, Float64Array.from(n.self)]))
+  const N = graph.nodes.length
+  const g = cycleGraphOf(graph, M)
+  const { arcCaller: from, arcCallee: to, arcTotal, self, component } = g
+  const A = g.arcCount
+  const frameOf = Int32Array.from(graph.nodes, (n) => n.frame)
+  // The source's totals (the integration below overwrites `g.total` with its estimates).
+  const measured = g.total.slice()
+  const size = new Int32Array(N)
+  for (let v = 0; v < N; v++) size[component[v]]++
+  const inCycle = new Uint8Array(N)
+  let cycles = false
+  for (let v = 0; v < N; v++)
+    if (size[component[v]] > 1) {
+      inCycle[v] = 1
+      cycles = true
+    }
+  const integration = cycles ? estimateCycleTotals(g, true) : undefined
+  // Each function's calls (self-calls left out) in edge order, and what each call carries: its
+  // cost, or inside a cycle the integration's flow along it.
+  const outStart = new Int32Array(N + 1)
+  const hasCaller = new Uint8Array(N)
+  for (let a = 0; a < A; a++)
+    if (from[a] !== to[a]) {
+      outStart[from[a] + 1]++
+      hasCaller[to[a]] = 1
+    }
+  for (let v = 0; v < N; v++) outStart[v + 1] += outStart[v]
+  const outArc = new Int32Array(outStart[N])
+  const fill = outStart.slice(0, N)
+  for (let a = 0; a < A; a++) if (from[a] !== to[a]) outArc[fill[from[a]]++] = a
+  const isCycleArc = new Uint8Array(A)
+  const flow = arcTotal.slice()
+  for (let a = 0; a < A; a++)
+    if (from[a] !== to[a] && component[from[a]] === component[to[a]]) {
+      isCycleArc[a] = 1
+      for (let m = 0; m < M; m++) flow[a * M + m] = integration!.flow[a * M + m]
+    }
   // A function whose total the source left at 0 (the `profile` module's fake top frame) still
   // passes on what its calls carry; a cycle member outside a followed entry splits its weight
   // by its self and flows.
-  const carried = (n: GraphNode, m: number) =>
-    n.self[m] + (out.get(n.frame) ?? []).reduce((s, e) => s + e.flow[m], 0)
-  const totalOf = new Map(
-    graph.nodes.map((n) => [
-      n.frame,
-      n.total.map((t, m) => (t > 0 && !inCycle(n.frame) ? t : carried(n, m))),
-    ]),
-  )
+  const totalOf = new Float64Array(N * M)
+  for (let v = 0; v < N; v++)
+    for (let m = 0; m < M; m++) {
+      const t = measured[v * M + m]
+      if (t > 0 && !inCycle[v]) totalOf[v * M + m] = t
+      else {
+        let carried = self[v * M + m]
+        for (let k = outStart[v]; k < outStart[v + 1]; k++) carried += flow[outArc[k] * M + m]
+        totalOf[v * M + m] = carried
+      }
+    }
+  // Followed entries of cycles, by id.
+  const pathList: EntryPath[] = []
+  const pathOf = new Int32Array(N).fill(-1)
+  for (const [v, path] of integration?.paths ?? []) {
+    pathOf[v] = pathList.length
+    pathList.push(path)
+  }
+  const grand = graphTotals(graph, M)
+  // Roots: functions nobody calls (weighted by their totals), and each cycle's cost no outside
+  // call accounts for, at the member the integration enters it at.
+  const roots: { v: number; weight: Float64Array }[] = []
+  for (let v = 0; v < N; v++) {
+    if (hasCaller[v]) continue
+    const weight = new Float64Array(M)
+    for (let m = 0; m < M; m++) weight[m] = Math.max(totalOf[v * M + m], measured[v * M + m])
+    roots.push({ v, weight })
+  }
+  for (const [v, top] of integration?.tops ?? []) roots.push({ v, weight: top })
+  // No function's self is placed twice: recursion in the source can promise callees more
+  // than there is (cProfile counts a recursive edge's time again at every level).
+  const selfLeft = self.slice()
 
   const builder = new SamplesBuilder(M)
-  const onPath = new Set<number>()
+  const onPath = new Uint8Array(N)
   // Weights start at the roots' totals; the cut is relative to them (or to the self sum).
-  const scale = grand.map((g, m) =>
-    Math.max(
-      g,
-      roots.reduce((s, r) => s + r.total[m], 0),
-    ),
-  )
-  const isSignificant = (w: Float64Array) => {
+  const scale = grand.map((t, m) => {
+    let start = 0
+    for (const r of roots) start += hasCaller[r.v] ? r.weight[m] : measured[r.v * M + m]
+    return Math.max(t, start)
+  })
+  const isSignificant = (w: Float64Array, at: number) => {
     if (builder.tree.length >= maxNodes) return false
-    for (let m = 0; m < M; m++) if (scale[m] > 0 && w[m] >= cutFraction * scale[m]) return true
+    for (let m = 0; m < M; m++) if (scale[m] > 0 && w[at + m] >= cutFraction * scale[m]) return true
     return false
   }
   // Where a followed entry's spread says what a member passes on: per metric the denominator
   // (its partial) and per call what goes along it (made once per member and entry).
-  const spreads = new Map<EntryPath, Map<number, Spread>>()
-  const spread = (frame: number, path: EntryPath): Spread => {
-    let byFrame = spreads.get(path)
-    if (!byFrame) spreads.set(path, (byFrame = new Map()))
-    let found = byFrame.get(frame)
+  const spreads = pathList.map(() => new Map<number, Spread>())
+  const spread = (v: number, pid: number): Spread => {
+    const byVertex = spreads[pid]
+    let found = byVertex.get(v)
     if (found) return found
+    const path = pathList[pid]
     const member = integration!.member!
-    const i = member[vertex.get(frame)!] - path.first
-    const calls = (out.get(frame) ?? []).map((e) => {
-      const along = new Float64Array(M)
-      if (!e.cycle) for (let m = 0; m < M; m++) along[m] = e.flow[m] * path.factor[m]
+    const i = member[v] - path.first
+    const calls = new Float64Array((outStart[v + 1] - outStart[v]) * M)
+    for (let k = outStart[v]; k < outStart[v + 1]; k++) {
+      const a = outArc[k]
+      const at = (k - outStart[v]) * M
+      if (!isCycleArc[a])
+        for (let m = 0; m < M; m++) calls[at + m] = flow[a * M + m] * path.factor[m]
       else {
-        const j = member[vertex.get(e.callee)!] - path.first
+        const j = member[to[a]] - path.first
         if (path.rank[j] === path.rank[i] + 1)
           for (let m = 0; m < M; m++) {
             const into = path.deeperIn[j * M + m]
-            along[m] = into > 0 ? (e.total[m] / into) * path.partial[j * M + m] : 0
+            calls[at + m] = into > 0 ? (arcTotal[a * M + m] / into) * path.partial[j * M + m] : 0
           }
       }
-      return along
-    })
+    }
     found = { total: path.partial.subarray(i * M, i * M + M), calls }
-    byFrame.set(frame, found)
+    byVertex.set(v, found)
     return found
   }
-  // Per function (by frame id), the stack node where a path reached it with the most weight.
-  let maxFrame = 0
-  for (const n of graph.nodes) maxFrame = Math.max(maxFrame, n.frame)
-  const heaviestWeight = new Float64Array(maxFrame + 1).fill(-1)
-  const heaviestNode = new Int32Array(maxFrame + 1).fill(-1)
+  // Per function, the stack node where a path reached it with the most weight.
+  const heaviestWeight = new Float64Array(N).fill(-1)
+  const heaviestNode = new Int32Array(N).fill(-1)
 
-  // Explicit stack of frames to enter, and markers to take a frame off the path.
-  const work: (Pending | { leave: number })[] = []
-  for (const root of roots) {
-    const weight = Float64Array.from(totalOf.get(root.frame)!, (t, m) => Math.max(t, root.total[m]))
-    work.push({ frame: root.frame, node: -1, weight, path: entryPath(root.frame) })
+  // Explicit stack of functions to enter (vertex, parent node, followed entry, weight per
+  // metric), and markers to take a function off the path (vertex -1 - v).
+  let capacity = 1024
+  let stackV = new Int32Array(capacity)
+  let stackNode = new Int32Array(capacity)
+  let stackPath = new Int32Array(capacity)
+  let stackWeight = new Float64Array(capacity * M)
+  let sp = 0
+  const reserve = () => {
+    if (sp < capacity) return
+    capacity *= 2
+    const grow = <T extends Int32Array | Float64Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n)
+      b.set(a)
+      return b
+    }
+    stackV = grow(stackV, capacity)
+    stackNode = grow(stackNode, capacity)
+    stackPath = grow(stackPath, capacity)
+    stackWeight = grow(stackWeight, capacity * M)
   }
+  for (let r = roots.length - 1; r >= 0; r--) {
+    reserve()
+    stackV[sp] = roots[r].v
+    stackNode[sp] = -1
+    stackPath[sp] = pathOf[roots[r].v]
+    stackWeight.set(roots[r].weight, sp * M)
+    sp++
+  }
+  const weight = new Float64Array(M)
   const ratio = new Float64Array(M)
-  const self = new Float64Array(M)
-  while (work.length > 0) {
-    const item = work.pop()!
-    if ('leave' in item) {
-      onPath.delete(item.leave)
+  const placedSelf = new Float64Array(M)
+  while (sp > 0) {
+    sp--
+    const v = stackV[sp]
+    if (v < 0) {
+      onPath[-1 - v] = 0
       continue
     }
-    const { frame, weight, path } = item
-    const g = nodeOf.get(frame)!
-    const node = builder.tree.child(item.node, frame)
-    if (weight[0] > heaviestWeight[frame]) {
-      heaviestWeight[frame] = weight[0]
-      heaviestNode[frame] = node
+    const pid = stackPath[sp]
+    for (let m = 0; m < M; m++) weight[m] = stackWeight[sp * M + m]
+    const node = builder.tree.child(stackNode[sp], frameOf[v])
+    if (weight[0] > heaviestWeight[v]) {
+      heaviestWeight[v] = weight[0]
+      heaviestNode[v] = node
     }
-    const within = path && spread(frame, path)
-    const total = within ? within.total : totalOf.get(frame)!
-    const left = selfLeft.get(frame)!
+    const within = pid >= 0 ? spread(v, pid) : undefined
+    const factor = pid >= 0 ? pathList[pid].factor : undefined
     let placed = false
     for (let m = 0; m < M; m++) {
-      ratio[m] = total[m] > 0 ? Math.min(1, weight[m] / total[m]) : 0
-      const share = within ? g.self[m] * path.factor[m] : g.self[m]
-      self[m] = Math.min(share * ratio[m], left[m])
-      left[m] -= self[m]
-      if (self[m] !== 0) placed = true
+      const total = within ? within.total[m] : totalOf[v * M + m]
+      ratio[m] = total > 0 ? Math.min(1, weight[m] / total) : 0
+      const share = factor ? self[v * M + m] * factor[m] : self[v * M + m]
+      placedSelf[m] = Math.min(share * ratio[m], selfLeft[v * M + m])
+      selfLeft[v * M + m] -= placedSelf[m]
+      if (placedSelf[m] !== 0) placed = true
     }
-    const calls = out.get(frame)
-    onPath.add(frame)
-    work.push({ leave: frame })
-    if (calls)
-      for (let k = calls.length - 1; k >= 0; k--) {
-        const e = calls[k]
-        if (onPath.has(e.callee)) continue
-        const carry = within ? within.calls[k] : e.flow
-        const child = new Float64Array(M)
-        for (let m = 0; m < M; m++) child[m] = carry[m] * ratio[m]
-        if (!isSignificant(child)) continue
-        // Into a cycle from outside it: the entry's spread, where followed.
-        const next = e.cycle ? path : e.entersCycle ? entryPath(e.callee) : undefined
-        work.push({ frame: e.callee, node, weight: child, path: next })
-      }
-    if (placed) builder.add(node, self)
+    onPath[v] = 1
+    stackV[sp++] = -1 - v // the slot just popped: always free
+    for (let k = outStart[v + 1] - 1; k >= outStart[v]; k--) {
+      const a = outArc[k]
+      const u = to[a]
+      if (onPath[u]) continue
+      reserve()
+      const carry = within ? within.calls : flow
+      const at = within ? (k - outStart[v]) * M : a * M
+      for (let m = 0; m < M; m++) stackWeight[sp * M + m] = carry[at + m] * ratio[m]
+      if (!isSignificant(stackWeight, sp * M)) continue
+      stackV[sp] = u
+      stackNode[sp] = node
+      // Inside a cycle the same entry's spread; into a cycle from outside, the entry's own.
+      stackPath[sp] = isCycleArc[a] ? pid : inCycle[u] ? pathOf[u] : -1
+      sp++
+    }
+    if (placed) builder.add(node, placedSelf)
   }
   // Self cost no path placed (the paths were cut) goes where its function was reached with the
   // most weight; that of functions no path reached becomes a one-frame stack.
   const unplaced = new Array<number>(M).fill(0)
   const attached = new Array<number>(M).fill(0)
-  for (const g of graph.nodes) {
-    const rest = Array.from(selfLeft.get(g.frame)!, (v) => Math.max(0, v))
-    if (!rest.some((v, m) => v > 1e-12 * Math.abs(g.self[m]))) continue
-    const at = heaviestNode[g.frame]
+  const rest = new Float64Array(M)
+  for (let v = 0; v < N; v++) {
+    let any = false
+    for (let m = 0; m < M; m++) {
+      rest[m] = Math.max(0, selfLeft[v * M + m])
+      if (rest[m] > 1e-12 * Math.abs(self[v * M + m])) any = true
+    }
+    if (!any) continue
+    const at = heaviestNode[v]
     if (at >= 0) builder.add(at, rest)
-    else builder.addStack([g.frame], rest)
+    else builder.addStack([frameOf[v]], rest)
     const share = at >= 0 ? attached : unplaced
-    rest.forEach((v, m) => (share[m] += grand[m] > 0 ? v / grand[m] : 0))
+    for (let m = 0; m < M; m++) share[m] += grand[m] > 0 ? rest[m] / grand[m] : 0
   }
   return { samples: builder.finish(), unplaced, attached }
 }
