@@ -300,6 +300,12 @@ function jobs(input, file) {
                 peer: 'gprof2dot',
                 peerCmd: gprof2dotCmd && [...gprof2dotCmd, '-f', 'callgrind', file],
               },
+              // Issue 18: the generated graph is one giant call cycle; both draw its heaviest.
+              {
+                job: '→ dot --node-count 80',
+                profconv: profconv('-t', 'dot', '--node-count', '80'),
+              },
+              { job: '→ svg', profconv: profconv('-t', 'svg') },
             ]),
       ]
     case 'gprof':

@@ -17,6 +17,8 @@ export interface FunctionTotals {
   cycles: boolean
   /** 1 for the functions whose total is estimated (members of cycles), when `cycles`. */
   estimated?: Uint8Array
+  /** Some cycle had more entries than were followed (`CYCLE_POOLED_NOTE`). */
+  pooled?: boolean
 }
 
 /**
@@ -110,7 +112,7 @@ export function functionTotals(graph: CostGraph): FunctionTotals {
     }
   }
   if (!cycles) return { total, calls, primitiveCalls, counted, program, cycles }
-  const { estimated } = estimateCycleTotals({
+  const { estimated, pooled } = estimateCycleTotals({
     functionCount: n,
     metricCount: M,
     arcCount: arcs,
@@ -121,5 +123,5 @@ export function functionTotals(graph: CostGraph): FunctionTotals {
     total,
     component,
   })
-  return { total, calls, primitiveCalls, counted, program, cycles, estimated }
+  return { total, calls, primitiveCalls, counted, program, cycles, estimated, pooled }
 }

@@ -1,4 +1,5 @@
 import {
+  CYCLE_POOLED_NOTE,
   FrameTable,
   PositionBuilder,
   ProfconvError,
@@ -571,6 +572,7 @@ export class CallgrindParser {
     meta.comments.push(...this.comments)
     const totals = functionTotals(costs)
     if (totals.cycles) meta.notes.push(CYCLE_NOTE)
+    if (totals.pooled) meta.notes.push(CYCLE_POOLED_NOTE)
     const graph = costs.toCallGraph(totals)
     const sums = Array.from(totals.program)
     // totals: is the sum of the costs; callgrind's summary: may count a little more.

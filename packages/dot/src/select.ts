@@ -85,12 +85,17 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
     const estimated = !profile.samples
     // Drawn at 0.5 % and 0.1 %: paths below 0.003 % of the total need not be followed.
     const samples = profile.samples ?? withSamples(profile, { cutFraction: 3e-5 }).samples!
-    let filtered = filterStacks(samples, profile.frames, s.filters)
-    let derived = samplesToGraph(filtered.samples, profile.metrics.length)
-    if (s.nodeCount !== undefined && shownCount(derived) > s.nodeCount) {
-      const before = shownCount(derived)
+    // --node-count alone on a call graph keeps the heaviest by the graph's own totals (those
+    // -t dot and -t top show) and draws them with the graph's figures; the estimated stacks
+    // give only the calls between them. With stack filters, both come from the stacks.
+    const byGraph = estimated && !filtering
+    let filtered = byGraph ? undefined : filterStacks(samples, profile.frames, s.filters)
+    let derived = filtered && samplesToGraph(filtered.samples, profile.metrics.length)
+    const ranked = byGraph ? graph : derived!
+    if (s.nodeCount !== undefined && shownCount(ranked) > s.nodeCount) {
+      const before = shownCount(ranked)
       const keep = new Set(
-        [...derived.nodes]
+        [...ranked.nodes]
           .sort((a, b) => b.total[m] - a.total[m] || b.self[m] - a.self[m])
           .slice(0, s.nodeCount)
           .map((n) => n.frame),
@@ -100,21 +105,34 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
       notes.push(
         `the graph kept the ${s.nodeCount} heaviest of ${before} functions (--node-count); dotted edges join kept functions across removed ones`,
       )
+      if (byGraph) {
+        const calls = edgeColumns(
+          withCounts(derived, graph, profile.metrics.length, true),
+          profile.metrics.length,
+        )
+        derived = columnGraph(
+          graph.nodes.filter((n) => keep.has(n.frame)),
+          calls,
+        )
+      }
     }
-    residual = filtered.residual
+    residual = filtered!.residual
     if (estimated) {
       notes.push(
-        'filters and --node-count worked on stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs drawn are estimates' +
+        (byGraph
+          ? '--node-count drew the calls between the functions kept from stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs of the calls drawn are estimates'
+          : 'filters and --node-count worked on stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs drawn are estimates') +
           (focus?.length || ignore?.length ? ' and call counts are not shown' : ''),
       )
-      derived = withCounts(
-        derived,
-        graph,
-        profile.metrics.length,
-        !(focus?.length || ignore?.length),
-      )
+      if (!byGraph)
+        derived = withCounts(
+          derived!,
+          graph,
+          profile.metrics.length,
+          !(focus?.length || ignore?.length),
+        )
     }
-    graph = derived
+    graph = derived!
   }
 
   const columns = edgeColumns(graph, profile.metrics.length)

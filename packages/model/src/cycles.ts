@@ -10,6 +10,15 @@ export const CYCLE_TOTALS_NOTE =
   'calls into it from outside) and the whole cycle’s cost'
 
 /**
+ * The note a reader adds besides `CYCLE_TOTALS_NOTE` when `estimateCycleTotals` reports
+ * `pooled`: a cycle had more entries than the work budget follows.
+ */
+export const CYCLE_POOLED_NOTE =
+  'a call cycle has more entries than are followed one by one (work kept linear in the ' +
+  'graph’s size): the weight of its lightest entries was shared among the heaviest ones, so ' +
+  'its members’ estimated totals are rougher there'
+
+/**
  * A call graph on typed arrays (function `v`, arc `a`, metric `m`): what `estimateCycleTotals`
  * reads. `total` holds each function's total and is updated in place. A cycle's cost is the
  * largest of its members' totals, the calls entering it and its members' own costs, at most the

@@ -47,7 +47,12 @@ export { dumpPositions } from './position-dump.js'
 export { GRANULARITIES, unitView, withGranularity } from './granularity.js'
 export type { Granularity, UnitView, Units } from './granularity.js'
 export { graphComponents, graphCycles, stronglyConnected } from './scc.js'
-export { CYCLE_TOTALS_NOTE, estimateCycleTotals, graphCycleEstimate } from './cycles.js'
+export {
+  CYCLE_POOLED_NOTE,
+  CYCLE_TOTALS_NOTE,
+  estimateCycleTotals,
+  graphCycleEstimate,
+} from './cycles.js'
 export type { CycleEstimate, CycleGraph, EntryPath } from './cycles.js'
 export { shareTotals } from './share.js'
 export { ProfileMerger, mergeProfiles } from './merge.js'
