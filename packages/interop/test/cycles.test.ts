@@ -74,6 +74,21 @@ describe.each(PROGRAMS)('%s.callgrind (one big call cycle)', (name, entry) => {
     for (const v of ours.values()) expect(v).toBeLessThanOrEqual(100)
   })
 
+  test('--node-count keeps the heaviest boxes of -t dot with the same figures', () => {
+    const all = boxes(convert(bytes, { to: 'dot' }).output as string)
+    const { output, notes } = convert(bytes, { to: 'dot', nodeCount: 20 })
+    const kept = boxes(output as string)
+    expect((output as string).match(/^\s+\d+ \[/gm)).toHaveLength(20)
+    expect(notes.join('\n')).toMatch(/kept the 20 heaviest/)
+    const heaviest = [...all.values()].sort((a, b) => b - a)[19]
+    for (const [fn, total] of kept) {
+      expect(total).toBe(all.get(fn))
+      expect(total).toBeGreaterThanOrEqual(heaviest)
+    }
+    // The calls between them come from the estimated stacks: the drawing is connected.
+    expect((output as string).match(/ -> /g)!.length).toBeGreaterThanOrEqual(19)
+  })
+
   test.each(['pprof', 'speedscope'])(
     '-t %s: the entry’s share is callgrind_annotate’s, self exact, totals near gprof2dot’s',
     (to) => {
