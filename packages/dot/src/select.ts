@@ -81,62 +81,51 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const filtering = [focus, ignore, hide, show].some((r) => r && r.length > 0)
   const counting = s.nodeCount !== undefined && shownCount(graph) > s.nodeCount
   let residual = new Set<string>()
-  if (filtering || counting) {
+  // --node-count alone on a call graph: the heaviest by the graph's own totals, drawn as -t dot
+  // draws them (the same figures as -t top; only calls between kept functions, as gprof2dot's
+  // thresholds prune). No stacks are estimated: they would make every figure an estimate.
+  let kept: Set<number> | undefined
+  if (counting && !filtering && !profile.samples) {
+    const before = shownCount(graph)
+    kept = heaviest(graph, m, s.nodeCount!)
+    notes.push(
+      `the graph kept the ${s.nodeCount} heaviest of ${before} functions (--node-count); calls through the functions left out are not drawn`,
+    )
+  } else if (filtering || counting) {
     const estimated = !profile.samples
     // Drawn at 0.5 % and 0.1 %: paths below 0.003 % of the total need not be followed.
     const samples = profile.samples ?? withSamples(profile, { cutFraction: 3e-5 }).samples!
-    // --node-count alone on a call graph keeps the heaviest by the graph's own totals (those
-    // -t dot and -t top show) and draws them with the graph's figures; the estimated stacks
-    // give only the calls between them. With stack filters, both come from the stacks.
-    const byGraph = estimated && !filtering
-    let filtered = byGraph ? undefined : filterStacks(samples, profile.frames, s.filters)
-    let derived = filtered && samplesToGraph(filtered.samples, profile.metrics.length)
-    const ranked = byGraph ? graph : derived!
-    if (s.nodeCount !== undefined && shownCount(ranked) > s.nodeCount) {
-      const before = shownCount(ranked)
-      const keep = new Set(
-        [...ranked.nodes]
-          .sort((a, b) => b.total[m] - a.total[m] || b.self[m] - a.self[m])
-          .slice(0, s.nodeCount)
-          .map((n) => n.frame),
-      )
+    let filtered = filterStacks(samples, profile.frames, s.filters)
+    let derived = samplesToGraph(filtered.samples, profile.metrics.length)
+    if (s.nodeCount !== undefined && shownCount(derived) > s.nodeCount) {
+      const before = shownCount(derived)
+      const keep = heaviest(derived, m, s.nodeCount)
       filtered = filterStacks(samples, profile.frames, { ...s.filters, keep })
       derived = samplesToGraph(filtered.samples, profile.metrics.length)
       notes.push(
         `the graph kept the ${s.nodeCount} heaviest of ${before} functions (--node-count); dotted edges join kept functions across removed ones`,
       )
-      if (byGraph) {
-        const calls = edgeColumns(
-          withCounts(derived, graph, profile.metrics.length, true),
-          profile.metrics.length,
-        )
-        derived = columnGraph(
-          graph.nodes.filter((n) => keep.has(n.frame)),
-          calls,
-        )
-      }
     }
-    residual = filtered!.residual
+    residual = filtered.residual
     if (estimated) {
       notes.push(
-        (byGraph
-          ? '--node-count drew the calls between the functions kept from stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs of the calls drawn are estimates'
-          : 'filters and --node-count worked on stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs drawn are estimates') +
+        'filters and --node-count worked on stacks estimated from the call graph (each call shared among its callers in proportion to the per-edge totals): the costs drawn are estimates' +
           (focus?.length || ignore?.length ? ' and call counts are not shown' : ''),
       )
-      if (!byGraph)
-        derived = withCounts(
-          derived!,
-          graph,
-          profile.metrics.length,
-          !(focus?.length || ignore?.length),
-        )
+      derived = withCounts(
+        derived,
+        graph,
+        profile.metrics.length,
+        !(focus?.length || ignore?.length),
+      )
     }
-    graph = derived!
+    graph = derived
   }
 
   const columns = edgeColumns(graph, profile.metrics.length)
-  let nodes = graph.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres)
+  let nodes = graph.nodes.filter(
+    (n) => ratio(n.total[m]) * 100 >= s.nodeThres && (!kept || kept.has(n.frame)),
+  )
   if (s.paths.length > 0) {
     nodes = nodes.filter((n) => {
       const f = profile.frames.get(n.frame)
@@ -233,6 +222,16 @@ function drawnCycles(
     members.get(c)!.push(n.frame)
   }
   return [...members.values()].filter((m) => m.length > 1)
+}
+
+/** The frames of the `count` functions of `graph` with the largest totals (then selves). */
+function heaviest(graph: CallGraph, m: number, count: number): Set<number> {
+  return new Set(
+    [...graph.nodes]
+      .sort((a, b) => b.total[m] - a.total[m] || b.self[m] - a.self[m])
+      .slice(0, count)
+      .map((n) => n.frame),
+  )
 }
 
 /** A value of every node in an array indexed by frame id (frame ids are small integers). */

@@ -33,6 +33,19 @@ function boxes(dot: string): Map<string, number> {
   return out
 }
 
+/** `caller -> callee` (box names) → the arrow's label, of a dot drawing. */
+function arrows(dot: string): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const [, id, label] of dot.matchAll(/^\s+(\d+) \[.*?label="((?:[^"\\]|\\.)*)"/gm)) {
+    const lines = label.split('\\n')
+    names.set(id, lines[lines.findIndex((l) => /^~?\d+\.\d\d%$/.test(l)) - 1])
+  }
+  const out = new Map<string, string>()
+  for (const [, a, b, label] of dot.matchAll(/^\s+(\d+) -> (\d+) \[.*?label="([^"]*)"/gm))
+    out.set(`${names.get(a)} -> ${names.get(b)}`, label)
+  return out
+}
+
 /** gprof2dot's reading: `name<TAB>total%` per drawn box. */
 function gprof2dot(name: string): Map<string, number> {
   const text = readFileSync(fixturePath(`callgrind/${name}.gprof2dot.txt`), 'utf8')
@@ -74,19 +87,24 @@ describe.each(PROGRAMS)('%s.callgrind (one big call cycle)', (name, entry) => {
     for (const v of ours.values()) expect(v).toBeLessThanOrEqual(100)
   })
 
-  test('--node-count keeps the heaviest boxes of -t dot with the same figures', () => {
-    const all = boxes(convert(bytes, { to: 'dot' }).output as string)
+  test('--node-count keeps the heaviest boxes of -t dot with the same figures and calls', () => {
+    const full = convert(bytes, { to: 'dot' }).output as string
+    const all = boxes(full)
     const { output, notes } = convert(bytes, { to: 'dot', nodeCount: 20 })
-    const kept = boxes(output as string)
-    expect((output as string).match(/^\s+\d+ \[/gm)).toHaveLength(20)
+    const dot = output as string
+    const kept = boxes(dot)
+    expect(dot.match(/^\s+\d+ \[/gm)).toHaveLength(20)
     expect(notes.join('\n')).toMatch(/kept the 20 heaviest/)
     const heaviest = [...all.values()].sort((a, b) => b - a)[19]
     for (const [fn, total] of kept) {
       expect(total).toBe(all.get(fn))
       expect(total).toBeGreaterThanOrEqual(heaviest)
     }
-    // The calls between them come from the estimated stacks: the drawing is connected.
-    expect((output as string).match(/ -> /g)!.length).toBeGreaterThanOrEqual(19)
+    // Its calls are those -t dot draws between the kept functions, with the same labels.
+    const calls = arrows(dot)
+    expect(calls.size).toBeGreaterThanOrEqual(15)
+    const fullCalls = arrows(full)
+    for (const [pair, label] of calls) expect(fullCalls.get(pair)).toBe(label)
   })
 
   test.each(['pprof', 'speedscope'])(
