@@ -45,7 +45,9 @@ export async function parseArgs(args: readonly string[]): Promise<Request> {
   if (args[0] === 'completion') return { command: 'print', text: await completionScript() }
   let text = ''
   let failure: string | undefined
-  const argv = await commandLine(args)
+  const parser = commandLine(args)
+  if (!args.some((a) => TEXT_FLAGS.includes(a))) skipHelpCache(parser)
+  const argv = await parser
     .exitProcess(false)
     .parse(
       args.map((a) => (a === '-' ? DASH : a)),
@@ -76,6 +78,25 @@ export async function parseArgs(args: readonly string[]): Promise<Request> {
       keepGoing: argv['keep-going'] === true,
     },
   }
+}
+
+/** Flags whose answer is text yargs renders (help, version, completions). */
+const TEXT_FLAGS = ['--help', '-h', '--version', '--get-yargs-completions']
+
+/**
+ * yargs renders a command's whole help (every option, the format table) when the command runs
+ * (`merge`, `info`, …), to have it ready should the command fail; measuring and wrapping that
+ * text was 50–70 ms of every start. profconv never shows help on a failure (it prints the reason
+ * and "see profconv --help"), so outside help requests the rendering is skipped. An internal of
+ * yargs 18: when it is gone, the help is rendered as before.
+ */
+function skipHelpCache(parser: Argv): void {
+  const usage = (
+    parser as unknown as {
+      getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } }
+    }
+  ).getInternalMethods?.()?.getUsageInstance?.()
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined
 }
 
 function commandLine(args: readonly string[]): Argv {
