@@ -47,16 +47,14 @@ export async function parseArgs(args: readonly string[]): Promise<Request> {
   let failure: string | undefined
   const parser = commandLine(args)
   if (!args.some((a) => TEXT_FLAGS.includes(a))) skipHelpCache(parser)
-  const argv = await parser
-    .exitProcess(false)
-    .parse(
-      args.map((a) => (a === '-' ? DASH : a)),
-      {},
-      (err, _argv, out) => {
-        text = out
-        if (err) failure = err.message
-      },
-    )
+  const argv = await parser.exitProcess(false).parse(
+    args.map((a) => (a === '-' ? DASH : a)),
+    {},
+    (err, _argv, out) => {
+      text = out
+      if (err) failure = err.message
+    },
+  )
   if (failure !== undefined) throw new UsageError(`${failure} (see profconv --help)`)
   if (argv.help || argv.version || argv['get-yargs-completions'] !== undefined)
     return { command: 'print', text }
@@ -95,7 +93,9 @@ function skipHelpCache(parser: Argv): void {
     parser as unknown as {
       getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } }
     }
-  ).getInternalMethods?.()?.getUsageInstance?.()
+  )
+    .getInternalMethods?.()
+    ?.getUsageInstance?.()
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined
 }
 

@@ -43,8 +43,10 @@ export async function readOne(
   if (small) {
     // Gunzipped once, here (sniffing gzip would gunzip the head again).
     const raw = gunzipFast(small, options.maxInputSize)
-    if (contentOnly && !options.from && !detectFormat(raw)) return undefined
-    const format = inputFormat(raw, readOptions)
+    // A file found in a folder is sniffed once: by content only, and that is its format.
+    const sniffed = contentOnly && !options.from ? detectFormat(raw) : undefined
+    if (contentOnly && !options.from && !sniffed) return undefined
+    const format = sniffed?.read ? sniffed : inputFormat(raw, readOptions)
     if (format.readStream)
       return { format, profiles: await format.readStream(oneChunk(raw), readOptions) }
     return { format, profiles: format.read!(raw, readOptions) }

@@ -87,11 +87,12 @@ export async function mergeInputs(
     }
     if (result.profile) merger.add(result.profile, result.first)
   }
-  const workers = sources.some((s) => s.path === '-')
-    ? 0
-    : Math.min(settings.jobs, chunks.length, sources.length >= WORKERS_FROM ? Infinity : 0)
+  // Threads reading: this one and `threads - 1` workers.
+  const threads = sources.some((s) => s.path === '-')
+    ? 1
+    : Math.min(settings.jobs, chunks.length, sources.length >= WORKERS_FROM ? Infinity : 1)
   try {
-    if (workers > 1) await inWorkers(chunks, workers, options, settings, fold, progress)
+    if (threads > 1) await inWorkers(chunks, threads, options, settings, context, fold, progress)
     else {
       // One bar for all inputs: no byte bar per file under it.
       const quiet = progress ? { ...context, progressAbove: Infinity } : context
@@ -218,11 +219,17 @@ type Reply =
         | { ok: false; path: string; error: SentError }
     }
 
+/**
+ * Reads the chunks in `threads` threads: this one and `threads - 1` workers, all taking the next
+ * chunk in input order, and folds their results in that order. This thread reads too (it would
+ * otherwise only wait for results), and so a worker fewer is started (each costs a Node start).
+ */
 async function inWorkers(
   chunks: Source[][],
-  count: number,
+  threads: number,
   options: ReadInputOptions,
   settings: MergeSettings,
+  context: InputContext,
   fold: (result: ChunkResult) => void,
   progress: CountProgress | undefined,
 ): Promise<void> {
@@ -235,27 +242,65 @@ async function inWorkers(
   }
   // The bin shim loads the bundle with its code cache, then runs `worker()` in a thread.
   const script = new URL('../bin/profconv.js', import.meta.url)
-  const workers = Array.from({ length: count }, () => new Worker(script, { workerData: setup }))
+  const workers = Array.from(
+    { length: threads - 1 },
+    () => new Worker(script, { workerData: setup }),
+  )
+  // One bar for all inputs: no byte bar per file under it.
+  const here = progress ? { ...context, progressAbove: Infinity } : context
   // At most this many chunks past the next one to fold are read ahead (bounded memory).
-  const ahead = 2 * count + 2
+  const ahead = 2 * threads + 2
   const done = new Map<number, ChunkResult>()
   let nextToSend = 0
   let nextToFold = 0
+  let stopped = false
   try {
     await new Promise<void>((resolve, reject) => {
       const busy = new Map<Worker, number>(workers.map((w) => [w, 0]))
+      let readingHere = false
+      const canSend = () =>
+        !stopped && nextToSend < chunks.length && nextToSend < nextToFold + ahead
+      const store = (chunk: number, result: ChunkResult) => {
+        if (stopped) return
+        done.set(chunk, result)
+        try {
+          for (let r; (r = done.get(nextToFold)); nextToFold++) {
+            done.delete(nextToFold)
+            fold(r)
+          }
+        } catch (error) {
+          stopped = true
+          return reject(error)
+        }
+        if (nextToFold === chunks.length) return resolve()
+        feed()
+      }
+      const readHere = async (chunk: number) => {
+        let result: ChunkResult
+        try {
+          result = await foldChunk(chunks[chunk], options, settings, here, () =>
+            progress?.advance(),
+          )
+        } catch (error) {
+          result = { ok: false, path: '', error }
+        }
+        readingHere = false
+        store(chunk, result)
+      }
       const feed = () => {
         for (const w of workers) {
-          while (
-            busy.get(w)! < 2 &&
-            nextToSend < chunks.length &&
-            nextToSend < nextToFold + ahead
-          ) {
+          while (busy.get(w)! < 2 && canSend()) {
             busy.set(w, busy.get(w)! + 1)
             const task: Task = { chunk: nextToSend, sources: chunks[nextToSend] }
             w.postMessage(task)
             nextToSend++
           }
+        }
+        if (!readingHere && canSend()) {
+          readingHere = true
+          const chunk = nextToSend++
+          // After the events waiting (workers' results, which give them their next chunks).
+          setImmediate(() => void readHere(chunk))
         }
       }
       for (const w of workers) {
@@ -263,34 +308,30 @@ async function inWorkers(
           if (reply.type === 'file') return progress?.advance()
           busy.set(w, busy.get(w)! - 1)
           const r = reply.result
-          done.set(
+          store(
             reply.chunk,
             r.ok
               ? { ...r, ok: true, profile: r.profile && unpackProfile(r.profile) }
               : { ok: false, path: r.path, error: reviveError(r.error) },
           )
-          try {
-            for (let result; (result = done.get(nextToFold)); nextToFold++) {
-              done.delete(nextToFold)
-              fold(result)
-            }
-          } catch (error) {
-            return reject(error)
-          }
-          if (nextToFold === chunks.length) return resolve()
-          feed()
         })
-        w.on('error', reject)
+        w.on('error', (error) => {
+          stopped = true
+          reject(error)
+        })
         w.on('exit', (code) => {
-          if (nextToFold < chunks.length)
+          if (nextToFold < chunks.length && !stopped) {
+            stopped = true
             reject(
               new Error(`a worker thread stopped (exit code ${code}) before its work was done`),
             )
+          }
         })
       }
       feed()
     })
   } finally {
+    stopped = true
     await Promise.all(workers.map((w) => w.terminate()))
   }
 }
