@@ -328,7 +328,8 @@ class SampleSums {
   add(samples: Samples, maps: InputMaps): Int32Array {
     // Every node, in id order (parents first): lines, files and addresses are kept.
     const map = treeNodeMapper(samples.tree, this.tree, maps.frames)
-    const nodes = Int32Array.from({ length: samples.tree.length }, (_, n) => map(n))
+    const nodes = new Int32Array(samples.tree.length)
+    for (let n = 0; n < nodes.length; n++) nodes[n] = map(n)
     const labelCache = new Map<readonly Label[], number>()
     const columns = Array.from(maps.metrics, (m) => this.values[m])
     const { stack, values, labels } = samples

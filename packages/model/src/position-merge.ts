@@ -115,9 +115,27 @@ export function treeNodeMapper(
 ): (node: number) => number {
   const mapped = new Int32Array(from.length).fill(-2)
   const files = from.files.map((name) => into.fileId(name))
+  /** `n` under `at` (its parent's node in `into`). */
+  const step = (n: number, at: number): number => {
+    const file = from.file(n)
+    const hi = from.addressHi(n)
+    const lo = from.addressLo(n)
+    const address = hi === 0 ? lo : (BigInt(hi) << 32n) | BigInt(lo)
+    return (mapped[n] = into.child(
+      at,
+      frameMap[from.frame(n)],
+      from.line(n),
+      file < 0 ? -1 : files[file],
+      address,
+    ))
+  }
   const map = (node: number): number => {
     if (node < 0) return -1
     if (mapped[node] !== -2) return mapped[node]
+    // Mapped in id order (parents first) the parent is always done: no path to walk.
+    const parent = from.parent(node)
+    if (parent < 0) return step(node, -1)
+    if (mapped[parent] !== -2) return step(node, mapped[parent])
     // Walk up to the nearest mapped ancestor without recursion, then map back down.
     const path: number[] = []
     let top = node
@@ -126,21 +144,7 @@ export function treeNodeMapper(
       top = from.parent(top)
     }
     let at = top < 0 ? -1 : mapped[top]
-    for (let i = path.length - 1; i >= 0; i--) {
-      const n = path[i]
-      const file = from.file(n)
-      const hi = from.addressHi(n)
-      const lo = from.addressLo(n)
-      const address = hi === 0 ? lo : (BigInt(hi) << 32n) | BigInt(lo)
-      at = into.child(
-        at,
-        frameMap[from.frame(n)],
-        from.line(n),
-        file < 0 ? -1 : files[file],
-        address,
-      )
-      mapped[n] = at
-    }
+    for (let i = path.length - 1; i >= 0; i--) at = step(path[i], at)
     return at
   }
   return map
