@@ -9,21 +9,21 @@ export function sniffPprof(bytes: Uint8Array): boolean {
   let complete = 0
   while (at < bytes.length) {
     const tag = varint(bytes, at)
-    if (!tag) return false
-    const field = tag.value >>> 3
-    const wire = tag.value & 7
+    if (tag < 0) return false
+    const field = tag >>> 3
+    const wire = tag & 7
     let end: number
     if (wire === 2 && (field <= 6 || field === 11 || field === 13)) {
-      const length = varint(bytes, tag.end)
-      if (!length) break
-      end = length.end + length.value
+      const length = varint(bytes, varintEnd)
+      if (length < 0) break
+      const start = varintEnd
+      end = start + length
       if (complete === 0 && (field === 1 || field === 11)) {
-        if (end > bytes.length || !isValueType(bytes.subarray(length.end, end))) return false
+        if (end > bytes.length || !isValueType(bytes.subarray(start, end))) return false
       }
     } else if (wire === 0 && field >= 7 && field <= 15 && field !== 11) {
-      const value = varint(bytes, tag.end)
-      if (!value) break
-      end = value.end
+      if (varint(bytes, varintEnd) < 0) break
+      end = varintEnd
     } else {
       return false
     }
@@ -39,20 +39,28 @@ function isValueType(bytes: Uint8Array): boolean {
   let at = 0
   while (at < bytes.length) {
     if (bytes[at] !== 0x08 && bytes[at] !== 0x10) return false
-    const value = varint(bytes, at + 1)
-    if (!value) return false
-    at = value.end
+    if (varint(bytes, at + 1) < 0) return false
+    at = varintEnd
   }
   return true
 }
 
-/** A varint at `at` (beyond 2^53 approximate), undefined if cut or longer than 10 bytes. */
-function varint(bytes: Uint8Array, at: number): { value: number; end: number } | undefined {
+/** Where the last `varint` read ended (no object per varint: the sniff runs on every input). */
+let varintEnd = 0
+
+/**
+ * A varint at `at` (beyond 2^53 approximate), its end in `varintEnd`; -1 if cut or longer than
+ * 10 bytes.
+ */
+function varint(bytes: Uint8Array, at: number): number {
   let value = 0
   for (let shift = 0; shift < 70 && at < bytes.length; shift += 7) {
     const b = bytes[at++]
     value += (b & 0x7f) * 2 ** shift
-    if (b < 0x80) return { value, end: at }
+    if (b < 0x80) {
+      varintEnd = at
+      return value
+    }
   }
-  return undefined
+  return -1
 }
