@@ -7,23 +7,24 @@
 export function sniffPprof(bytes: Uint8Array): boolean {
   let at = 0
   let complete = 0
+  const c: Cursor = { end: 0 }
   while (at < bytes.length) {
-    const tag = varint(bytes, at)
+    const tag = varint(bytes, at, c)
     if (tag < 0) return false
     const field = tag >>> 3
     const wire = tag & 7
     let end: number
     if (wire === 2 && (field <= 6 || field === 11 || field === 13)) {
-      const length = varint(bytes, varintEnd)
+      const length = varint(bytes, c.end, c)
       if (length < 0) break
-      const start = varintEnd
+      const start = c.end
       end = start + length
       if (complete === 0 && (field === 1 || field === 11)) {
         if (end > bytes.length || !isValueType(bytes.subarray(start, end))) return false
       }
     } else if (wire === 0 && field >= 7 && field <= 15 && field !== 11) {
-      if (varint(bytes, varintEnd) < 0) break
-      end = varintEnd
+      if (varint(bytes, c.end, c) < 0) break
+      end = c.end
     } else {
       return false
     }
@@ -37,28 +38,31 @@ export function sniffPprof(bytes: Uint8Array): boolean {
 /** A ValueType message: only fields 1 and 2, varints. */
 function isValueType(bytes: Uint8Array): boolean {
   let at = 0
+  const c: Cursor = { end: 0 }
   while (at < bytes.length) {
     if (bytes[at] !== 0x08 && bytes[at] !== 0x10) return false
-    if (varint(bytes, at + 1) < 0) return false
-    at = varintEnd
+    if (varint(bytes, at + 1, c) < 0) return false
+    at = c.end
   }
   return true
 }
 
-/** Where the last `varint` read ended (no object per varint: the sniff runs on every input). */
-let varintEnd = 0
+/** Where the last `varint` read ended: one per sniff, not an object per varint. */
+interface Cursor {
+  end: number
+}
 
 /**
- * A varint at `at` (beyond 2^53 approximate), its end in `varintEnd`; -1 if cut or longer than
+ * A varint at `at` (beyond 2^53 approximate), its end in `cursor.end`; -1 if cut or longer than
  * 10 bytes.
  */
-function varint(bytes: Uint8Array, at: number): number {
+function varint(bytes: Uint8Array, at: number, cursor: Cursor): number {
   let value = 0
   for (let shift = 0; shift < 70 && at < bytes.length; shift += 7) {
     const b = bytes[at++]
     value += (b & 0x7f) * 2 ** shift
     if (b < 0x80) {
-      varintEnd = at
+      cursor.end = at
       return value
     }
   }
