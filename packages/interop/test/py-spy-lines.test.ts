@@ -56,7 +56,7 @@ describeWithTool('go', 'py-spy raw folded → pprof, go tool pprof -top -lines',
       const key = `${name} ${file}:${line}`
       expected.set(key, (expected.get(key) ?? 0) + count)
     }
-    const { output } = convert(fixture(FILE), { to: 'pprof', positions: true })
+    const { output } = convert(fixture(FILE), { to: 'pprof' })
     const file = join(mkdtempSync(join(tmpdir(), 'profconv-py-spy-')), 'raw.pb.gz')
     writeFileSync(file, output)
     const top = run('go', [

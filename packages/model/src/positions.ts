@@ -93,11 +93,15 @@ export function addressHex(hi: number, lo: number): string {
 
 /**
  * Open-addressing index of int tuples of width 5 or 6 (the last 0 for width 5) to dense row
- * ids. Arguments, not an array: this runs for every cost line of a big file.
+ * ids. Arguments, not an array: this runs for every cost line of a big file. Tuples end in
+ * (line, address hi, address lo); those that differ only in the low 6 bits of line and address
+ * hash to one block of 64 slots, so a function's neighbouring lines probe the same few cache
+ * lines of a table far larger than the cache, while distant ones still spread.
  */
 class TupleIndex {
   keys: Int32Array
   count = 0
+  /** Row + 1 per slot (0: empty). */
   private slots = new Int32Array(1024)
 
   constructor(readonly width: 5 | 6) {
@@ -109,7 +113,8 @@ class TupleIndex {
     const w = this.width
     const mask = this.slots.length - 1
     const keys = this.keys
-    for (let slot = tupleHash(a, b, c, d, e, f) & mask; ; slot = (slot + 1) & mask) {
+    const h = this.hash(a, b, c, d, e, f)
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]
       if (entry === 0) return this.add(slot, a, b, c, d, e, f)
       const at = (entry - 1) * w
@@ -154,12 +159,22 @@ class TupleIndex {
     for (let row = 0; row < this.count; row++) {
       const at = row * w
       const f = w === 6 ? k[at + 5] : 0
-      let slot = tupleHash(k[at], k[at + 1], k[at + 2], k[at + 3], k[at + 4], f) & mask
+      const h = this.hash(k[at], k[at + 1], k[at + 2], k[at + 3], k[at + 4], f)
+      let slot = h & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
       slots[slot] = row + 1
     }
     this.slots = slots
   }
+
+  private hash(a: number, b: number, c: number, d: number, e: number, f: number): number {
+    return this.width === 5 ? nearHash(a, b, 0, c, d, e) : nearHash(a, b, c, d, e, f)
+  }
+}
+
+/** The hash of a tuple ending in (line, hi, lo): a block per line >> 6 and lo >> 6, then the offset. */
+function nearHash(a: number, b: number, c: number, line: number, hi: number, lo: number): number {
+  return (tupleHash(a, b, c, line >>> 6, hi, lo >>> 6) + ((line + lo) & 63)) | 0
 }
 
 function tupleHash(a: number, b: number, c: number, d: number, e: number, f: number): number {
