@@ -101,15 +101,22 @@ export function addressHex(hi: number, lo: number): string {
 class TupleIndex {
   keys: Int32Array
   count = 0
-  /** Row + 1 per slot (0: empty). */
-  private slots = new Int32Array(1024)
+  /** Rows `[0, indexed)` are in `slots`; later ones were appended unindexed (see `append`). */
+  private indexed = 0
+  /** Row + 1 per slot (0: empty); a power of two, at most half full. */
+  private slots: Int32Array
 
-  constructor(readonly width: 5 | 6) {
+  constructor(
+    readonly width: 5 | 6,
+    private readonly initialSlots = 1024,
+  ) {
     this.keys = new Int32Array(width * 256)
+    this.slots = new Int32Array(initialSlots)
   }
 
   /** The row of the tuple, the next new one if absent. */
   id(a: number, b: number, c: number, d: number, e: number, f: number): number {
+    if (this.indexed < this.count) this.catchUp()
     const w = this.width
     const mask = this.slots.length - 1
     const keys = this.keys
@@ -131,6 +138,15 @@ class TupleIndex {
   }
 
   private add(slot: number, a: number, b: number, c: number, d: number, e: number, f: number) {
+    const row = this.append(a, b, c, d, e, f)
+    this.slots[slot] = row + 1
+    this.indexed++
+    if (this.indexed * 2 > this.slots.length) this.rehash()
+    return row
+  }
+
+  /** Adds the tuple as a new row without indexing it: for a caller that knows it is new. */
+  append(a: number, b: number, c: number, d: number, e: number, f: number): number {
     const w = this.width
     const row = this.count++
     if ((row + 1) * w > this.keys.length) {
@@ -146,17 +162,32 @@ class TupleIndex {
     keys[at + 3] = d
     keys[at + 4] = e
     if (w === 6) keys[at + 5] = f
-    this.slots[slot] = row + 1
-    if (this.count * 2 > this.slots.length) this.rehash()
     return row
   }
 
-  private rehash(): void {
+  /** Empties the index, its slots back to their first size (its key array is kept for reuse). */
+  clear(): void {
+    if (this.count === 0) return
+    this.count = this.indexed = 0
+    if (this.slots.length === this.initialSlots) this.slots.fill(0)
+    else this.slots = new Int32Array(this.initialSlots)
+  }
+
+  /** Indexes the rows appended unindexed. */
+  private catchUp(): void {
+    let size = this.slots.length
+    while (this.count * 2 > size) size *= 2
+    this.indexed = this.count
+    this.rehash(size)
+  }
+
+  /** Puts rows `[0, indexed)` in a new table of `size` slots (default: twice the present). */
+  private rehash(size = this.slots.length * 2): void {
     const w = this.width
     const k = this.keys
-    const slots = new Int32Array(this.slots.length * 2)
+    const slots = new Int32Array(size)
     const mask = slots.length - 1
-    for (let row = 0; row < this.count; row++) {
+    for (let row = 0; row < this.indexed; row++) {
       const at = row * w
       const f = w === 6 ? k[at + 5] : 0
       const h = this.hash(k[at], k[at + 1], k[at + 2], k[at + 3], k[at + 4], f)
@@ -169,6 +200,49 @@ class TupleIndex {
 
   private hash(a: number, b: number, c: number, d: number, e: number, f: number): number {
     return this.width === 5 ? nearHash(a, b, 0, c, d, e) : nearHash(a, b, c, d, e, f)
+  }
+}
+
+/**
+ * A `TupleIndex` for tuples that come in runs of one first member (a function's rows, a caller's
+ * call sites), as readers give them. While a run is of a first member met for the first time, its
+ * tuples are looked up in a small table of the run alone and appended to the big one unindexed;
+ * the big table indexes them only when some earlier first member comes back. A file that gives
+ * each function once (callgrind's own files) never probes the big table.
+ */
+class RunIndex {
+  readonly all: TupleIndex
+  private readonly run: TupleIndex
+  private runKey = -1
+  private runStart = 0
+  private fresh = false
+  private seen = new Uint8Array(256)
+
+  constructor(width: 5 | 6) {
+    this.all = new TupleIndex(width)
+    this.run = new TupleIndex(width, 64)
+  }
+
+  /** The row of the tuple, the next new one if absent. */
+  id(a: number, b: number, c: number, d: number, e: number, f: number): number {
+    if (a !== this.runKey) this.startRun(a)
+    if (!this.fresh) return this.all.id(a, b, c, d, e, f)
+    const local = this.run.id(a, b, c, d, e, f)
+    if (local === this.all.count - this.runStart) this.all.append(a, b, c, d, e, f)
+    return this.runStart + local
+  }
+
+  private startRun(a: number): void {
+    this.runKey = a
+    if (a >= this.seen.length) {
+      const grown = new Uint8Array(Math.max(a + 1, this.seen.length * 2))
+      grown.set(this.seen)
+      this.seen = grown
+    }
+    this.fresh = a >= 0 && this.seen[a] === 0
+    if (a >= 0) this.seen[a] = 1
+    this.runStart = this.all.count
+    this.run.clear()
   }
 }
 
@@ -193,8 +267,8 @@ function tupleHash(a: number, b: number, c: number, d: number, e: number, f: num
 export class PositionBuilder {
   private readonly fileIds = new Map<string, number>()
   readonly files: string[] = []
-  private readonly lineIndex = new TupleIndex(5)
-  private readonly siteIndex = new TupleIndex(6)
+  private readonly lineIndex = new RunIndex(5)
+  private readonly siteIndex = new RunIndex(6)
   private selfValues: Float64Array
   private siteValues: Float64Array
   private siteCalls: Float64Array
@@ -230,7 +304,7 @@ export class PositionBuilder {
   ): void {
     const M = this.metricCount
     let row = this.lastLine
-    const keys = this.lineIndex.keys
+    const keys = this.lineIndex.all.keys
     if (
       row < 0 ||
       keys[row * 5] !== frame ||
@@ -275,8 +349,8 @@ export class PositionBuilder {
   /** The detail, with `files` as the file names (default: those given to `file`). */
   finish(files: readonly string[] = this.files): PositionDetail {
     const M = this.metricCount
-    const n = this.lineIndex.count
-    const lk = this.lineIndex.keys
+    const n = this.lineIndex.all.count
+    const lk = this.lineIndex.all.keys
     const lines = {
       length: n,
       frame: new Int32Array(n),
@@ -297,8 +371,8 @@ export class PositionBuilder {
       if (lines.line[r] !== 0) hasLines = true
       if (lines.addressHi[r] !== 0 || lines.addressLo[r] !== 0) hasAddresses = true
     }
-    const s = this.siteIndex.count
-    const sk = this.siteIndex.keys
+    const s = this.siteIndex.all.count
+    const sk = this.siteIndex.all.keys
     const sites = {
       length: s,
       caller: new Int32Array(s),
