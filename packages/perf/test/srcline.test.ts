@@ -120,3 +120,45 @@ describeWithTool('go', 'perf script -F +srcline → pprof, go tool pprof -top -l
     expect(flat).toEqual(expected)
   })
 })
+
+/** Independent of the reader: each sample's period summed per leaf ip (its first frame line). */
+function leafAddressPeriods(text: string): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const block of text.split(/\n\s*\n/)) {
+    const lines = block.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    if (lines.length < 2) continue
+    const period = Number(/\s(\d+)\s+cpu-clock:/.exec(lines[0])![1])
+    const ip = lines[1].trim().split(/\s+/)[0].padStart(16, '0')
+    out.set(ip, (out.get(ip) ?? 0) + period)
+  }
+  return out
+}
+
+describeWithTool('go', 'perf script → pprof, go tool pprof -top -addresses', () => {
+  test('flat per address equals the leaf ips’ periods, kernel addresses exact', () => {
+    const text = new TextDecoder().decode(fixture('perf/srcline.perf-script.txt'))
+    const dir = mkdtempSync(join(tmpdir(), 'profconv-perf-ip-'))
+    const file = join(dir, 'ip.pb.gz')
+    writeFileSync(file, writePprof(readPerfScript(utf8(text))[0]))
+    const top = run('go', [
+      'tool',
+      'pprof',
+      '-top',
+      '-addresses',
+      '-nodecount=0',
+      '-nodefraction=0',
+      '-symbolize=none',
+      '-unit=ns',
+      '-sample_index=cpu-clock',
+      file,
+    ])
+    const flat = new Map<string, number>()
+    for (const line of top.split('\n')) {
+      const m = /^\s*(\d+)(?:ns)?\s+\S+%\s+\S+%\s+\S+\s+\S+%\s+([0-9a-f]{16}) /.exec(line)
+      if (m && m[1] !== '0') flat.set(m[2], (flat.get(m[2]) ?? 0) + Number(m[1]))
+    }
+    const expected = leafAddressPeriods(text)
+    expect([...expected.keys()].some((ip) => ip.startsWith('ffffffff'))).toBe(true)
+    expect(flat).toEqual(expected)
+  })
+})
