@@ -18,7 +18,7 @@ import { gprofFormat } from '@profconv/gprof'
 import { gprof2dotJsonFormat } from '@profconv/gprof2dot-json'
 import { heapprofileFormat } from '@profconv/heapprofile'
 import { hprofFormat } from '@profconv/hprof'
-import { instrumentsFormat } from '@profconv/instruments'
+import { instrumentsFormat, xctraceFormat } from '@profconv/instruments'
 import { lineProfilerFormat } from '@profconv/line-profiler'
 import { listFormat } from '@profconv/list'
 import { perfScriptFormat } from '@profconv/perf'
@@ -59,6 +59,8 @@ export const FORMATS: readonly FormatDescriptor[] = [
   stackprofFormat,
   ghcProfJsonFormat,
   v8ProfFormat,
+  // XML exports (each sniffs its root element and schema).
+  xctraceFormat,
   callgrindFormat,
   dotFormat,
   svgFormat,

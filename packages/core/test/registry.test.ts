@@ -45,6 +45,8 @@ describe('registry', () => {
     ['folded/perf.folded', 'folded'],
     ['folded/perf-script.txt', 'perf-script'],
     ['perf/srcline.perf-script.txt', 'perf-script'],
+    ['instruments/time-profile.documented.xctrace.xml', 'xctrace'],
+    ['instruments/simple-time-profile-deep-copy-16.0.instruments.txt', 'instruments'],
   ])('sniffs %s as %s, whatever the name', (file, name) => {
     expect(detectFormat(fixture(file), 'whatever')?.name).toBe(name)
     // The Python samplers' sniffers claim nothing but their own.
@@ -53,6 +55,19 @@ describe('registry', () => {
         format.name,
         format.name === name,
       ])
+  })
+
+  // Readers of formats gprof2dot and speedscope read: only their own sniffer claims the file.
+  test.each([
+    ['instruments/time-profile.documented.xctrace.xml', 'xctrace'],
+    ['instruments/simple-time-profile-deep-copy-16.0.instruments.txt', 'instruments'],
+  ])('%s is claimed by the %s sniffer alone', (file, name) => {
+    const bytes = fixture(file)
+    expect(
+      listFormats()
+        .filter((f) => f.sniff?.(bytes))
+        .map((f) => f.name),
+    ).toEqual([name])
   })
 
   test('falls back to the extension, and says nothing when neither tells', () => {

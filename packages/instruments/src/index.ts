@@ -1,4 +1,6 @@
-export { instrumentsFormat } from './format.js'
+export { instrumentsFormat, xctraceFormat } from './format.js'
 export { readInstruments, readInstrumentsStream } from './read.js'
 export type { InstrumentsReadOptions } from './read.js'
 export { sniffInstruments } from './sniff.js'
+export { readXctrace, readXctraceStream } from './xctrace-read.js'
+export { sniffXctrace } from './xctrace-sniff.js'

@@ -1,0 +1,131 @@
+import { forEachInputChunk, maybeGunzip, textEncoding } from './input.js'
+import type { LineReadOptions } from './input.js'
+import type { Profile } from './profile.js'
+
+/**
+ * An XML reader's state, fed the text of each record element (`<row>…</row>`, `<node …/>`) in
+ * document order with the character offset where it starts, then asked for the profiles. Each
+ * record is small: parse it with fast-xml-parser.
+ */
+export interface ElementParser {
+  /** Names of the record elements; they must not nest inside one another. */
+  readonly names: readonly string[]
+  readonly element: (text: string, name: string, offset: number) => void
+  finish(): Profile[]
+}
+
+/**
+ * Cuts XML arriving in chunks into the text of its record elements, never holding the whole
+ * document as one string: big XML exports (Instruments, sysprof) are long lists of small
+ * records. Text outside the records (the document's head, containers) is skipped.
+ */
+export class ElementSplitter {
+  private decoder: TextDecoder | undefined
+  private rest = ''
+  /** Characters dropped from the front of `rest` so far (for offsets). */
+  private consumed = 0
+  private readonly starts: string[]
+
+  constructor(private readonly parser: ElementParser) {
+    this.starts = parser.names.map((n) => `<${n}`)
+  }
+
+  push(chunk: Uint8Array): void {
+    this.decoder ??= new TextDecoder(textEncoding(chunk))
+    this.rest += this.decoder.decode(chunk, { stream: true })
+    this.cut()
+  }
+
+  end(): void {
+    this.rest += this.decoder?.decode() ?? ''
+    this.cut()
+    this.rest = ''
+  }
+
+  private cut(): void {
+    const text = this.rest
+    const next = this.starts.map(() => -2) // per name: its next start tag, -1 none, -2 unknown
+    let from = 0
+    for (;;) {
+      const start = this.nextStart(text, from, next)
+      if (start < 0) {
+        // Keep a tail that may be the beginning of a start tag cut by the chunk boundary.
+        from = Math.max(from, text.length - 64)
+        break
+      }
+      const at = next[start]
+      const name = this.parser.names[start]
+      const close = text.indexOf('>', at)
+      if (close < 0) {
+        from = at
+        break
+      }
+      let end: number
+      if (text[close - 1] === '/') {
+        end = close + 1
+      } else {
+        const endTag = text.indexOf(`</${name}>`, close)
+        if (endTag < 0) {
+          from = at
+          break
+        }
+        end = endTag + name.length + 3
+      }
+      this.parser.element(text.slice(at, end), name, this.consumed + at)
+      from = end
+    }
+    this.rest = text.slice(from)
+    this.consumed += from
+  }
+
+  /**
+   * The index of the name whose start tag (the name followed by space, `>` or `/`) comes first
+   * at or after `from`, or -1; `next` caches each name's next start between calls.
+   */
+  private nextStart(text: string, from: number, next: number[]): number {
+    let best = -1
+    for (let i = 0; i < this.starts.length; i++) {
+      if (next[i] === -2 || (next[i] >= 0 && next[i] < from)) next[i] = this.find(text, i, from)
+      if (next[i] >= 0 && (best < 0 || next[i] < next[best])) best = i
+    }
+    return best
+  }
+
+  private find(text: string, i: number, from: number): number {
+    const open = this.starts[i]
+    for (let at = text.indexOf(open, from); at >= 0; at = text.indexOf(open, at + 1)) {
+      const after = text.charCodeAt(at + open.length)
+      if (Number.isNaN(after)) return -1 // the name may go on in the next chunk
+      if (after === 0x3e || after === 0x2f || after <= 0x20) return at
+    }
+    return -1
+  }
+}
+
+/** Feeds every record element of the XML `bytes` (gzip accepted) to `parser`. */
+export function readElements(
+  bytes: Uint8Array,
+  format: string,
+  parser: ElementParser,
+  options: LineReadOptions = {},
+): Profile[] {
+  const plain = maybeGunzip(bytes, format, options.maxInputSize)
+  const splitter = new ElementSplitter(parser)
+  const step = options.chunkSize ?? 1 << 20
+  for (let at = 0; at < plain.length; at += step) splitter.push(plain.subarray(at, at + step))
+  splitter.end()
+  return parser.finish()
+}
+
+/** The same from chunks (gzip accepted): memory grows with the profile, not the input. */
+export async function readElementsStream(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  format: string,
+  parser: ElementParser,
+  options: LineReadOptions = {},
+): Promise<Profile[]> {
+  const splitter = new ElementSplitter(parser)
+  await forEachInputChunk(chunks, format, (chunk) => splitter.push(chunk), options.maxInputSize)
+  splitter.end()
+  return parser.finish()
+}
