@@ -31,8 +31,10 @@ import { sleepyFormat } from '@profconv/sleepy'
 import { speedscopeFormat } from '@profconv/speedscope'
 import { stackprofFormat } from '@profconv/stackprof'
 import { svgFormat } from '@profconv/svg'
+import { sysprofFormat } from '@profconv/sysprof'
 import { topFormat } from '@profconv/top'
 import { v8ProfFormat } from '@profconv/v8-prof'
+import { xperfFormat } from '@profconv/xperf'
 
 /**
  * Every format profconv knows, in sniffing order (most specific first). Adding a format is one
@@ -61,6 +63,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   v8ProfFormat,
   // XML exports (each sniffs its root element and schema).
   xctraceFormat,
+  sysprofFormat,
   callgrindFormat,
   dotFormat,
   svgFormat,
@@ -77,6 +80,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   hprofFormat,
   instrumentsFormat,
   pmcstatFormat,
+  xperfFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,

@@ -61,6 +61,8 @@ describe('registry', () => {
   test.each([
     ['instruments/time-profile.documented.xctrace.xml', 'xctrace'],
     ['instruments/simple-time-profile-deep-copy-16.0.instruments.txt', 'instruments'],
+    ['xperf/cpu.documented.xperf', 'xperf'],
+    ['sysprof/calc.documented.sysprof', 'sysprof'],
   ])('%s is claimed by the %s sniffer alone', (file, name) => {
     const bytes = fixture(file)
     expect(
