@@ -1,4 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
+import { axeFormat } from '@profconv/axe'
 import { callgrindFormat } from '@profconv/callgrind'
 import { chromeTraceFormat } from '@profconv/chrome-trace'
 import { cpuprofileFormat } from '@profconv/cpuprofile'
@@ -76,6 +77,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   austinFormat,
   perfScriptFormat,
   gprofFormat,
+  axeFormat,
   dtraceFormat,
   hprofFormat,
   instrumentsFormat,

@@ -63,6 +63,7 @@ describe('registry', () => {
     ['instruments/simple-time-profile-deep-copy-16.0.instruments.txt', 'instruments'],
     ['xperf/cpu.documented.xperf', 'xperf'],
     ['sysprof/calc.documented.sysprof', 'sysprof'],
+    ['axe/calc.documented.axe', 'axe'],
   ])('%s is claimed by the %s sniffer alone', (file, name) => {
     const bytes = fixture(file)
     expect(
