@@ -23,10 +23,12 @@ import { instrumentsFormat, xctraceFormat } from '@profconv/instruments'
 import { lineProfilerFormat } from '@profconv/line-profiler'
 import { listFormat } from '@profconv/list'
 import { perfScriptFormat } from '@profconv/perf'
+import { papyrusFormat } from '@profconv/papyrus'
 import { pmcstatFormat } from '@profconv/pmcstat'
 import { pprofFormat } from '@profconv/pprof'
 import { pstatsFormat, pstatsJsonFormat } from '@profconv/pstats'
 import { pyinstrumentFormat } from '@profconv/pyinstrument'
+import { safariFormat } from '@profconv/safari'
 import { scaleneFormat } from '@profconv/scalene'
 import { sleepyFormat } from '@profconv/sleepy'
 import { speedscopeFormat } from '@profconv/speedscope'
@@ -62,6 +64,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   stackprofFormat,
   ghcProfJsonFormat,
   v8ProfFormat,
+  safariFormat,
   // XML exports (each sniffs its root element and schema).
   xctraceFormat,
   sysprofFormat,
@@ -83,6 +86,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   instrumentsFormat,
   pmcstatFormat,
   xperfFormat,
+  papyrusFormat,
   // Folded stacks are plain text lines: sniffed last.
   foldedFormat,
   collapsedFormat,

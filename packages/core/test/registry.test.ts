@@ -64,6 +64,8 @@ describe('registry', () => {
     ['xperf/cpu.documented.xperf', 'xperf'],
     ['sysprof/calc.documented.sysprof', 'sysprof'],
     ['axe/calc.documented.axe', 'axe'],
+    ['safari/app.documented-recording.json', 'safari'],
+    ['papyrus/quest.documented.papyrus.log', 'papyrus'],
   ])('%s is claimed by the %s sniffer alone', (file, name) => {
     const bytes = fixture(file)
     expect(

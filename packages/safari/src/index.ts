@@ -1,0 +1,3 @@
+export { safariFormat } from './format.js'
+export { readSafari } from './read.js'
+export { sniffSafari } from './sniff.js'
