@@ -69,7 +69,7 @@ export function fileName(i) {
 }
 
 /** Writes `path` unless it exists with a stamp of this VERSION; returns the path. */
-async function ensure(path, write) {
+export async function ensure(path, write) {
   const stamp = `${path}.v${VERSION}`
   if (existsSync(path) && existsSync(stamp)) return path
   const temp = `${path}.tmp`
@@ -81,7 +81,7 @@ async function ensure(path, write) {
 }
 
 /** Buffered text output to a file descriptor. */
-function textWriter(path) {
+export function textWriter(path) {
   const fd = openSync(path, 'w')
   let parts = []
   let pending = 0
@@ -252,7 +252,7 @@ export function pstats(dir, name, functions, edges, seed) {
  * A program's call tree of `nodes` nodes over `functions` functions (depth bounded), as parent
  * and frame columns: samples pick nodes of it, skewed towards the hot ones.
  */
-function callTree(rand, nodes, functions) {
+export function callTree(rand, nodes, functions) {
   const parent = new Int32Array(nodes)
   const frame = new Int32Array(nodes)
   const depth = new Int32Array(nodes)

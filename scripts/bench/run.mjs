@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path'
 import { clearInterval, setInterval } from 'node:timers'
 import { fileURLToPath } from 'node:url'
 import * as gen from './generate.mjs'
+import * as more from './generate-formats.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const args = process.argv.slice(2)
@@ -191,6 +192,27 @@ async function inputs() {
       path: () => gen.folded(DATA, 'bench-100m.folded', 100e6, 20_000, 3),
     },
   ]
+  // Issue 17: every further reader on ~100 MB of its own kind (JSON ones are parsed whole).
+  for (const [format, file, make] of [
+    ['xctrace', 'bench-100m.xctrace.xml', (f) => more.xctrace(DATA, f, 100e6, 20_000, 11)],
+    ['sysprof', 'bench-100m.sysprof', (f) => more.sysprof(DATA, f, 100e6, 20_000, 12)],
+    ['xperf', 'bench-100m.xperf', (f) => more.xperf(DATA, f, 100e6, 20_000, 13)],
+    ['axe', 'bench-100m.axe', (f) => more.axe(DATA, f, 100e6, 14)],
+    ['papyrus', 'bench-100m.papyrus.log', (f) => more.papyrus(DATA, f, 100e6, 20_000, 15)],
+    ['safari', 'bench-100m-recording.json', (f) => more.safari(DATA, f, 100e6, 20_000, 16)],
+    ['hprof', 'bench-100m.hprof.txt', (f) => more.hprof(DATA, f, 100e6, 20_000, 17)],
+    [
+      'instruments',
+      'bench-100m.instruments.txt',
+      (f) => more.instruments(DATA, f, 100e6, 20_000, 18),
+    ],
+    ['pmcstat', 'bench-100m.pmcstat', (f) => more.pmcstat(DATA, f, 100e6, 20_000, 19)],
+    ['stackprof', 'bench-100m.stackprof.json', (f) => more.stackprof(DATA, f, 100e6, 20_000, 20)],
+    ['ghc-prof-json', 'bench-100m.prof.json', (f) => more.ghc(DATA, f, 100e6, 20_000, 21)],
+    ['sleepy', 'bench-100m.sleepy', (f) => more.sleepy(DATA, f, 100e6, 20_000, 22)],
+  ]) {
+    list.push({ name: `${format} 100 MB`, format, path: () => make(file) })
+  }
   // Issue 19: a fleet's profiles merged (folders of files; the peers get the names, relative).
   const cpu = join(ROOT, 'test-data/pprof/cpu.pb.gz')
   const cprofile = join(ROOT, 'test-data/pstats/asyncio_app.prof')
@@ -308,6 +330,31 @@ function jobs(input, file) {
               { job: '→ svg', profconv: profconv('-t', 'svg') },
             ]),
       ]
+    case 'xctrace':
+    case 'sysprof':
+    case 'xperf':
+    case 'axe':
+    case 'papyrus':
+    case 'safari':
+    case 'hprof':
+    case 'instruments':
+    case 'pmcstat':
+    case 'stackprof':
+    case 'ghc-prof-json':
+    case 'sleepy': {
+      const peerFormat = ['sysprof', 'xperf', 'axe', 'hprof', 'sleepy'].includes(input.format)
+      return [
+        { job: 'parse', parse: true },
+        {
+          job: '→ dot',
+          profconv: profconv('-t', 'dot'),
+          ...(peerFormat && {
+            peer: 'gprof2dot',
+            peerCmd: gprof2dotCmd && [...gprof2dotCmd, '-f', input.format, file],
+          }),
+        },
+      ]
+    }
     case 'gprof':
     case 'dtrace':
       return [

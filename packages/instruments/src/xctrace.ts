@@ -22,7 +22,6 @@ const xml = new XMLParser({
   textNodeName: '#text',
   parseTagValue: false,
   parseAttributeValue: false,
-  htmlEntities: true,
   isArray: (name) => name === 'frame',
 })
 

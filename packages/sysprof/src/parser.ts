@@ -10,7 +10,7 @@ import {
 
 export const FORMAT = 'sysprof'
 
-const xml = new XMLParser({ parseTagValue: false, htmlEntities: true, ignoreAttributes: false })
+const xml = new XMLParser({ parseTagValue: false, ignoreAttributes: false })
 
 /**
  * Reads the XML sysprof 1.x saves (`File ▸ Save As`, `sysprof-cli`): an `<objects>` list of
