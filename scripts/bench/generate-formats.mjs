@@ -65,7 +65,7 @@ export function xctrace(dir, name, bytes, functions, seed) {
 export function sysprof(dir, name, bytes, functions, seed) {
   return ensure(join(dir, name), (file) => {
     const rand = prng(seed)
-    const tree = callTree(rand, Math.ceil(bytes / 560), functions)
+    const tree = callTree(rand, Math.ceil(bytes / 270), functions)
     const out = textWriter(file)
     out.write('<profile>\n    <size>0</size>\n    <call_tree>1</call_tree>\n    <objects>\n')
     for (let f = 0; f < functions; f++) {
