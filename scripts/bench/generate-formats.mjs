@@ -127,6 +127,7 @@ export function axe(dir, name, bytes, seed) {
       const children = rand.int(5000) / 1000
       text +=
         `[${i}]`.padEnd(7) +
+        ' ' +
         `${(rand.int(1000) / 10).toFixed(1)}`.padEnd(18) +
         t(self) +
         t(children) +
@@ -206,7 +207,7 @@ export function safari(dir, name, bytes, functions, seed) {
 export function hprof(dir, name, bytes, functions, seed) {
   return ensure(join(dir, name), (file) => {
     const rand = prng(seed)
-    const tree = callTree(rand, Math.ceil(bytes / 330), functions)
+    const tree = callTree(rand, Math.ceil(bytes / 500), functions)
     const out = textWriter(file)
     out.write('JAVA PROFILE 1.0.1, created Mon Mar  2 10:00:00 2015\n\n--------\n\n')
     const n = tree.parent.length
