@@ -78,6 +78,13 @@ const INPUTS: [string, string][] = [
   ['instruments', 'instruments/simple-time-profile-deep-copy-16.0.instruments.txt'],
   ['instruments', 'instruments/random-allocations-deep-copy-7.3.1.instruments.txt'],
   ['pmcstat', 'pmcstat/zfs.pmcstat.graph'],
+  ['xctrace', 'instruments/time-profile.documented.xctrace.xml'],
+  ['sysprof', 'sysprof/calc.documented.sysprof'],
+  ['xperf', 'xperf/cpu.documented.xperf'],
+  // A call graph with a cycle (eval ⇄ apply): checked against the stacks written (ESTIMATED).
+  ['axe', 'axe/calc.documented.axe'],
+  ['safari', 'safari/app.documented-recording.json'],
+  ['papyrus', 'papyrus/quest.documented.papyrus.log'],
   ['line-profiler', 'line-profiler/work.lprof'],
   ['scalene', 'scalene/work.scalene.json'],
   ['austin', 'austin/wall.austin'],
@@ -93,7 +100,7 @@ const INPUTS: [string, string][] = [
 ]
 
 /** Inputs whose call graph has a cycle: compared with the estimated stacks' own totals. */
-const ESTIMATED = new Set(['gprof/recursion.gprof'])
+const ESTIMATED = new Set(['gprof/recursion.gprof', 'axe/calc.documented.axe'])
 
 /** Real Firefox files: the profiler's own fixtures (several versions) and a Python 3.15 one. */
 const FIREFOX_FILES = [
