@@ -9,13 +9,57 @@ import {
 
 export const FORMAT = 'axe'
 
-/** `[12]   96.13   0.046   16.242   render_one_pixel   [12]` */
-const PRIMARY = /^\[(\d+)\]\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\S.*?)\s+\[(\d+)\]\s*$/
-/** `   0.046   16.242   draw_trace   [11]`, `   trace <cycle 1>   [20]` or `   <spontaneous>` */
-const RELATED = /^\s+(?:(-?[\d.]+)\s+(-?[\d.]+)\s+)?(\S.*?)(?:\s+\[(\d+)\])?\s*$/
-const CYCLE_MEMBER = /\s+<cycle \d+>$/
+/**
+ * The columns of a header line split at runs of two or more spaces: `Index`, `% <metric>:Total`,
+ * `<metric>:Self`, `<metric>:Children`, `Name`, `Index`; the metric's name, or undefined.
+ */
+export function headerMetric(line: string): string | undefined {
+  const cells = line.trim().split(/\s{2,}/)
+  if (cells.length !== 6 || cells[0] !== 'Index' || cells[4] !== 'Name' || cells[5] !== 'Index')
+    return undefined
+  if (!cells[1].startsWith('%') || !cells[1].endsWith(':Total')) return undefined
+  if (!cells[2].endsWith(':Self') || !cells[3].endsWith(':Children')) return undefined
+  return cells[2].slice(0, -':Self'.length)
+}
+
+/**
+ * A call-graph line cut into its parts without backtracking regexes (lines are input): the
+ * index in brackets at its end (`[12]`), the name before it, and the numbers before the name.
+ */
+function cutLine(line: string): { numbers: string[]; name: string; index?: number } {
+  let text = line.trimEnd()
+  let index: number | undefined
+  if (text.endsWith(']')) {
+    const open = text.lastIndexOf('[')
+    const digits = text.slice(open + 1, -1)
+    if (open >= 0 && /^\d+$/.test(digits)) {
+      index = Number(digits)
+      text = text.slice(0, open).trimEnd()
+    }
+  }
+  // Numbers are whitespace-separated tokens at the start; the rest is the name.
+  const numbers: string[] = []
+  let at = 0
+  for (;;) {
+    while (at < text.length && (text[at] === ' ' || text[at] === '\t')) at++
+    let end = at
+    while (end < text.length && text[end] !== ' ' && text[end] !== '\t') end++
+    const token = text.slice(at, end)
+    if (!/^(\[\d+\]|-?\d+(\.\d+)?)$/.test(token) || numbers.length === 4) break
+    numbers.push(token)
+    at = end
+  }
+  return { numbers, name: text.slice(at), index }
+}
+
+/** `name <cycle 3>` → `name` (the cycle a function belongs to is not part of its name). */
+function withoutCycle(name: string): string {
+  if (!name.endsWith('>')) return name
+  const at = name.lastIndexOf(' <cycle ')
+  return at > 0 && /^\d+$/.test(name.slice(at + 8, -1)) ? name.slice(0, at).trimEnd() : name
+}
+
 const WHOLE_CYCLE = /^<cycle \d+ as a whole>$/
-const HEADER = /^Index\s+%\s*(.+?)\s{2,}(.+?)\s{2,}(.+?)\s{2,}Name\s+Index\s*$/
 
 interface Related {
   readonly index: number
@@ -55,10 +99,11 @@ export class AxeParser {
     if (this.state === 'done') return
     if (this.state === 'header') {
       if (line.trim() === '') return
-      const header = HEADER.exec(line)
-      if (!header)
+      const metric = headerMetric(line)
+      if (metric === undefined) {
         fail(`the first line is not VTune's gprof-cc header ('Index  % … Name  Index')`, lineNo)
-      this.metric = header[2].trim()
+      }
+      this.metric = metric
       this.state = 'graph'
       return
     }
@@ -67,7 +112,7 @@ export class AxeParser {
       this.endEntry()
       return
     }
-    if (/^Index\s/.test(line)) {
+    if (line.startsWith('Index')) {
       // The index by function name follows the graph.
       this.endEntry()
       this.state = 'done'
@@ -76,34 +121,33 @@ export class AxeParser {
     if (!this.entry.primary && this.entry.children.length === 0 && this.entryLine === 0) {
       this.entryLine = lineNo
     }
-    const primary = PRIMARY.exec(line)
-    if (primary) {
+    const { numbers, name, index } = cutLine(line)
+    if (line.startsWith('[')) {
+      // The function's own line: `[index] %total self children name [index]`.
+      if (numbers.length !== 4 || index === undefined || name === '') {
+        fail(
+          `not a function line '[index] %total self children name [index]': ${quote(line)}`,
+          lineNo,
+        )
+      }
       if (this.entry.primary)
         fail('two function lines in one entry (a missing blank line?)', lineNo)
-      if (primary[1] !== primary[6]) fail(`index [${primary[1]}] ends with [${primary[6]}]`, lineNo)
-      const self = Number(primary[3])
-      const children = Number(primary[4])
-      this.entry.primary = {
-        index: Number(primary[1]),
-        name: primary[5],
-        time: self + children,
-        self,
-        percent: Number(primary[2]),
-      }
+      if (numbers[0] !== `[${index}]`) fail(`index ${numbers[0]} ends with [${index}]`, lineNo)
+      const [percent, self, children] = numbers.slice(1).map(Number)
+      if (![percent, self, children].every(Number.isFinite))
+        fail(`not numbers: ${quote(line)}`, lineNo)
+      this.entry.primary = { index, name, time: self + children, self, percent }
       return
     }
-    const related = RELATED.exec(line)
-    if (!related) fail(`not a call graph line: ${quote(line)}`, lineNo)
+    if (name === '' || (numbers.length !== 0 && numbers.length !== 2)) {
+      fail(`not a call graph line 'self children name [index]': ${quote(line)}`, lineNo)
+    }
     // Callers come before the function's line, callees after it: only callees give calls.
-    if (!this.entry.primary || related[3] === '<spontaneous>') return
-    if (related[4] === undefined) fail(`a callee line without an index: ${quote(line)}`, lineNo)
+    if (!this.entry.primary || name === '<spontaneous>') return
+    if (index === undefined) fail(`a callee line without an index: ${quote(line)}`, lineNo)
     // Calls within a cycle have no times; VTune prints a few small negative children.
-    const time = related[1] === undefined ? 0 : Number(related[1]) + Number(related[2])
-    this.entry.children.push({
-      index: Number(related[4]),
-      name: related[3],
-      time: Math.max(0, time),
-    })
+    const time = numbers.length === 0 ? 0 : Number(numbers[0]) + Number(numbers[1])
+    this.entry.children.push({ index, name, time: Math.max(0, time) })
   }
 
   finish(): Profile[] {
@@ -154,7 +198,8 @@ export class AxeParser {
     node.self[0] = primary.self
     node.total[0] = primary.time
     this.whole = Math.max(this.whole, primary.time)
-    if (CYCLE_MEMBER.test(primary.name)) this.members.push({ node, percent: primary.percent })
+    if (withoutCycle(primary.name) !== primary.name)
+      this.members.push({ node, percent: primary.percent })
     for (const child of children) {
       const callee = this.frame(child.index, child.name)
       if (callee === caller) continue // recursion: its time is already in the function's own
@@ -169,7 +214,7 @@ export class AxeParser {
   private frame(index: number, name: string): number {
     let frame = this.frameOf.get(index)
     if (frame === undefined) {
-      frame = this.frames.add({ name: name.replace(CYCLE_MEMBER, '') })
+      frame = this.frames.add({ name: withoutCycle(name) })
       this.frameOf.set(index, frame)
     }
     return frame
