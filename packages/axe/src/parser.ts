@@ -134,7 +134,7 @@ export class AxeParser {
         fail('two function lines in one entry (a missing blank line?)', lineNo)
       if (numbers[0] !== `[${index}]`) fail(`index ${numbers[0]} ends with [${index}]`, lineNo)
       const [percent, self, children] = numbers.slice(1).map(Number)
-      if (![percent, self, children].every(Number.isFinite))
+      if (![percent, self, children, self + children].every(Number.isFinite))
         fail(`not numbers: ${quote(line)}`, lineNo)
       this.entry.primary = { index, name, time: self + children, self, percent }
       return
@@ -147,6 +147,7 @@ export class AxeParser {
     if (index === undefined) fail(`a callee line without an index: ${quote(line)}`, lineNo)
     // Calls within a cycle have no times; VTune prints a few small negative children.
     const time = numbers.length === 0 ? 0 : Number(numbers[0]) + Number(numbers[1])
+    if (!Number.isFinite(time)) fail(`times out of range: ${quote(line)}`, lineNo)
     this.entry.children.push({ index, name, time: Math.max(0, time) })
   }
 

@@ -39,7 +39,7 @@ export function readSafari(bytes: Uint8Array, options: ReadOptions = {}): Profil
   const stack: number[] = []
   traces.forEach((trace, i) => {
     const duration = durations[i]
-    if (typeof duration !== 'number' || !(duration >= 0)) {
+    if (typeof duration !== 'number' || !(duration >= 0 && duration < Infinity)) {
       fail(`sample ${i}: duration ${JSON.stringify(duration)} is not a number of seconds`)
     }
     if (!isObject(trace) || !Array.isArray(trace.stackFrames)) fail(`sample ${i}: no stackFrames`)

@@ -49,8 +49,8 @@ export class XperfParser {
     const cell = (name: (typeof NEEDED)[number] | 'TimeStamp') => cells[this.column![name]]
     const weight = Number(cell('Weight'))
     const count = Number(cell('Count'))
-    if (!Number.isFinite(weight) || !Number.isFinite(count)) {
-      fail(`Weight and Count are not numbers: ${cell('Weight')}, ${cell('Count')}`, lineNo)
+    if (!Number.isFinite(weight) || !Number.isFinite(count) || !Number.isFinite(weight * count)) {
+      fail(`Weight and Count are not numbers in range: ${cell('Weight')}, ${cell('Count')}`, lineNo)
     }
     const process = cell('Process Name')
     if (process === 'Idle') {
