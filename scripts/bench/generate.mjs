@@ -20,7 +20,7 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(HERE, '..', '..')
 
 /** Bump when a generator's output changes: cached inputs are regenerated. */
-const VERSION = 3
+const VERSION = 4
 
 /** mulberry32: a small seeded PRNG, so every run benchmarks the same bytes. */
 export function prng(seed) {
