@@ -5,23 +5,12 @@
  * the page through `textContent` and attributes only.
  */
 import Viz from '@aduh95/viz.js'
-import { mountReport } from '@profconv/html/page'
+import { element, mountReport } from '@profconv/html/page'
 import { GRANULARITIES, type FormatOption } from '@profconv/model'
 import type { Reply, Request } from './worker.js'
 import type { FormatInfo, Input } from './session.js'
 
 const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  attributes: Record<string, string> = {},
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag)
-  if (text !== undefined) el.textContent = text
-  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v)
-  return el
-}
 
 const worker = new Worker('convert-worker.js')
 const ask = (request: Request) => worker.postMessage(request)
