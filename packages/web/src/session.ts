@@ -102,11 +102,19 @@ async function* chunksOf(
   for (;;) {
     const { done, value } = await reader.read()
     if (done) return
-    loaded += value.length
-    progress?.(loaded, blob.size)
-    yield value
+    // The browser's chunks can be megabytes: handed on (and reported) a mebibyte at most at a
+    // time, so progress moves as the reader parses, whatever size the browser reads in.
+    for (let at = 0; at < value.length; at += PIECE) {
+      const piece = value.subarray(at, at + PIECE)
+      loaded += piece.length
+      progress?.(loaded, blob.size)
+      yield piece
+    }
   }
 }
+
+/** The most bytes handed to a reader (and reported read) at once. */
+const PIECE = 1 << 20
 
 async function collect(chunks: AsyncIterable<Uint8Array>, size: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(size)
