@@ -228,6 +228,10 @@ export function spreadPositions(
         add(rowNode(itemNode[item], f, r), r, samples.labels?.[item])
         done += take
         left -= take * cost
+        // What floating point leaves of a used-up sample (~1e-15 of it) is no sample: left as
+        // it is, each further piece would take a smaller fraction of the row until the
+        // fraction underflows to 0 and the rest of the row was lost.
+        if (left <= dv[item] * 1e-9) left = 0
         if (!last && 1 - done < 1e-12) done = 1
       }
     }
