@@ -42,18 +42,24 @@ describeWithTool('chromium', 'cpuprofile and chrome-trace output in the speedsco
     const files = Object.fromEntries(outputs.map((o) => [o.name, o.text]))
     await withSpeedscopeApp(files, async ({ page, open, errors }: AppContext) => {
       for (const o of outputs) {
-        let rows = ''
-        try {
-          await open(o.name)
-          rows = (await sandwich(page)).join('\n')
-        } catch (error) {
-          throw new Error(`${o.name}: ${(error as Error).message} (page errors: ${errors})`)
-        }
         const m = o.profile.defaultMetric
         const top = [...graphOf(o.profile).nodes]
           .sort((a, b) => b.self[m] - a.self[m])
           .slice(0, 3)
           .map((n) => o.profile.frames.get(n.frame).name)
+        let rows = ''
+        try {
+          await open(o.name)
+          // The table fills in as the app renders it: read again (for up to ~10 s) until every
+          // expected name is there; a name the app never lists still fails below.
+          for (let attempt = 0; attempt < 20; attempt++) {
+            rows = (await sandwich(page)).join('\n')
+            if (top.every((name) => rows.includes(name))) break
+            await new Promise((resolve) => setTimeout(resolve, 500))
+          }
+        } catch (error) {
+          throw new Error(`${o.name}: ${(error as Error).message} (page errors: ${errors})`)
+        }
         for (const name of top)
           expect([o.name, name, rows.includes(name)]).toEqual([o.name, name, true])
         expect([o.name, errors]).toEqual([o.name, []])
