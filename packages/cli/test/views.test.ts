@@ -44,6 +44,18 @@ describe('profconv list', () => {
     expect(sub.stdout).toMatch(/ {5}23:\treturn fib\(n-1\) \+ fib\(n-2\)\n/)
   })
 
+  test('-g with -t list says it is not used (a listing is always per source line)', async () => {
+    const file = fixturePath('pprof/cpu.pb.gz')
+    const plain = await cli([file, '-t', 'list', '--list', 'main\\.fib$'])
+    const files = await cli([file, '-t', 'list', '--list', 'main\\.fib$', '-g', 'files'])
+    expect(files.code).toBe(0)
+    expect(files.stdout).toBe(plain.stdout)
+    expect(files.stderr).toMatch(
+      /note: --granularity files is not used: -t list has units of its own/,
+    )
+    expect(plain.stderr).not.toMatch(/granularity/)
+  })
+
   test('a pattern that matches nothing exits 2 with one line', async () => {
     const r = await cli(['list', 'no_such_function', fixturePath('pprof/cpu.pb.gz')])
     expect(r.code).toBe(2)

@@ -64,6 +64,10 @@ export function prepareFor(
   profile: Profile,
   granularity: Granularity = 'functions',
 ): Profile {
+  if (format.granularity === false && granularity !== 'functions')
+    profile.meta.notes.push(
+      `--granularity ${granularity} is not used: -t ${format.name} has units of its own`,
+    )
   const grouped = format.granularity === false ? profile : withGranularity(profile, granularity)
   const prepared = format.writes === 'samples' ? withSamples(grouped) : withGraph(grouped)
   return format.usesPositions ? withPositions(prepared) : prepared
