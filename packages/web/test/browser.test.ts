@@ -281,8 +281,17 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
     const boxes = await page.locator('#graph g.node').count()
     expect(boxes).toBe(names.length + 1)
     for (let i = 0; i < boxes; i++) {
-      await page.locator('#graph g.node').nth(i).click()
-      await page.locator('#menu .menu-name').waitFor()
+      // A click can land while the graph is still being replaced by its last layout: click the
+      // box again (a few times at most) until its menu shows.
+      for (let attempt = 0; ; attempt++) {
+        await page.locator('#graph g.node').nth(i).click()
+        try {
+          await page.locator('#menu .menu-name').waitFor({ timeout: 5000 })
+          break
+        } catch (error) {
+          if (attempt === 4) throw error
+        }
+      }
     }
     expect(await page.locator('#files .name').textContent()).toBe(fileName)
     const summary = (await page.locator('#summary').textContent())!
