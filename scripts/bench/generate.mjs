@@ -9,6 +9,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs'
@@ -74,7 +75,10 @@ export async function ensure(path, write) {
   if (existsSync(path) && existsSync(stamp)) return path
   const temp = `${path}.tmp`
   process.stderr.write(`bench: generating ${path}\n`)
+  rmSync(temp, { recursive: true, force: true })
   await write(temp)
+  // An older version may be a directory (merge inputs): rename cannot replace a non-empty one.
+  rmSync(path, { recursive: true, force: true })
   renameSync(temp, path)
   writeFileSync(stamp, '')
   return path
