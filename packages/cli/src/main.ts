@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process'
 import { rename, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
-import { gzipSync } from 'node:zlib'
 import { getFormat, infoText, keepsPositions, prepareFor, summarize } from '@profconv/core'
 import { ProfconvError, mergeProfiles } from '@profconv/model'
 import { parseArgs, type Options } from './args.js'
@@ -161,7 +160,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
 /**
  * Writer options: the command line's, plus `color` for writers that colour their output (the
  * `top` table) when stdout is a terminal and neither `--color`/`--no-color` nor `NO_COLOR` said,
- * Node's gzip for gzipped outputs, and source files for listings (`-t list`).
+ * and source files for listings (`-t list`).
  */
 function writeOptions(options: Options, io: Io): Options {
   const color = options.color ?? (!options.output && io.stdout.isTTY === true && !io.env?.NO_COLOR)
@@ -170,7 +169,7 @@ function writeOptions(options: Options, io: Io): Options {
     if (!sources.has(path)) sources.set(path, readSource(path, options.sourcePath))
     return sources.get(path)
   }
-  return { ...options, color, gzipSync: nodeGzip, readSource: source }
+  return { ...options, color, readSource: source }
 }
 
 /** A file-name-safe short name of an input for the report's temporary file. */
@@ -195,12 +194,6 @@ function openInBrowser(path: string): boolean {
   } catch {
     return false
   }
-}
-
-/** Node's zlib for gzipped outputs (pprof): about 5× faster than the writers' own fflate. */
-function nodeGzip(data: Uint8Array): Uint8Array {
-  const out = gzipSync(data, { level: 1 })
-  return new Uint8Array(out.buffer, out.byteOffset, out.length)
 }
 
 /** Writes to a temporary file beside `path` and renames it: an error never leaves half a file. */

@@ -17,12 +17,6 @@ export interface ReadOptions {
 export interface WriteOptions {
   /** Metric to show, by name or index, for writers that hold one metric. */
   metric?: string | number
-  /**
-   * The gzip of writers whose output is gzipped (pprof), at compression level 1 with mtime 0
-   * (the same profile gives the same bytes). Default: fflate's, which runs in browsers; the CLI
-   * passes Node's zlib, about 5× faster on a large profile.
-   */
-  gzipSync?: (data: Uint8Array) => Uint8Array
   readonly [option: string]: unknown
 }
 

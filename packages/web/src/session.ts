@@ -225,8 +225,7 @@ export interface Output {
 
 /**
  * `profconv INPUTS… -t to` with the options `given` (camelCase, as on the command line): the same
- * bytes as the CLI's, except pprof's gzip (the CLI compresses with Node's zlib, the page with
- * fflate; the protobuf inside is the same).
+ * bytes as the CLI's (pprof's gzip too: both compress with fflate).
  */
 export async function convertInputs(
   inputs: readonly Input[],
