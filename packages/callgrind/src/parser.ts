@@ -620,13 +620,23 @@ export class CallgrindParser {
     lastBlock: Int32Array,
     frameCount: number,
   ) {
-    // Frames by their last fn= block (merged functions take the later one).
+    // Frames by their last fn= block (merged functions take the later one): those with no
+    // block first, then by block. A block is one function's, so no two frames share one.
     const last = new Int32Array(frameCount)
     for (let f = 0; f < Math.min(lastBlock.length, frameOf?.length ?? frameCount); f++) {
       const frame = frameOf ? frameOf[f] : f
       last[frame] = Math.max(last[frame], lastBlock[f])
     }
-    const frameOrder = Int32Array.from(last.keys()).sort((a, b) => last[a] - last[b])
+    let lastOfAll = 0
+    for (let frame = 0; frame < frameCount; frame++) lastOfAll = Math.max(lastOfAll, last[frame])
+    const frameOfBlock = new Int32Array(lastOfAll + 1).fill(-1)
+    const frameOrder = new Int32Array(frameCount)
+    let placed = 0
+    for (let frame = 0; frame < frameCount; frame++) {
+      if (last[frame] === 0) frameOrder[placed++] = frame
+      else frameOfBlock[last[frame]] = frame
+    }
+    for (const frame of frameOfBlock) if (frame >= 0) frameOrder[placed++] = frame
     const names: string[] = []
     const ids = new Map<string, number>()
     const fileOf = new Int32Array(this.files.size)

@@ -168,17 +168,34 @@ class TupleIndex {
   /** Empties the index, its slots back to their first size (its key array is kept for reuse). */
   clear(): void {
     if (this.count === 0) return
+    const indexed = this.indexed
     this.count = this.indexed = 0
+    if (indexed === 0) return // no slot was used
     if (this.slots.length === this.initialSlots) this.slots.fill(0)
     else this.slots = new Int32Array(this.initialSlots)
   }
 
-  /** Indexes the rows appended unindexed. */
+  /** Indexes the rows appended unindexed: into the present slots when they stay half empty. */
   private catchUp(): void {
     let size = this.slots.length
     while (this.count * 2 > size) size *= 2
+    if (size !== this.slots.length) {
+      this.indexed = this.count
+      this.rehash(size)
+      return
+    }
+    const w = this.width
+    const k = this.keys
+    const slots = this.slots
+    const mask = size - 1
+    for (let row = this.indexed; row < this.count; row++) {
+      const at = row * w
+      const f = w === 6 ? k[at + 5] : 0
+      let slot = this.hash(k[at], k[at + 1], k[at + 2], k[at + 3], k[at + 4], f) & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = row + 1
+    }
     this.indexed = this.count
-    this.rehash(size)
   }
 
   /** Puts rows `[0, indexed)` in a new table of `size` slots (default: twice the present). */
@@ -199,37 +216,115 @@ class TupleIndex {
   }
 
   private hash(a: number, b: number, c: number, d: number, e: number, f: number): number {
-    return this.width === 5 ? nearHash(a, b, 0, c, d, e) : nearHash(a, b, c, d, e, f)
+    return keyHash(this.width, a, b, c, d, e, f)
   }
 }
 
 /**
  * A `TupleIndex` for tuples that come in runs of one first member (a function's rows, a caller's
  * call sites), as readers give them. While a run is of a first member met for the first time, its
- * tuples are looked up in a small table of the run alone and appended to the big one unindexed;
- * the big table indexes them only when some earlier first member comes back. A file that gives
- * each function once (callgrind's own files) never probes the big table.
+ * tuples are appended to the big table unindexed and looked up in a small table of the run's rows
+ * alone; the big table indexes them only when some earlier first member comes back. A file that
+ * gives each function once (callgrind's own files) never probes the big table. Within such a
+ * run, a tuple past every earlier one of the run (address, then line, then the rest: the order
+ * callgrind writes a function's costs in) is new without a lookup; the run's table indexes the
+ * rows so appended only when some tuple goes back.
  */
 class RunIndex {
   readonly all: TupleIndex
-  private readonly run: TupleIndex
   private runKey = -1
   private runStart = 0
   private fresh = false
   private seen = new Uint8Array(256)
+  /** The greatest tuple of the run so far (members 1 to 5; see `past`), if `hasTop`. */
+  private readonly top = new Int32Array(6)
+  private hasTop = false
+  /** Row + 1 per slot (0: empty) of the run's rows `[runStart, runIndexed)`; half empty. */
+  private runSlots = new Int32Array(64)
+  private runIndexed = 0
 
   constructor(width: 5 | 6) {
     this.all = new TupleIndex(width)
-    this.run = new TupleIndex(width, 64)
   }
 
   /** The row of the tuple, the next new one if absent. */
   id(a: number, b: number, c: number, d: number, e: number, f: number): number {
     if (a !== this.runKey) this.startRun(a)
     if (!this.fresh) return this.all.id(a, b, c, d, e, f)
-    const local = this.run.id(a, b, c, d, e, f)
-    if (local === this.all.count - this.runStart) this.all.append(a, b, c, d, e, f)
-    return this.runStart + local
+    if (!this.hasTop || this.past(b, c, d, e, f)) {
+      const top = this.top
+      top[1] = b
+      top[2] = c
+      top[3] = d
+      top[4] = e
+      top[5] = f
+      this.hasTop = true
+      return this.all.append(a, b, c, d, e, f)
+    }
+    return this.inRun(a, b, c, d, e, f)
+  }
+
+  /** The row of the tuple among the run's, appended if absent. */
+  private inRun(a: number, b: number, c: number, d: number, e: number, f: number): number {
+    const all = this.all
+    const w = all.width
+    if (2 * (all.count - this.runStart + 1) > this.runSlots.length) {
+      let size = this.runSlots.length
+      while (2 * (all.count - this.runStart + 1) > size) size *= 2
+      this.runSlots = new Int32Array(size)
+      this.runIndexed = this.runStart
+    }
+    const slots = this.runSlots
+    const mask = slots.length - 1
+    const keys = all.keys
+    for (let row = this.runIndexed; row < all.count; row++) {
+      const at = row * w
+      const h = keyHash(
+        w,
+        keys[at],
+        keys[at + 1],
+        keys[at + 2],
+        keys[at + 3],
+        keys[at + 4],
+        w === 6 ? keys[at + 5] : 0,
+      )
+      let slot = h & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = row + 1
+    }
+    let slot = keyHash(w, a, b, c, d, e, f) & mask
+    for (; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const row = slots[slot] - 1
+      if (keysAt(keys, row * w, w, a, b, c, d, e, f)) {
+        this.runIndexed = all.count
+        return row
+      }
+    }
+    const row = all.append(a, b, c, d, e, f)
+    slots[slot] = row + 1
+    this.runIndexed = all.count
+    return row
+  }
+
+  /**
+   * Whether the tuple comes after `top` in the order (address hi, address lo, line, then the
+   * other members): the members ending a tuple are (line, hi, lo).
+   */
+  private past(b: number, c: number, d: number, e: number, f: number): boolean {
+    const t = this.top
+    if (this.all.width === 5) {
+      // (file, line, hi, lo)
+      if (d !== t[3]) return d >>> 0 > t[3] >>> 0
+      if (e !== t[4]) return e >>> 0 > t[4] >>> 0
+      if (c !== t[2]) return c > t[2]
+      return b > t[1]
+    }
+    // (callee, file, line, hi, lo)
+    if (e !== t[4]) return e >>> 0 > t[4] >>> 0
+    if (f !== t[5]) return f >>> 0 > t[5] >>> 0
+    if (d !== t[3]) return d > t[3]
+    if (c !== t[2]) return c > t[2]
+    return b > t[1]
   }
 
   private startRun(a: number): void {
@@ -241,9 +336,41 @@ class RunIndex {
     }
     this.fresh = a >= 0 && this.seen[a] === 0
     if (a >= 0) this.seen[a] = 1
-    this.runStart = this.all.count
-    this.run.clear()
+    if (this.runIndexed > this.runStart) {
+      // The last run used its table: empty it.
+      if (this.runSlots.length === 64) this.runSlots.fill(0)
+      else this.runSlots = new Int32Array(64)
+    }
+    this.runStart = this.runIndexed = this.all.count
+    this.hasTop = false
   }
+}
+
+/** Whether `keys[at..at + w)` holds the tuple (a 5-tuple's `f` is 0 and not compared). */
+function keysAt(
+  keys: Int32Array,
+  at: number,
+  w: number,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+): boolean {
+  return (
+    keys[at] === a &&
+    keys[at + 1] === b &&
+    keys[at + 2] === c &&
+    keys[at + 3] === d &&
+    keys[at + 4] === e &&
+    (w === 5 || keys[at + 5] === f)
+  )
+}
+
+/** The slot hash of a tuple of width `w` (see `nearHash`). */
+function keyHash(w: number, a: number, b: number, c: number, d: number, e: number, f: number) {
+  return w === 5 ? nearHash(a, b, 0, c, d, e) : nearHash(a, b, c, d, e, f)
 }
 
 /** The hash of a tuple ending in (line, hi, lo): a block per line >> 6 and lo >> 6, then the offset. */
@@ -346,55 +473,77 @@ export class PositionBuilder {
     }
   }
 
-  /** The detail, with `files` as the file names (default: those given to `file`). */
+  /**
+   * The detail, with `files` as the file names (default: those given to `file`). Its value
+   * columns are views of the builder's arrays (the unused rest of them was never written, so it
+   * takes no memory): add nothing after this.
+   */
   finish(files: readonly string[] = this.files): PositionDetail {
     const M = this.metricCount
     const n = this.lineIndex.all.count
     const lk = this.lineIndex.all.keys
+    const frame = new Int32Array(n)
+    const file = new Int32Array(n)
+    const line = new Int32Array(n)
+    const lineHi = new Uint32Array(n)
+    const lineLo = new Uint32Array(n)
+    let anyLine = 0
+    let anyAddress = 0
+    for (let r = 0, at = 0; r < n; r++, at += 5) {
+      frame[r] = lk[at]
+      file[r] = lk[at + 1]
+      line[r] = lk[at + 2]
+      lineHi[r] = lk[at + 3]
+      lineLo[r] = lk[at + 4]
+      anyLine |= lk[at + 2]
+      anyAddress |= lk[at + 3] | lk[at + 4]
+    }
     const lines = {
       length: n,
-      frame: new Int32Array(n),
-      file: new Int32Array(n),
-      line: new Int32Array(n),
-      addressHi: new Uint32Array(n),
-      addressLo: new Uint32Array(n),
-      self: this.selfValues.slice(0, n * M),
-    }
-    let hasLines = false
-    let hasAddresses = false
-    for (let r = 0; r < n; r++) {
-      lines.frame[r] = lk[r * 5]
-      lines.file[r] = lk[r * 5 + 1]
-      lines.line[r] = lk[r * 5 + 2]
-      lines.addressHi[r] = lk[r * 5 + 3]
-      lines.addressLo[r] = lk[r * 5 + 4]
-      if (lines.line[r] !== 0) hasLines = true
-      if (lines.addressHi[r] !== 0 || lines.addressLo[r] !== 0) hasAddresses = true
+      frame,
+      file,
+      line,
+      addressHi: lineHi,
+      addressLo: lineLo,
+      self: this.selfValues.subarray(0, n * M),
     }
     const s = this.siteIndex.all.count
     const sk = this.siteIndex.all.keys
+    const caller = new Int32Array(s)
+    const callee = new Int32Array(s)
+    const siteFile = new Int32Array(s)
+    const siteLine = new Int32Array(s)
+    const siteHi = new Uint32Array(s)
+    const siteLo = new Uint32Array(s)
+    for (let r = 0, at = 0; r < s; r++, at += 6) {
+      caller[r] = sk[at]
+      callee[r] = sk[at + 1]
+      siteFile[r] = sk[at + 2]
+      siteLine[r] = sk[at + 3]
+      siteHi[r] = sk[at + 4]
+      siteLo[r] = sk[at + 5]
+      anyLine |= sk[at + 3]
+      anyAddress |= sk[at + 4] | sk[at + 5]
+    }
     const sites = {
       length: s,
-      caller: new Int32Array(s),
-      callee: new Int32Array(s),
-      file: new Int32Array(s),
-      line: new Int32Array(s),
-      addressHi: new Uint32Array(s),
-      addressLo: new Uint32Array(s),
-      total: this.siteValues.slice(0, s * M),
-      calls: this.siteCalls.slice(0, s),
+      caller,
+      callee,
+      file: siteFile,
+      line: siteLine,
+      addressHi: siteHi,
+      addressLo: siteLo,
+      total: this.siteValues.subarray(0, s * M),
+      calls: this.siteCalls.subarray(0, s),
     }
-    for (let r = 0; r < s; r++) {
-      sites.caller[r] = sk[r * 6]
-      sites.callee[r] = sk[r * 6 + 1]
-      sites.file[r] = sk[r * 6 + 2]
-      sites.line[r] = sk[r * 6 + 3]
-      sites.addressHi[r] = sk[r * 6 + 4]
-      sites.addressLo[r] = sk[r * 6 + 5]
-      if (sites.line[r] !== 0) hasLines = true
-      if (sites.addressHi[r] !== 0 || sites.addressLo[r] !== 0) hasAddresses = true
+    return {
+      metricCount: M,
+      files: [...files],
+      lines,
+      sites,
+      hasLines: anyLine !== 0,
+      hasAddresses: anyAddress !== 0,
     }
-    return { metricCount: M, files: [...files], lines, sites, hasLines, hasAddresses }
   }
 }
 
@@ -484,18 +633,29 @@ export function checkPositions(detail: PositionDetail, graph: CallGraph, format:
 
   const edges = edgeColumns(graph, M)
   const arcs = new TupleIndex(5)
-  for (let e = 0; e < edges.length; e++) arcs.id(edges.caller[e], edges.callee[e], 0, 0, 0, 0)
+  const arcOf = new Int32Array(edges.length)
+  for (let e = 0; e < edges.length; e++) {
+    arcOf[e] = arcs.id(edges.caller[e], edges.callee[e], 0, 0, 0, 0)
+  }
   const total = new Float64Array((arcs.count + 1) * M)
   const calls = new Float64Array(arcs.count + 1)
   const none = arcs.count // the row of sites of no edge
+  const keys = arcs.keys
+  let arc = -1
   for (let r = 0; r < sites.length; r++) {
-    let arc = arcs.id(sites.caller[r], sites.callee[r], 0, 0, 0, 0)
-    if (arc >= none) arc = none
-    for (let m = 0; m < M; m++) total[arc * M + m] += sites.total[r * M + m]
-    if (!Number.isNaN(sites.calls[r])) calls[arc] += sites.calls[r]
+    const caller = sites.caller[r]
+    const callee = sites.callee[r]
+    // Sites mostly come in the order of their arcs: the arc after the last one is tried first.
+    if (arc + 1 < none && keys[5 * arc + 5] === caller && keys[5 * arc + 6] === callee) arc++
+    else if (arc < 0 || arc >= none || keys[5 * arc] !== caller || keys[5 * arc + 1] !== callee) {
+      arc = arcs.id(caller, callee, 0, 0, 0, 0)
+    }
+    const at = arc >= none ? none : arc
+    for (let m = 0; m < M; m++) total[at * M + m] += sites.total[r * M + m]
+    if (!Number.isNaN(sites.calls[r])) calls[at] += sites.calls[r]
   }
   for (let e = 0; e < edges.length; e++) {
-    const arc = arcs.id(edges.caller[e], edges.callee[e], 0, 0, 0, 0)
+    const arc = arcOf[e]
     const name = `arc ${edges.caller[e]} -> ${edges.callee[e]}`
     for (let m = 0; m < M; m++) {
       const want = edges.total[e * M + m]
