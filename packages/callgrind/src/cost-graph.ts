@@ -1,4 +1,10 @@
-import { columnGraph, newEdgeColumns, type CallGraph, type GraphNode } from '@profconv/model'
+import {
+  columnGraph,
+  newEdgeColumns,
+  type CallGraph,
+  type EdgeColumns,
+  type GraphNode,
+} from '@profconv/model'
 import type { FunctionTotals } from './inclusive.js'
 
 /**
@@ -151,7 +157,7 @@ export class CostGraph {
    * (`columnGraph`: no object per edge unless some reader of the graph asks for them). `calls`
    * is left out where no arc gave a count (a count that summed to 0).
    */
-  toCallGraph(totals: FunctionTotals): CallGraph {
+  toCallGraph(totals: FunctionTotals, edges = this.edgeColumns()): CallGraph {
     const M = this.metricCount
     const n = this.functionCount
     const nodes = new Array<GraphNode>(n)
@@ -166,14 +172,19 @@ export class CostGraph {
       if (totals.estimated?.[f]) node.totalEstimated = true
       nodes[f] = node
     }
-    const edges = newEdgeColumns(this.arcCount, M)
+    return columnGraph(nodes, edges)
+  }
+
+  /** The arcs as the model's edge columns (`calls` unknown where no arc gave a count). */
+  edgeColumns(): EdgeColumns {
+    const edges = newEdgeColumns(this.arcCount, this.metricCount)
     edges.caller.set(this.arcCaller.subarray(0, this.arcCount))
     edges.callee.set(this.arcCallee.subarray(0, this.arcCount))
     for (let a = 0; a < this.arcCount; a++) {
       if (this.arcCalls[a] !== 0) edges.calls[a] = this.arcCalls[a]
     }
-    edges.total.set(this.arcTotal.subarray(0, this.arcCount * M))
-    return columnGraph(nodes, edges)
+    edges.total.set(this.arcTotal.subarray(0, this.arcCount * this.metricCount))
+    return edges
   }
 
   /**

@@ -3,10 +3,11 @@ import {
   FrameTable,
   PositionBuilder,
   ProfconvError,
-  checkPositions,
+  checkPositionColumns,
   newMeta,
   remapPositions,
   type Metric,
+  type PositionDetail,
   type Profile,
 } from '@profconv/model'
 import { CostGraph, FunctionIndex } from './cost-graph.js'
@@ -522,40 +523,54 @@ export class CallgrindParser {
   }
 
   /**
-   * The part's frames, and its graph with function `f` as frame `f`. Functions whose names turn
-   * out equal (an id defined late with a name already in use, `???` for an object or file
-   * where another function has none) are merged.
+   * The part's frame ids: function `f` is frame `frameOf[f]` (`frameOf` left out when it is
+   * `f`), and frame `i` is named as function `firstOf[i]`; the graph with frames for functions.
+   * Functions whose names turn out equal (an id defined late with a name already in use, `???`
+   * for an object or file where another function has none) are merged.
    */
-  private named(part: Part): { frames: FrameTable; graph: CostGraph; frameOf?: Int32Array } {
+  private frameIds(part: Part): { firstOf: Int32Array; graph: CostGraph; frameOf?: Int32Array } {
     // Functions are distinct slot triples; they are distinct frames unless two slots of a table
     // share a name. Triples read through `sameNameSlots` are distinct exactly when the frames
-    // are, so each new one is added to the table without the key string `intern` would make.
+    // are, so each is numbered without the key string `intern` would make.
     const objects = this.objects.sameNameSlots(UNKNOWN_NAME)
     const files = this.files.sameNameSlots(UNKNOWN_NAME)
     const functions = this.functions.sameNameSlots()
     const distinct = new FunctionIndex()
-    const frames = new FrameTable()
-    const frameOf = new Int32Array(part.graph.functionCount)
+    const functionCount = part.graph.functionCount
+    const frameOf = new Int32Array(functionCount)
+    const firstOf = new Int32Array(functionCount)
     let identity = true
-    for (let f = 0; f < frameOf.length; f++) {
+    for (let f = 0; f < functionCount; f++) {
       const ob = part.graph.functions.ob(f)
       const fl = part.graph.functions.fl(f)
       const fn = part.graph.functions.fn(f)
+      const known = distinct.count
       const id = distinct.indexOf(ob < 0 ? -1 : objects[ob], fl < 0 ? -1 : files[fl], functions[fn])
-      if (id === frames.length) {
-        frames.add({
-          name: this.functions.name(fn)!,
-          file: known(this.files.name(fl)),
-          module: known(this.objects.name(ob)),
-        })
-      }
+      if (id === known) firstOf[id] = f
       frameOf[f] = id
       if (id !== f) identity = false
     }
     // The usual case: the function indices are already the frame ids.
-    return identity
-      ? { frames, graph: part.graph }
-      : { frames, graph: part.graph.merged(frameOf), frameOf }
+    if (identity) return { firstOf, graph: part.graph }
+    return {
+      firstOf: firstOf.subarray(0, distinct.count),
+      graph: part.graph.merged(frameOf),
+      frameOf,
+    }
+  }
+
+  /** The frames of `frameIds`, named (the part's only objects per function, made last). */
+  private frames(part: Part, firstOf: Int32Array): FrameTable {
+    const frames = new FrameTable()
+    for (let i = 0; i < firstOf.length; i++) {
+      const f = firstOf[i]
+      frames.add({
+        name: this.functions.name(part.graph.functions.fn(f))!,
+        file: known(this.files.name(part.graph.functions.fl(f))),
+        module: known(this.objects.name(part.graph.functions.ob(f))),
+      })
+    }
+    return frames
   }
 
   private finishPart(): void {
@@ -566,14 +581,24 @@ export class CallgrindParser {
     this.fnIndex = -1
     part.stated.push(...this.pendingStated)
     this.pendingStated = []
-    const { frames, graph: costs, frameOf } = this.named(part)
+    // Typed arrays first, objects (frames, nodes) last: a big array made while the heap holds
+    // many objects makes the garbage collector walk them all.
+    const { firstOf, graph: costs, frameOf } = this.frameIds(part)
     const meta = newMeta('callgrind')
     if (this.name) meta.name = this.name
     meta.comments.push(...this.comments)
     const totals = functionTotals(costs)
     if (totals.cycles) meta.notes.push(CYCLE_NOTE)
     if (totals.pooled) meta.notes.push(CYCLE_POOLED_NOTE)
-    const graph = costs.toCallGraph(totals)
+    const edges = costs.edgeColumns()
+    let positions: PositionDetail | undefined
+    if (part.detail) {
+      positions = this.positionsOf(part.detail, frameOf, part.lastBlock!, firstOf.length)
+      const hasNode = new Uint8Array(costs.functionCount).fill(1)
+      checkPositionColumns(positions, costs.self, hasNode, edges, 'callgrind')
+    }
+    const frames = this.frames(part, firstOf)
+    const graph = costs.toCallGraph(totals, edges)
     const sums = Array.from(totals.program)
     // totals: is the sum of the costs; callgrind's summary: may count a little more.
     // callgrind_annotate shows the last non-zero summary: as the program total, else totals:.
@@ -606,10 +631,7 @@ export class CallgrindParser {
       this.jumps = 0
     }
     const profile: Profile = { metrics: part.metrics, defaultMetric: 0, frames, graph, meta }
-    if (part.detail) {
-      profile.positions = this.positionsOf(part.detail, frameOf, part.lastBlock!, frames.length)
-      checkPositions(profile.positions, graph, 'callgrind')
-    }
+    if (positions) profile.positions = positions
     this.profiles.push(profile)
   }
 

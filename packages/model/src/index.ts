@@ -38,6 +38,7 @@ export {
   addressHi,
   addressLo,
   checkPositions,
+  checkPositionColumns,
   joinAddress,
   remapPositions,
 } from './positions.js'

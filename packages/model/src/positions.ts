@@ -1,5 +1,5 @@
 import { ProfconvError } from './error.js'
-import { edgeColumns, type CallGraph } from './graph.js'
+import { edgeColumns, type CallGraph, type EdgeColumns } from './graph.js'
 
 /**
  * Self cost per position: one row per distinct (function, file, line, address), in the order the
@@ -609,29 +609,54 @@ function close(a: number, b: number): boolean {
  */
 export function checkPositions(detail: PositionDetail, graph: CallGraph, format: string): void {
   const M = detail.metricCount
+  let frameCount = 0
+  for (const node of graph.nodes) frameCount = Math.max(frameCount, node.frame + 1)
+  const self = new Float64Array(frameCount * M)
+  const hasNode = new Uint8Array(frameCount)
+  for (const node of graph.nodes) {
+    hasNode[node.frame] = 1
+    for (let m = 0; m < M; m++) self[node.frame * M + m] = node.self[m]
+  }
+  checkPositionColumns(detail, self, hasNode, edgeColumns(graph, M), format)
+}
+
+/**
+ * `checkPositions` for a graph given as columns, before its node objects are made: `self[frame *
+ * metricCount + m]` is each node's self, `hasNode[frame]` 1 where the frame has a node.
+ */
+export function checkPositionColumns(
+  detail: PositionDetail,
+  self: Float64Array,
+  hasNode: Uint8Array,
+  edges: EdgeColumns,
+  format: string,
+): void {
+  const M = detail.metricCount
   const fail = (what: string) => {
     throw new ProfconvError(format, `position detail does not add up: ${what}`)
   }
   const { lines, sites } = detail
-  let frameCount = 0
-  for (const node of graph.nodes) frameCount = Math.max(frameCount, node.frame + 1)
-  for (let r = 0; r < lines.length; r++) frameCount = Math.max(frameCount, lines.frame[r] + 1)
-  const self = new Float64Array(frameCount * M)
+  const frameCount = hasNode.length
+  const sums = new Float64Array(frameCount * M)
+  let stray = false
   for (let r = 0; r < lines.length; r++) {
-    const at = lines.frame[r] * M
-    for (let m = 0; m < M; m++) self[at + m] += lines.self[r * M + m]
-  }
-  for (const node of graph.nodes) {
-    for (let m = 0; m < M; m++) {
-      const sum = self[node.frame * M + m]
-      if (!close(sum, node.self[m]))
-        fail(`frame ${node.frame}'s rows sum to ${sum}, its self is ${node.self[m]}`)
-      self[node.frame * M + m] = 0
+    const frame = lines.frame[r]
+    if (frame >= 0 && frame < frameCount && hasNode[frame] === 1) {
+      for (let m = 0; m < M; m++) sums[frame * M + m] += lines.self[r * M + m]
+    } else {
+      for (let m = 0; m < M; m++) if (lines.self[r * M + m] !== 0) stray = true
     }
   }
-  if (self.some((v) => v !== 0)) fail('a frame has costed rows but no node')
+  for (let frame = 0; frame < frameCount; frame++) {
+    if (hasNode[frame] === 0) continue
+    for (let m = 0; m < M; m++) {
+      const sum = sums[frame * M + m]
+      const want = self[frame * M + m]
+      if (!close(sum, want)) fail(`frame ${frame}'s rows sum to ${sum}, its self is ${want}`)
+    }
+  }
+  if (stray) fail('a frame has costed rows but no node')
 
-  const edges = edgeColumns(graph, M)
   const arcs = new TupleIndex(5)
   const arcOf = new Int32Array(edges.length)
   for (let e = 0; e < edges.length; e++) {
@@ -654,17 +679,18 @@ export function checkPositions(detail: PositionDetail, graph: CallGraph, format:
     for (let m = 0; m < M; m++) total[at * M + m] += sites.total[r * M + m]
     if (!Number.isNaN(sites.calls[r])) calls[at] += sites.calls[r]
   }
+  const name = (e: number) => `arc ${edges.caller[e]} -> ${edges.callee[e]}`
   for (let e = 0; e < edges.length; e++) {
     const arc = arcOf[e]
-    const name = `arc ${edges.caller[e]} -> ${edges.callee[e]}`
     for (let m = 0; m < M; m++) {
       const want = edges.total[e * M + m]
       const sum = total[arc * M + m]
       if (!close(sum, Number.isNaN(want) ? 0 : want))
-        fail(`${name}'s sites sum to ${sum}, its total is ${want}`)
+        fail(`${name(e)}'s sites sum to ${sum}, its total is ${want}`)
     }
     const want = Number.isNaN(edges.calls[e]) ? 0 : edges.calls[e]
-    if (!close(calls[arc], want)) fail(`${name}'s sites make ${calls[arc]} calls, the arc ${want}`)
+    if (!close(calls[arc], want))
+      fail(`${name(e)}'s sites make ${calls[arc]} calls, the arc ${want}`)
   }
   for (let m = 0; m < M; m++) if (total[none * M + m] !== 0) fail('a call site has no arc')
   if (calls[none] !== 0) fail('a call site has no arc')
