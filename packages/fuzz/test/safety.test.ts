@@ -151,13 +151,12 @@ describe('no shared state', () => {
 
   test('no reader or writer source keeps module-level mutable state', () => {
     const packages = join(testDataDir, '../packages')
-    // svg counts nested renders to silence one Graphviz warning: synchronous, output unaffected.
-    // svg also loads the wasm Graphviz once, on first use (a cache of a library, not of a conversion);
+    // svg starts the wasm Graphviz's thread once, on first use (a cache of a library, not of a
+    // conversion);
     // pprof builds protobufjs's types once, on first encode (the same for every call).
     // The web page's entry script and its worker are an application, as the CLI is: they hold
     // the page's open files and settings (one page, one worker); conversions go through session.ts.
     const allowed = new Set([
-      'svg/src/quiet-console.ts',
       'svg/src/render.ts',
       'pprof/src/proto.ts',
       'web/src/main.ts',

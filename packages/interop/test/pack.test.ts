@@ -61,6 +61,9 @@ test('the packed CLI installs in a fresh folder and runs info and a conversion',
   expect(folded).toMatch(/^runtime\.main .*;main\.fib \([^)]*\) \d+$/m)
   const top = profconv(fixturePath('pstats/recursion.prof'), '-t', 'top', '--limit', '1')
   expect(top).toMatch(/is_even/)
+  // -t svg: Graphviz's thread runs viz.js's worker script, found from the installed bundle.
+  const svg = profconv(fixturePath('pstats/recursion.prof'), '-t', 'svg')
+  expect(svg.match(/<g id="node\d+" class="node">/g)?.length).toBe(8)
   expect(profconv('--version').trim()).toBe(
     JSON.parse(readFileSync(join(PACKAGES, 'cli/package.json'), 'utf8')).version,
   )

@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { FrameTable, SamplesBuilder, newMeta, type Frame, type Profile } from '@profconv/model'
-import { SVG_MAX_NODES, svgFormat, writeSvg } from '../src/index.js'
+import { ProfconvError } from '@profconv/model'
+import { SVG_MAX_NODES, renderSvg, svgFormat, writeSvg } from '../src/index.js'
 
 /** Samples `main;<name>` for each name, the n-th with weight n + 1. */
 function profileOf(callees: Frame[]): Profile {
@@ -104,5 +105,38 @@ describe('writeSvg', () => {
     const profile = profileOf([{ name: 'parse' }, { name: 'lex' }])
     const svg = svgFormat.write!(profile, { root: 'lex' }) as string
     expect(parse(svg).nodes).toHaveLength(1)
+  })
+
+  test('Graphviz (in its thread) answers each graph with its own drawing, in any order of sizes', () => {
+    const small = parse(renderSvg('digraph { a -> b }')).nodes
+    const big = parse(
+      renderSvg(
+        `digraph { ${Array.from({ length: 50 }, (_, i) => `n${i} -> n${i + 1};`).join(' ')} }`,
+      ),
+    ).nodes
+    expect(small).toHaveLength(2)
+    expect(big).toHaveLength(51)
+    expect(parse(renderSvg('digraph { a }')).nodes).toHaveLength(1)
+  })
+
+  test('a graph Graphviz cannot read is a ProfconvError, and the next graph draws', () => {
+    expect(() => renderSvg('digraph { a -> ')).toThrow(ProfconvError)
+    expect(() => renderSvg('digraph { a -> ')).toThrow(
+      /Graphviz could not draw the graph: .*syntax error/,
+    )
+    expect(parse(renderSvg('digraph { a -> b }')).nodes).toHaveLength(2)
+  })
+
+  test('labels with ×, µ and ’ draw without a warning about their font metrics', () => {
+    const warn = console.warn
+    const warnings: unknown[][] = []
+    console.warn = (...args: unknown[]) => warnings.push(args)
+    try {
+      const svg = renderSvg('digraph { a [label="12×\\n3 µs ’"] }')
+      expect(svg).toContain('12×')
+    } finally {
+      console.warn = warn
+    }
+    expect(warnings).toEqual([])
   })
 })
