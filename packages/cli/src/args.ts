@@ -224,7 +224,8 @@ function commandLine(args: readonly string[]): Argv {
     .option('jobs', {
       alias: 'j',
       type: 'number',
-      describe: 'threads reading inputs in parallel (default: the number of cores)',
+      describe:
+        'threads reading inputs in parallel (default: the number of cores, once the inputs are many enough to pay for starting them)',
     })
     .option('keep-going', {
       type: 'boolean',

@@ -37,20 +37,11 @@ export async function readOne(
     const whole = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
     return readInput(gunzipFast(whole, options.maxInputSize), readOptions)
   }
+  const small = readSmallInput(input, options, context, contentOnly)
+  if (small === null) return undefined
+  if (small) return { format: small.format, profiles: await readBytes(small, options, input) }
   const bar = (size: number) =>
     size > context.progressAbove && context.stderr.isTTY && !context.quiet
-  const small = readSmall(input, (size) => size <= SMALL && !bar(size))
-  if (small) {
-    // Gunzipped once, here (sniffing gzip would gunzip the head again).
-    const raw = gunzipFast(small, options.maxInputSize)
-    // A file found in a folder is sniffed once: by content only, and that is its format.
-    const sniffed = contentOnly && !options.from ? detectFormat(raw) : undefined
-    if (contentOnly && !options.from && !sniffed) return undefined
-    const format = sniffed?.read ? sniffed : inputFormat(raw, readOptions)
-    if (format.readStream)
-      return { format, profiles: await format.readStream(oneChunk(raw), readOptions) }
-    return { format, profiles: format.read!(raw, readOptions) }
-  }
   const handle = await open(input, 'r')
   try {
     const { size } = await handle.stat()
@@ -70,6 +61,47 @@ export async function readOne(
   } finally {
     await handle.close()
   }
+}
+
+/** A small file's content, gunzipped, and its format. */
+export interface SmallInput {
+  format: FormatDescriptor
+  bytes: Uint8Array
+}
+
+/**
+ * A file of up to {@link SMALL} bytes (and no progress bar) read whole, gunzipped, and its
+ * format; null for a file found in a folder (`contentOnly`) whose content is not a profile;
+ * undefined for a larger file (read by `readOne`, streamed).
+ */
+export function readSmallInput(
+  input: string,
+  options: ReadInputOptions,
+  context: InputContext,
+  contentOnly?: boolean,
+): SmallInput | null | undefined {
+  const bar = (size: number) =>
+    size > context.progressAbove && context.stderr.isTTY && !context.quiet
+  const small = readSmall(input, (size) => size <= SMALL && !bar(size))
+  if (!small) return undefined
+  // Gunzipped once, here (sniffing gzip would gunzip the head again).
+  const bytes = gunzipFast(small, options.maxInputSize)
+  // A file found in a folder is sniffed once: by content only, and that is its format.
+  const sniffed = contentOnly && !options.from ? detectFormat(bytes) : undefined
+  if (contentOnly && !options.from && !sniffed) return null
+  const format = sniffed?.read ? sniffed : inputFormat(bytes, { ...options, fileName: input })
+  return { format, bytes }
+}
+
+/** The profiles of a small input `readSmallInput` read. */
+export async function readBytes(
+  { format, bytes }: SmallInput,
+  options: ReadInputOptions,
+  input: string,
+): Promise<Profile[]> {
+  const readOptions = { ...options, fileName: input }
+  if (format.readStream) return format.readStream(oneChunk(bytes), readOptions)
+  return format.read!(bytes, readOptions)
 }
 
 /** Files up to this size are read whole in one call (a fleet's profiles are small and many). */

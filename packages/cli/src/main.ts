@@ -8,7 +8,7 @@ import { parseArgs, type Options } from './args.js'
 import { readSource } from './source.js'
 import { UsageError, readOne, systemMessage, type InputContext } from './input.js'
 import { expandInputs } from './input-list.js'
-import { InputFailure, defaultJobs, mergeInputs } from './merge-inputs.js'
+import { InputFailure, mergeInputs } from './merge-inputs.js'
 
 /** Where `main` reads and writes; `process` fits. */
 export interface Io {
@@ -104,8 +104,8 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     if (!to.write)
       throw new ProfconvError(to.name, 'profconv can read this format but not write it')
     const sources = await expandInputs(options.inputs, io.stdin)
-    const jobs = options.jobs ?? defaultJobs()
-    if (!Number.isInteger(jobs) || jobs < 1)
+    const jobs = options.jobs
+    if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1))
       throw new UsageError(`--jobs must be a whole number of at least 1, not ${options.jobs}`)
     const merged = await mergeInputs(
       sources,

@@ -2,7 +2,15 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { ProfconvError, ProfileMerger, type Position, type Profile } from '@profconv/model'
 import type { ReadInputOptions } from '@profconv/core'
-import { UsageError, readOne, systemMessage, type InputContext } from './input.js'
+import { PprofFold } from '@profconv/pprof'
+import {
+  UsageError,
+  readBytes,
+  readOne,
+  readSmallInput,
+  systemMessage,
+  type InputContext,
+} from './input.js'
 import type { Source } from './input-list.js'
 import { CountProgress } from './progress.js'
 import { packProfile, unpackProfile, type PackedProfile } from './transfer.js'
@@ -13,8 +21,11 @@ export interface MergeSettings {
   sameKind: boolean
   /** Skip (and count) inputs that fail to read instead of stopping at the first. */
   keepGoing: boolean
-  /** Worker threads; 1 reads in the main thread. */
-  jobs: number
+  /**
+   * Threads reading; 1 reads in the main thread. Undefined: the number of cores, the workers
+   * started only once the inputs left would take this thread long enough to pay for them.
+   */
+  jobs?: number
 }
 
 /** What merging the inputs gave. */
@@ -43,8 +54,15 @@ export function defaultJobs(): number {
   return availableParallelism()
 }
 
-/** Below this many inputs they are read in the main thread: starting workers costs more. */
+/** With `--jobs`, below this many inputs they are read in the main thread all the same. */
 const WORKERS_FROM = 8
+
+/**
+ * Without `--jobs`, inputs are read in this thread until the CPU time the rest would take here passes this many ms
+ * (estimated from the chunks read so far), then in workers too: a worker's start (a Node
+ * isolate loading the CLI) costs ~0.1–0.3 s of a core, more than a few thousand small files.
+ */
+const WORKERS_PAY = 1000
 
 /**
  * Inputs per chunk: consecutive inputs are merged into one partial result (in a worker), and the
@@ -87,18 +105,39 @@ export async function mergeInputs(
     }
     if (result.profile) merger.add(result.profile, result.first)
   }
-  // Threads reading: this one and `threads - 1` workers.
+  // Threads reading: this one and `threads - 1` workers (with --jobs from the start, else once
+  // the inputs left pay for them).
   const threads = sources.some((s) => s.path === '-')
     ? 1
-    : Math.min(settings.jobs, chunks.length, sources.length >= WORKERS_FROM ? Infinity : 1)
+    : Math.min(settings.jobs ?? defaultJobs(), chunks.length)
+  const cpu = () => {
+    const { user, system } = process.cpuUsage()
+    return (user + system) / 1000
+  }
+  const start = cpu()
+  let next = 0
+  const startWorkers = () => {
+    if (threads <= 1) return false
+    if (settings.jobs !== undefined) return sources.length >= WORKERS_FROM
+    // CPU time, not wall: a busy machine must not make the inputs look larger.
+    return next > 0 && ((cpu() - start) / next) * (chunks.length - next) > WORKERS_PAY
+  }
   try {
-    if (threads > 1) await inWorkers(chunks, threads, options, settings, context, fold, progress)
-    else {
-      // One bar for all inputs: no byte bar per file under it.
-      const quiet = progress ? { ...context, progressAbove: Infinity } : context
-      for (const chunk of chunks)
-        fold(await foldChunk(chunk, options, settings, quiet, () => progress?.advance()))
-    }
+    // One bar for all inputs: no byte bar per file under it.
+    const quiet = progress ? { ...context, progressAbove: Infinity } : context
+    while (next < chunks.length && !startWorkers())
+      fold(await foldChunk(chunks[next++], options, settings, quiet, () => progress?.advance()))
+    const rest = chunks.slice(next)
+    if (rest.length > 0)
+      await inWorkers(
+        rest,
+        Math.min(threads, rest.length + 1),
+        options,
+        settings,
+        context,
+        fold,
+        progress,
+      )
   } finally {
     progress?.finish()
   }
@@ -133,7 +172,12 @@ export type ChunkResult =
     }
   | { ok: false; path: string; error: unknown }
 
-/** Reads the inputs of one chunk and merges them (in a worker, or in the main thread). */
+/**
+ * Reads the inputs of one chunk and merges them (in a worker, or in the main thread). Runs of
+ * pprof files are folded straight from their bytes ({@link PprofFold}); whatever the fold leaves
+ * (other formats, large files, files it does not take) is read into a profile and merged, the
+ * fold so far before it, so the result is the same as merging every input read.
+ */
 export async function foldChunk(
   sources: readonly Source[],
   options: ReadInputOptions,
@@ -146,11 +190,41 @@ export async function foldChunk(
   let first: string | undefined
   let reads = 0
   let ignored = 0
+  let fold: { fold: PprofFold; first: string } | undefined
+  const flush = () => {
+    if (fold) merger.add(fold.fold.result(), fold.first)
+    fold = undefined
+  }
   for (const source of sources) {
     const name = source.path === '-' ? '<stdin>' : source.path
     let read
     try {
-      read = await readOne(source.path, options, context, source.found)
+      const small =
+        source.path === '-'
+          ? undefined
+          : readSmallInput(source.path, options, context, source.found)
+      if (small?.format.name === 'pprof') {
+        fold ??= { fold: new PprofFold(options), first: name }
+        let folded
+        try {
+          folded = fold.fold.add(small.bytes, name)
+        } catch (error) {
+          // A refusal to merge names both inputs itself.
+          return { ok: false, path: '', error }
+        }
+        if (folded) {
+          onFile()
+          first ??= name
+          reads++
+          continue
+        }
+      }
+      read =
+        small === null
+          ? undefined
+          : small
+            ? { profiles: await readBytes(small, options, source.path) }
+            : await readOne(source.path, options, context, source.found)
     } catch (error) {
       if (!(settings.keepGoing && isReadFailure(error))) return { ok: false, path: name, error }
       skipped.push({ path: name, reason: failureText(error) })
@@ -163,6 +237,7 @@ export async function foldChunk(
       continue
     }
     try {
+      flush()
       for (const profile of read.profiles) merger.add(profile, name)
     } catch (error) {
       // A refusal to merge names both inputs itself.
@@ -170,6 +245,11 @@ export async function foldChunk(
     }
     first ??= name
     reads++
+  }
+  try {
+    flush()
+  } catch (error) {
+    return { ok: false, path: '', error }
   }
   return {
     ok: true,

@@ -58,6 +58,7 @@ export type { CycleEstimate, CycleGraph, EntryPath } from './cycles.js'
 export { shareTotals } from './share.js'
 export { ProfileMerger, mergeProfiles } from './merge.js'
 export type { InputMaps, MergeOptions } from './merge.js'
+export { MetaSums, SampleSums } from './merge-sums.js'
 export {
   DEFAULT_MAX_INPUT,
   LineSplitter,

@@ -10,10 +10,10 @@ import {
 } from './graph.js'
 import type { Metric } from './metric.js'
 import { positionsOf } from './position-derive.js'
-import { PositionSums, treeNodeMapper } from './position-merge.js'
-import type { Mapping, Profile, ProfileMeta } from './profile.js'
-import type { Label, Samples } from './samples.js'
-import { StackTree } from './stack-tree.js'
+import { Column, MetaSums, SampleSums } from './merge-sums.js'
+import { PositionSums } from './position-merge.js'
+import type { Profile } from './profile.js'
+import type { Samples } from './samples.js'
 
 /** Options of {@link ProfileMerger}. */
 export interface MergeOptions {
@@ -115,14 +115,7 @@ class Sums {
   /** Position detail, in graph mode once an input has some (samples keep theirs in the tree). */
   private positions: PositionSums | undefined
   private readonly kind: string
-  private readonly meta: ProfileMeta
-  private readonly comments = new Set<string>()
-  private readonly notes = new Set<string>()
-  private periodSource = ''
-  private readonly mappingKeys = new Set<string>()
-  private periodsDiffer = false
-  /** Sum of the stated totals (`meta.totals`) while every input states them. */
-  private totals: number[] | undefined = []
+  private readonly meta: MetaSums
 
   constructor(
     first: Profile,
@@ -135,13 +128,7 @@ class Sums {
       this.metricSource.push(firstSource)
     })
     this.defaultMetric = first.defaultMetric
-    // Name and format from the first input; the rest is summed as inputs come (addExtras).
-    this.meta = { ...first.meta, comments: [], notes: [] }
-    delete this.meta.startTime
-    delete this.meta.duration
-    delete this.meta.period
-    delete this.meta.totals
-    delete this.meta.mappings
+    this.meta = new MetaSums(first.meta)
     if (first.samples) this.samples = new SampleSums(this.metrics.length)
     else this.graph = new GraphSums(this.metrics.length)
   }
@@ -184,49 +171,7 @@ class Sums {
     detail?: ReturnType<typeof positionsOf>,
   ): void {
     this.positions?.add(detail, graph, maps.frames, maps.metrics)
-    const meta = profile.meta
-    for (const c of meta.comments) this.comments.add(c)
-    for (const n of meta.notes) this.notes.add(n)
-    if (meta.startTime !== undefined)
-      this.meta.startTime = Math.min(meta.startTime, this.meta.startTime ?? Infinity)
-    if (meta.duration !== undefined) this.meta.duration = (this.meta.duration ?? 0) + meta.duration
-    if (meta.period) this.addPeriod(meta.period, source)
-    for (const m of meta.mappings ?? []) this.addMapping(m)
-    // Stated totals add up while every input states them; one without drops them.
-    if (this.totals && meta.totals?.length === profile.metrics.length) {
-      meta.totals.forEach((v, m) => {
-        const to = maps.metrics[m]
-        this.totals![to] = (this.totals![to] ?? 0) + v
-      })
-    } else this.totals = undefined
-  }
-
-  /** Each distinct mapping once (inputs from one binary list the same ones). */
-  private addMapping(m: Mapping): void {
-    const key = `${m.file}\u0000${m.start}\u0000${m.limit}\u0000${m.offset}\u0000${m.buildId ?? ''}`
-    if (this.mappingKeys.has(key)) return
-    this.mappingKeys.add(key)
-    ;(this.meta.mappings ??= []).push(m)
-  }
-
-  /** Periods of one metric agree; of different values the largest is kept, as go tool pprof does. */
-  private addPeriod(period: NonNullable<ProfileMeta['period']>, source: string): void {
-    const mine = this.meta.period
-    if (!mine) {
-      this.meta.period = { metric: { ...period.metric }, value: period.value }
-      this.periodSource = source
-      return
-    }
-    if (mine.metric.name !== period.metric.name || mine.metric.unit !== period.metric.unit) {
-      throw new ProfconvError(
-        'profconv',
-        `cannot merge profiles sampled by different measures: ${this.periodSource} takes a sample every ${mine.value} ${mine.metric.unit} of ${mine.metric.name}, ${source} every ${period.value} ${period.metric.unit} of ${period.metric.name}`,
-      )
-    }
-    if (period.value !== mine.value) {
-      this.periodsDiffer = true
-      if (period.value > mine.value) mine.value = period.value
-    }
+    this.meta.add(profile.meta, maps.metrics, source)
   }
 
   private metricIndex(metric: Metric, source: string): number {
@@ -282,98 +227,13 @@ class Sums {
   }
 
   private profile(view: { samples?: Samples; graph?: CallGraph }): Profile {
-    const notes = [...this.notes]
-    const period = this.meta.period
-    if (this.periodsDiffer && period)
-      notes.push(
-        `the inputs were sampled at different periods; the merged profile records the largest, ${period.value} ${period.metric.unit} of ${period.metric.name}, as go tool pprof does`,
-      )
     return {
       metrics: this.metrics.map((m) => ({ ...m })),
       defaultMetric: this.defaultMetric,
       frames: this.frames,
       ...view,
-      meta: {
-        ...this.meta,
-        period: period && { metric: { ...period.metric }, value: period.value },
-        ...(this.totals && {
-          totals: Array.from(this.metrics, (_, m) => this.totals![m] ?? 0),
-        }),
-        comments: [...this.comments],
-        notes,
-      },
+      meta: this.meta.result(this.metrics.length),
     }
-  }
-}
-
-/** Samples summed per stack and label set, into one stack tree. */
-class SampleSums {
-  private readonly tree = new StackTree()
-  /** (node + 1, label set) → sample id. */
-  private readonly keys = new PairIndex()
-  private readonly values: Column[] = []
-  /** Label sets by id; 0 is none. */
-  private readonly labelSets: (readonly Label[] | undefined)[] = [undefined]
-  private readonly labelIds = new Map<string, number>()
-
-  constructor(metricCount: number) {
-    for (let m = 0; m < metricCount; m++) this.addMetric()
-  }
-
-  addMetric(): void {
-    this.values.push(new Column(0))
-  }
-
-  /** Adds every sample; returns the result node of each input node. */
-  add(samples: Samples, maps: InputMaps): Int32Array {
-    // Every node, in id order (parents first): lines, files and addresses are kept.
-    const map = treeNodeMapper(samples.tree, this.tree, maps.frames)
-    const nodes = new Int32Array(samples.tree.length)
-    for (let n = 0; n < nodes.length; n++) nodes[n] = map(n)
-    const labelCache = new Map<readonly Label[], number>()
-    const columns = Array.from(maps.metrics, (m) => this.values[m])
-    const { stack, values, labels } = samples
-    for (let i = 0; i < stack.length; i++) {
-      const node = stack[i] < 0 ? -1 : nodes[stack[i]]
-      const set = labels?.[i]?.length ? this.labelSet(labels[i]!, labelCache) : 0
-      const id = this.keys.id(node + 1, set)
-      for (let m = 0; m < columns.length; m++) columns[m].add(id, values[m][i])
-    }
-    return nodes
-  }
-
-  private labelSet(labels: readonly Label[], cache: Map<readonly Label[], number>): number {
-    let id = cache.get(labels)
-    if (id === undefined) {
-      const key = labels
-        .map((l) => `${l.key}\u0000${l.str ?? ''}\u0000${l.num ?? ''}\u0000${l.unit ?? ''}`)
-        .join('\u0001')
-      id = this.labelIds.get(key)
-      if (id === undefined) {
-        id = this.labelSets.push(labels) - 1
-        this.labelIds.set(key, id)
-      }
-      cache.set(labels, id)
-    }
-    return id
-  }
-
-  result(): Samples {
-    const n = this.keys.length
-    const stack = new Int32Array(n)
-    let labelled = false
-    for (let id = 0; id < n; id++) {
-      stack[id] = this.keys.first(id) - 1
-      labelled ||= this.keys.second(id) !== 0
-    }
-    const samples: { -readonly [K in keyof Samples]: Samples[K] } = {
-      tree: this.tree,
-      stack,
-      values: this.values.map((c) => c.slice(n)),
-    }
-    if (labelled)
-      samples.labels = Array.from({ length: n }, (_, id) => this.labelSets[this.keys.second(id)])
-    return samples
   }
 }
 
@@ -469,47 +329,6 @@ class GraphSums {
       edges.primitiveCalls[e] = this.edgePrimitiveCalls.at(e)
     }
     return columnGraph(nodes, edges, this.estimated)
-  }
-}
-
-/** Sums by id in a Float64Array that grows by doubling; `empty` (0, or NaN for unknown) where nothing was added. */
-class Column {
-  private data = new Float64Array(1024)
-
-  constructor(private readonly empty: number) {
-    if (empty !== 0) this.data.fill(empty)
-  }
-
-  at(i: number): number {
-    return i < this.data.length ? this.data[i] : this.empty
-  }
-
-  add(i: number, value: number): void {
-    if (i >= this.data.length) this.grow(i)
-    this.data[i] += value
-  }
-
-  /** Adds a value that may be unknown (NaN): unknown plus known is the known one. */
-  addKnown(i: number, value: number): void {
-    if (Number.isNaN(value)) return
-    if (i >= this.data.length) this.grow(i)
-    const old = this.data[i]
-    this.data[i] = Number.isNaN(old) ? value : old + value
-  }
-
-  /** The first `n` sums (a copy). */
-  slice(n: number): Float64Array {
-    const out = new Float64Array(n)
-    out.set(this.data.subarray(0, Math.min(n, this.data.length)))
-    if (this.empty !== 0 && n > this.data.length) out.fill(this.empty, this.data.length)
-    return out
-  }
-
-  private grow(i: number): void {
-    const data = new Float64Array(Math.max(i + 1, this.data.length * 2))
-    data.set(this.data)
-    if (this.empty !== 0) data.fill(this.empty, this.data.length)
-    this.data = data
   }
 }
 

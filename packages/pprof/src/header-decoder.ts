@@ -53,13 +53,13 @@ export function decodeProfileHeader(bytes: Uint8Array): ProfileMessage {
     } else if (field === 5 && wireType === LENGTH_DELIMITED) {
       p.function.push(within(r, fn))
     } else if (field === 3 && wireType === LENGTH_DELIMITED) {
-      p.mapping.push(within(r, mapping))
+      p.mapping.push(within(r, decodeMapping))
     } else if (field === 1 && wireType === LENGTH_DELIMITED) {
-      p.sampleType.push(within(r, (r) => valueType(r)))
+      p.sampleType.push(within(r, (r) => decodeValueType(r)))
     } else if (field === 11 && wireType === LENGTH_DELIMITED) {
       // A message field set twice is merged, as protobuf (and protobufjs) merge it.
       const into = p.periodType ?? { type: 0, unit: 0 }
-      p.periodType = within(r, (r) => valueType(r, into))
+      p.periodType = within(r, (r) => decodeValueType(r, into))
     } else if (field === 13) {
       repeatedInt64(r, wireType, p.comment)
     } else if (field >= 7 && field <= 15 && field !== 11) {
@@ -90,7 +90,11 @@ function within<T>(r: WireReader, decode: (r: WireReader) => T): T {
   return message
 }
 
-function valueType(r: WireReader, m: ValueTypeMessage = { type: 0, unit: 0 }): ValueTypeMessage {
+/** A `ValueType` message (the reader's `end` is the message's), merged into `m`. */
+export function decodeValueType(
+  r: WireReader,
+  m: ValueTypeMessage = { type: 0, unit: 0 },
+): ValueTypeMessage {
   while (r.pos < r.end) {
     const tag = r.tag()
     const field = tag >>> 3
@@ -101,7 +105,8 @@ function valueType(r: WireReader, m: ValueTypeMessage = { type: 0, unit: 0 }): V
   return m
 }
 
-function mapping(r: WireReader): MappingMessage {
+/** A `Mapping` message (the reader's `end` is the message's). */
+export function decodeMapping(r: WireReader): MappingMessage {
   const m: MappingMessage = {
     id: 0,
     memoryStart: 0,

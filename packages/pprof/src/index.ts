@@ -1,3 +1,4 @@
+export { PprofFold } from './fold.js'
 export { pprofFormat } from './format.js'
 export { readPprof } from './read.js'
 export type { PprofReadOptions } from './read.js'

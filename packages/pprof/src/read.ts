@@ -318,6 +318,9 @@ class ProfileReader {
   }
 }
 
+/** What a stack's walk reads of a location table (this reader's, or a fold's). */
+type LocationColumns = Pick<LocationTable, 'start' | 'frames' | 'lines' | 'addressHi' | 'addressLo'>
+
 /** How many of a new stack's callers are looked up in the memo before walking from the root. */
 const CALLER_TRIES = 4
 
@@ -327,9 +330,9 @@ const CALLER_TRIES = 4
  * the memo, hashes ready; from a known one only the frames below it are new. Else the whole
  * stack is walked from the tree's root.
  */
-function newStack(
+export function newStack(
   tree: StackTree,
-  locations: LocationTable,
+  locations: LocationColumns,
   memo: StackMemo,
   stack: Int32Array,
   hashes: Int32Array,
@@ -350,7 +353,7 @@ function newStack(
  */
 function insertStack(
   tree: StackTree,
-  locations: LocationTable,
+  locations: LocationColumns,
   root: number,
   stack: Int32Array,
   from: number,

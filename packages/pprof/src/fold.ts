@@ -1,0 +1,405 @@
+import {
+  FrameTable,
+  MetaSums,
+  SampleSums,
+  addressHi,
+  addressLo,
+  newMeta,
+  type Frame,
+  type Label,
+  type Mapping,
+  type Metric,
+  type Profile,
+  type ProfileMeta,
+} from '@profconv/model'
+import { ProfileScan } from './fold-scan.js'
+import type { LabelMessage, MappingMessage, Uint64 } from './proto.js'
+import { newStack, readPprof, type PprofReadOptions } from './read.js'
+import { HASH_SEED, StackMemo, hashFinish, hashStep, stackHash } from './stack-memo.js'
+import { StringPool } from './string-pool.js'
+import { modelUnit } from './units.js'
+
+/**
+ * Merges pprof files as they come, straight from their bytes into one result: the merge of a
+ * fleet's profiles, thousands of files of one program. Strings, frames, locations and stacks are
+ * interned into the result from the wire (a file's columns are reused for the next), so a file
+ * costs its decoding and a hash probe per string, location and sample, and memory is the result.
+ *
+ * The result equals `ProfileMerger` over `readPprof` of the same files, in the same order (ids
+ * by first appearance, the same sums): a fold can stand for a run of consecutive inputs of a
+ * merge. `add` leaves to that general path what the fold does not do (a file that is malformed,
+ * prunes by `drop_frames`, has values beyond 2^53 or other sample types than the first), and
+ * then merges nothing of it.
+ *
+ * @example
+ * ```ts
+ * const fold = new PprofFold()
+ * for (const bytes of files) if (!fold.add(bytes, name)) ... // read it with readPprof instead
+ * const merged = fold.result()
+ * ```
+ */
+export class PprofFold {
+  private readonly pool = new StringPool()
+  private readonly scan = new ProfileScan(this.pool)
+  private readonly frames = new FrameTable()
+  /** Frame by its identity in pool ids (see `frame`). */
+  private readonly frameIds = new StackMemo()
+  private readonly locations = new LocationSet()
+  /** Mappings the result has, by file, build id and addresses. */
+  private readonly mappingIds = new StackMemo()
+  /** Stack tree node by its locations' ids, leaf first. */
+  private readonly stacks = new StackMemo()
+  private sums: SampleSums | undefined
+  private meta: MetaSums | undefined
+  private metrics: Metric[] = []
+  private metricMap = new Int32Array(0)
+  private defaultMetric = 0
+  private first: Uint8Array | undefined
+  private added = 0
+  // A file's scratch, reused.
+  private locationIds = new Int32Array(64)
+  private readonly fileFrames = new Map<number, number>()
+  private readonly fileLabels = new Map<number, { labels: LabelMessage[]; id: number }[]>()
+  private stack = new Int32Array(64)
+  private hashes = new Int32Array(64)
+  private readonly key = new Int32Array(8)
+
+  constructor(private readonly options: PprofReadOptions = {}) {}
+
+  /** How many files were added. */
+  get count(): number {
+    return this.added
+  }
+
+  /**
+   * Adds the profile in `bytes` (gunzipped profile.proto); `source` names it in merge errors.
+   * False when the fold leaves the file to `readPprof` and a general merge (nothing of it is
+   * added): a malformed file, `drop_frames`, values beyond 2^53, sample types other than the
+   * first file's.
+   *
+   * @throws ProfconvError when its sampling period is of another measure than the first's.
+   */
+  add(bytes: Uint8Array, source: string): boolean {
+    const scan = this.scan
+    if (!scan.scan(bytes, this.sums ? this.metrics.length : undefined)) return false
+    if (this.sums && !this.sameTypes()) return false
+    this.added++
+    const meta = this.fileMeta()
+    if (!this.sums) this.start(bytes.slice(), meta)
+    else this.first = undefined
+    this.foldLocations()
+    this.foldSamples()
+    this.meta!.add(meta, this.metricMap, source)
+    return true
+  }
+
+  /** The merged profile: the one file as `readPprof` reads it, or the merge of them all. */
+  result(): Profile {
+    if (this.first) return readPprof(this.first, this.options)
+    return {
+      metrics: this.metrics.map((m) => ({ ...m })),
+      defaultMetric: this.defaultMetric,
+      frames: this.frames,
+      samples: this.sums!.result(),
+      meta: this.meta!.result(this.metrics.length),
+    }
+  }
+
+  /** The first file: its sample types are the result's metrics. */
+  private start(bytes: Uint8Array, meta: ProfileMeta): void {
+    const scan = this.scan
+    const types = scan.sampleTypes
+    for (let t = 0; t < types.length; t += 2)
+      this.metrics.push({ name: this.str(types[t]), unit: modelUnit(this.str(types[t + 1])) })
+    const defaultName = this.str(scan.sid(scan.defaultSampleType))
+    const named = defaultName ? this.metrics.findIndex((m) => m.name === defaultName) : -1
+    this.defaultMetric = named >= 0 ? named : Math.max(0, this.metrics.length - 1)
+    this.metricMap = Int32Array.from(this.metrics, (_, m) => m)
+    this.sums = new SampleSums(this.metrics.length)
+    this.meta = new MetaSums(meta)
+    this.first = bytes
+  }
+
+  private sameTypes(): boolean {
+    const types = this.scan.sampleTypes
+    for (let m = 0; m < this.metrics.length; m++) {
+      const name = this.str(types[2 * m])
+      const unit = modelUnit(this.str(types[2 * m + 1]))
+      if (name !== this.metrics[m].name || unit !== this.metrics[m].unit) return false
+    }
+    return true
+  }
+
+  /**
+   * Every location of the file in file order, its frames interned as the reader interns them
+   * (so frames are numbered as a merge of read profiles numbers them), to its id in the result.
+   */
+  private foldLocations(): void {
+    const scan = this.scan
+    const addresses = this.options.positions !== false
+    if (this.locationIds.length < scan.locCount) this.locationIds = new Int32Array(scan.locCount)
+    this.fileFrames.clear()
+    const frames: number[] = []
+    const lines: number[] = []
+    for (let i = 0; i < scan.locCount; i++) {
+      const mapping = scan.locMapping[i]
+      const module = mapping === 0 ? 0 : scan.sid(scan.mappings[mapping - 1].filename)
+      const address = scan.locAddress[i]
+      const first = scan.locLines[i]
+      const last = scan.locLines[i + 1] - 1
+      frames.length = lines.length = 0
+      if (last < first) {
+        // Unsymbolized: pprof shows the address.
+        frames.push(
+          this.frames.intern({
+            name: `0x${address.toString(16)}`,
+            module: this.str(module) || undefined,
+          }),
+        )
+        lines.push(0)
+      }
+      for (let k = last; k >= first; k--) {
+        const fn = scan.lineFn[k]
+        const inlined = k < last ? 1 : 0
+        // The reader's frame per mapping, inlined-ness and function of a file.
+        const key = (mapping * 2 + inlined) * scan.fnCount + fn
+        let frame = this.fileFrames.get(key)
+        if (frame === undefined) {
+          frame = this.frame(fn, inlined, module, address)
+          this.fileFrames.set(key, frame)
+        }
+        frames.push(frame)
+        const line = scan.lineNo[k]
+        lines.push(line > 0 && line <= 0x7fffffff ? line : 0)
+      }
+      this.locationIds[i] = this.locations.id(frames, lines, addresses ? address : 0)
+    }
+  }
+
+  /** The frame of function `fn` of the file. */
+  private frame(fn: number, inlined: number, module: number, address: Uint64): number {
+    const scan = this.scan
+    const name = scan.fnName[fn]
+    const system = scan.fnSystem[fn]
+    const file = scan.fnFile[fn]
+    const line = scan.fnStart[fn]
+    const make = (): Frame => ({
+      name: this.str(name) || this.str(system) || `0x${address.toString(16)}`,
+      systemName: this.str(system),
+      file: this.str(file),
+      line: line ? line : undefined,
+      module: this.str(module) || undefined,
+      inlined: inlined === 1,
+    })
+    // A nameless function is named by an address: interned by its whole identity.
+    if ((name === 0 && system === 0) || line !== (line | 0)) return this.frames.intern(make())
+    const key = this.key
+    key[0] = name
+    key[1] = system
+    key[2] = file
+    key[3] = line
+    key[4] = module
+    key[5] = inlined
+    const hash = stackHash(key, 0, 6)
+    let id = this.frameIds.get(key, 0, 6, hash)
+    if (id === undefined) {
+      id = this.frames.intern(make())
+      this.frameIds.set(key, 0, 6, hash, id)
+    }
+    return id
+  }
+
+  /** Every sample, its stack found (or made) in the result's tree as the reader walks it. */
+  private foldSamples(): void {
+    const scan = this.scan
+    const sums = this.sums!
+    const M = this.metrics.length
+    const { sampleAt, sampleLocs, values, labels } = scan
+    this.fileLabels.clear()
+    for (let s = 0; s < scan.sampleCount; s++) {
+      const from = sampleAt[s]
+      const n = sampleAt[s + 1] - from
+      if (n > this.stack.length) {
+        this.stack = new Int32Array(n * 2)
+        this.hashes = new Int32Array(n * 2)
+      }
+      const { stack, hashes } = this
+      let hash = HASH_SEED
+      for (let k = n - 1; k >= 0; k--) {
+        const at = this.locationIds[sampleLocs[from + k]]
+        stack[k] = at
+        hash = hashStep(hash, at)
+        hashes[k] = hash
+      }
+      let node = -1
+      if (n > 0) {
+        const key = hashFinish(hashes[0], n)
+        const known = this.stacks.get(stack, 0, n, key)
+        if (known !== undefined) node = known
+        else {
+          node = newStack(sums.tree, this.locations, this.stacks, stack, hashes, 0, n)
+          this.stacks.set(stack, 0, n, key, node)
+        }
+      }
+      const set = labels[s] ? this.labelSet(labels[s]!) : 0
+      sums.addSample(node, set, values, s * M)
+    }
+  }
+
+  /** The result's id of a sample's label set (built as the reader builds it). */
+  private labelSet(labels: LabelMessage[]): number {
+    // The file's sets by their string indexes and numbers, as the reader caches them.
+    let h = labels.length
+    for (const l of labels) {
+      h = hashStep(h, l.key)
+      h = hashStep(h, l.str)
+      h = hashStep(h, l.num | 0)
+      h = hashStep(h, (l.num / 4294967296) | 0)
+      h = hashStep(h, l.numUnit)
+    }
+    let bucket = this.fileLabels.get(h)
+    if (bucket) {
+      for (const known of bucket) if (sameLabels(known.labels, labels)) return known.id
+    } else this.fileLabels.set(h, (bucket = []))
+    const scan = this.scan
+    const str = (index: number) => this.str(scan.sid(index))
+    const set = labels.map((l): Label => {
+      const key = str(l.key)
+      if (l.str) return { key, str: str(l.str) }
+      const unit = str(l.numUnit)
+      return unit ? { key, num: l.num, unit } : { key, num: l.num }
+    })
+    const id = this.sums!.labelSetId(set)
+    bucket.push({ labels, id })
+    return id
+  }
+
+  /** The file's meta as the reader makes it. */
+  private fileMeta(): ProfileMeta {
+    const scan = this.scan
+    const str = (index: number) => this.str(scan.sid(index))
+    const meta = newMeta('pprof')
+    meta.comments = scan.comments.map(str)
+    if (scan.docUrl) meta.comments.push(`doc_url: ${str(scan.docUrl)}`)
+    if (scan.timeNanos) meta.startTime = scan.timeNanos / 1e6
+    if (scan.durationNanos) meta.duration = scan.durationNanos
+    if (scan.periodType) {
+      meta.period = {
+        metric: { name: str(scan.periodType.type), unit: modelUnit(str(scan.periodType.unit)) },
+        value: scan.period,
+      }
+    }
+    // Mappings the result has (each is kept once) are not made again.
+    const mappings = scan.mappings.filter((m) => this.newMapping(m))
+    if (mappings.length > 0) {
+      meta.mappings = mappings.map((m): Mapping => {
+        const out: { -readonly [K in keyof Mapping]: Mapping[K] } = {
+          file: str(m.filename),
+          start: BigInt(m.memoryStart),
+          limit: BigInt(m.memoryLimit),
+          offset: BigInt(m.fileOffset),
+          symbolized: {
+            functions: m.hasFunctions,
+            filenames: m.hasFilenames,
+            lineNumbers: m.hasLineNumbers,
+            inlineFrames: m.hasInlineFrames,
+          },
+        }
+        const buildId = str(m.buildId)
+        if (buildId) out.buildId = buildId
+        return out
+      })
+    }
+    return meta
+  }
+
+  /** False for a mapping of the file the result has (by what `MetaSums` tells them apart by). */
+  private newMapping(m: MappingMessage): boolean {
+    const key = this.key
+    key[0] = this.scan.sid(m.filename)
+    key[1] = this.scan.sid(m.buildId)
+    let n = 2
+    for (const v of [m.memoryStart, m.memoryLimit, m.fileOffset]) {
+      key[n++] = addressHi(v)
+      key[n++] = addressLo(v)
+    }
+    const hash = stackHash(key, 0, n)
+    if (this.mappingIds.get(key, 0, n, hash) !== undefined) return false
+    this.mappingIds.set(key, 0, n, hash, 0)
+    return true
+  }
+
+  private str(sid: number): string {
+    return this.pool.get(sid)
+  }
+}
+
+function sameLabels(a: readonly LabelMessage[], b: readonly LabelMessage[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i]
+    if (x.key !== y.key || x.str !== y.str || x.num !== y.num || x.numUnit !== y.numUnit)
+      return false
+  }
+  return true
+}
+
+/**
+ * The result's locations: frames (root-most first), lines and address of each, interned by all
+ * of them, in the columns `newStack` walks.
+ */
+class LocationSet {
+  start: Int32Array = new Int32Array(257)
+  frames: Int32Array = new Int32Array(1024)
+  lines: Int32Array = new Int32Array(1024)
+  addressHi: Uint32Array = new Uint32Array(256)
+  addressLo: Uint32Array = new Uint32Array(256)
+  private count = 0
+  private readonly ids = new StackMemo()
+  private key = new Int32Array(64)
+
+  /** The id of the location of `frames`, `lines` (root-most first) and `address` (0 unknown). */
+  id(frames: readonly number[], lines: readonly number[], address: Uint64): number {
+    const hi = address === 0 ? 0 : addressHi(address)
+    const lo = address === 0 ? 0 : addressLo(address)
+    const n = 2 + 2 * frames.length
+    if (n > this.key.length) this.key = new Int32Array(n * 2)
+    const key = this.key
+    key[0] = hi
+    key[1] = lo
+    for (let k = 0; k < frames.length; k++) {
+      key[2 + 2 * k] = frames[k]
+      key[3 + 2 * k] = lines[k]
+    }
+    const hash = stackHash(key, 0, n)
+    const known = this.ids.get(key, 0, n, hash)
+    if (known !== undefined) return known
+    const id = this.count++
+    if (id + 1 === this.addressHi.length) {
+      this.start = grown(this.start)
+      this.addressHi = grown(this.addressHi)
+      this.addressLo = grown(this.addressLo)
+    }
+    const at = this.start[id]
+    while (at + frames.length > this.frames.length) {
+      this.frames = grown(this.frames)
+      this.lines = grown(this.lines)
+    }
+    for (let k = 0; k < frames.length; k++) {
+      this.frames[at + k] = frames[k]
+      this.lines[at + k] = lines[k]
+    }
+    this.start[id + 1] = at + frames.length
+    this.addressHi[id] = hi
+    this.addressLo[id] = lo
+    this.ids.set(key, 0, n, hash, id)
+    return id
+  }
+}
+
+function grown<T extends Int32Array | Uint32Array>(a: T): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length * 2)
+  out.set(a)
+  return out
+}
