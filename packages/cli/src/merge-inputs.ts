@@ -58,11 +58,13 @@ export function defaultJobs(): number {
 const WORKERS_FROM = 8
 
 /**
- * Without `--jobs`, inputs are read in this thread until the CPU time the rest would take here passes this many ms
- * (estimated from the chunks read so far), then in workers too: a worker's start (a Node
- * isolate loading the CLI) costs ~0.1–0.3 s of a core, more than a few thousand small files.
+ * Without `--jobs`, inputs are read in this thread until the CPU time the rest would take here
+ * passes this many ms (estimated from the chunks read in the first `WARM` ms and more), then in
+ * workers too: a worker's start (a Node isolate loading the CLI) costs ~0.1–0.3 s of a core and
+ * ~35 MB, more than a few thousand small files take to read.
  */
-const WORKERS_PAY = 1000
+const WORKERS_PAY = 500
+const WARM = 100
 
 /**
  * Inputs per chunk: consecutive inputs are merged into one partial result (in a worker), and the
@@ -95,14 +97,17 @@ export async function mergeInputs(
       : undefined
   const merger = new ProfileMerger({ sameKind: settings.sameKind })
   const outcome = { read: 0, skipped: [] as MergeOutcome['skipped'], ignored: 0 }
+  const skip = (skipped: MergeOutcome['skipped']) => {
+    for (const s of skipped) {
+      outcome.skipped.push(s)
+      warn(`warning: skipped ${s.path}: ${s.reason}`)
+    }
+  }
   const fold = (result: ChunkResult) => {
     if (!result.ok) throw new InputFailure(result.path, result.error)
     outcome.read += result.read
     outcome.ignored += result.ignored
-    for (const skip of result.skipped) {
-      outcome.skipped.push(skip)
-      warn(`warning: skipped ${skip.path}: ${skip.reason}`)
-    }
+    skip(result.skipped)
     if (result.profile) merger.add(result.profile, result.first)
   }
   // Threads reading: this one and `threads - 1` workers (with --jobs from the start, else once
@@ -119,14 +124,30 @@ export async function mergeInputs(
   const startWorkers = () => {
     if (threads <= 1) return false
     if (settings.jobs !== undefined) return sources.length >= WORKERS_FROM
-    // CPU time, not wall: a busy machine must not make the inputs look larger.
-    return next > 0 && ((cpu() - start) / next) * (chunks.length - next) > WORKERS_PAY
+    // CPU time, not wall: a busy machine must not make the inputs look larger. Judged once the
+    // code is warm (the first files cost several times the rest).
+    const spent = cpu() - start
+    return spent > WARM && (spent / next) * (chunks.length - next) > WORKERS_PAY
   }
   try {
     // One bar for all inputs: no byte bar per file under it.
     const quiet = progress ? { ...context, progressAbove: Infinity } : context
-    while (next < chunks.length && !startWorkers())
-      fold(await foldChunk(chunks[next++], options, settings, quiet, () => progress?.advance()))
+    // Runs of pprof files read here fold into one result across chunks (their sums are exact
+    // integers: the grouping changes nothing); a chunk with other inputs is merged as a chunk,
+    // so that sums of fractions are grouped by chunks whatever the threads.
+    let here = new InputFolder(options, settings, quiet)
+    const advance = () => progress?.advance()
+    while (next < chunks.length && !startWorkers()) {
+      for (const source of chunks[next++]) {
+        const failure = await here.add(source, advance)
+        if (failure) fold(failure)
+      }
+      if (here.merged) {
+        fold(here.result())
+        here = new InputFolder(options, settings, quiet)
+      } else skip(here.skipped.splice(0))
+    }
+    fold(here.result())
     const rest = chunks.slice(next)
     if (rest.length > 0)
       await inWorkers(
@@ -172,12 +193,7 @@ export type ChunkResult =
     }
   | { ok: false; path: string; error: unknown }
 
-/**
- * Reads the inputs of one chunk and merges them (in a worker, or in the main thread). Runs of
- * pprof files are folded straight from their bytes ({@link PprofFold}); whatever the fold leaves
- * (other formats, large files, files it does not take) is read into a profile and merged, the
- * fold so far before it, so the result is the same as merging every input read.
- */
+/** Reads the inputs of one chunk and merges them (in a worker, or in the main thread). */
 export async function foldChunk(
   sources: readonly Source[],
   options: ReadInputOptions,
@@ -185,38 +201,70 @@ export async function foldChunk(
   context: InputContext,
   onFile: () => void,
 ): Promise<ChunkResult> {
-  const merger = new ProfileMerger({ sameKind: settings.sameKind })
-  const skipped: { path: string; reason: string }[] = []
-  let first: string | undefined
-  let reads = 0
-  let ignored = 0
-  let fold: { fold: PprofFold; first: string } | undefined
-  const flush = () => {
-    if (fold) merger.add(fold.fold.result(), fold.first)
-    fold = undefined
-  }
+  const folder = new InputFolder(options, settings, context)
   for (const source of sources) {
+    const failure = await folder.add(source, onFile)
+    if (failure) return failure
+  }
+  return folder.result()
+}
+
+/**
+ * Inputs read and merged in order. Runs of pprof files are folded straight from their bytes
+ * ({@link PprofFold}); whatever the fold leaves (other formats, large files, files it does not
+ * take) is read into a profile and merged, the fold so far before it: the result is the same as
+ * merging every input read.
+ */
+class InputFolder {
+  private readonly merger: ProfileMerger
+  private fold: { fold: PprofFold; first: string } | undefined
+  /** The first input read, naming the result in merge errors. */
+  private first: string | undefined
+  private read = 0
+  private ignored = 0
+  /** Inputs that failed to read (`keepGoing`), in input order; the caller may take them. */
+  readonly skipped: { path: string; reason: string }[] = []
+
+  constructor(
+    private readonly options: ReadInputOptions,
+    private readonly settings: Pick<MergeSettings, 'sameKind' | 'keepGoing'>,
+    private readonly context: InputContext,
+  ) {
+    this.merger = new ProfileMerger({ sameKind: settings.sameKind })
+  }
+
+  /** True once an input was read into a profile and merged (not folded from its bytes). */
+  get merged(): boolean {
+    return this.merger.count > 0
+  }
+
+  /** Reads and adds `source`; the failure that stops the merge, if it fails. */
+  async add(
+    source: Source,
+    onFile: () => void,
+  ): Promise<(ChunkResult & { ok: false }) | undefined> {
+    const { options, settings } = this
     const name = source.path === '-' ? '<stdin>' : source.path
     let read
     try {
       const small =
         source.path === '-'
           ? undefined
-          : readSmallInput(source.path, options, context, source.found)
+          : readSmallInput(source.path, options, this.context, source.found)
       if (small?.format.name === 'pprof') {
-        fold ??= { fold: new PprofFold(options), first: name }
+        this.fold ??= { fold: new PprofFold(options), first: name }
         let folded
         try {
-          folded = fold.fold.add(small.bytes, name)
+          folded = this.fold.fold.add(small.bytes, name)
         } catch (error) {
           // A refusal to merge names both inputs itself.
           return { ok: false, path: '', error }
         }
         if (folded) {
           onFile()
-          first ??= name
-          reads++
-          continue
+          this.first ??= name
+          this.read++
+          return undefined
         }
       }
       read =
@@ -224,40 +272,49 @@ export async function foldChunk(
           ? undefined
           : small
             ? { profiles: await readBytes(small, options, source.path) }
-            : await readOne(source.path, options, context, source.found)
+            : await readOne(source.path, options, this.context, source.found)
     } catch (error) {
       if (!(settings.keepGoing && isReadFailure(error))) return { ok: false, path: name, error }
-      skipped.push({ path: name, reason: failureText(error) })
+      this.skipped.push({ path: name, reason: failureText(error) })
       onFile()
-      continue
+      return undefined
     }
     onFile()
     if (!read) {
-      ignored++
-      continue
+      this.ignored++
+      return undefined
     }
     try {
-      flush()
-      for (const profile of read.profiles) merger.add(profile, name)
+      this.flush()
+      for (const profile of read.profiles) this.merger.add(profile, name)
     } catch (error) {
-      // A refusal to merge names both inputs itself.
       return { ok: false, path: '', error }
     }
-    first ??= name
-    reads++
+    this.first ??= name
+    this.read++
+    return undefined
   }
-  try {
-    flush()
-  } catch (error) {
-    return { ok: false, path: '', error }
+
+  /** The merge of the inputs added. */
+  result(): ChunkResult {
+    try {
+      this.flush()
+    } catch (error) {
+      return { ok: false, path: '', error }
+    }
+    return {
+      ok: true,
+      read: this.read,
+      ignored: this.ignored,
+      skipped: this.skipped,
+      first: this.first,
+      profile: this.merger.count > 0 ? this.merger.result() : undefined,
+    }
   }
-  return {
-    ok: true,
-    read: reads,
-    ignored,
-    skipped,
-    first,
-    profile: merger.count > 0 ? merger.result() : undefined,
+
+  private flush(): void {
+    if (this.fold) this.merger.add(this.fold.fold.result(), this.fold.first)
+    this.fold = undefined
   }
 }
 

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
 import { chunkSize } from '../src/merge-inputs.js'
 import { cli } from './cli-io.js'
@@ -118,6 +119,24 @@ describe('a file that fails to read', () => {
     )
     expect(lines).toHaveLength(2)
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(await mergedJson(good), 'utf8'))
+  })
+
+  test.each([
+    ['gzip', (b: Uint8Array) => b.subarray(0, b.length >> 1)],
+    ['protobuf', (b: Uint8Array) => gzipSync(gunzipSync(b).subarray(0, 2000))],
+  ])('a pprof file cut short (%s) among pprof files folded from their bytes', async (_, cut) => {
+    const dir = tmp()
+    const good = copies([fixturePath('pprof/cpu.pb.gz')], 30, dir)
+    const bad = join(dir, 'p0011-bad.pb.gz')
+    writeFileSync(bad, cut(fixture('pprof/cpu.pb.gz')))
+    const all = [...good.slice(0, 11), bad, ...good.slice(11)]
+    const r = await cli(['merge', ...all, '-t', 'pprof', '--jobs', '1'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(new RegExp(`^profconv: error: ${bad}: pprof: .+\n$`))
+    // The good files' stacks, summed (the note of the file left out aside).
+    const kept = await merged(all, 'collapsed', '--keep-going', '--quiet')
+    expect(kept.toString()).toBe((await merged(good, 'collapsed')).toString())
+    expect(kept.length).toBeGreaterThan(1000)
   })
 
   async function mergedJson(inputs: string[]) {
