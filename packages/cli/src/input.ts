@@ -67,6 +67,8 @@ export async function readOne(
 export interface SmallInput {
   format: FormatDescriptor
   bytes: Uint8Array
+  /** The file's size (gzipped when it is). */
+  size: number
 }
 
 /**
@@ -90,7 +92,7 @@ export function readSmallInput(
   const sniffed = contentOnly && !options.from ? detectFormat(bytes) : undefined
   if (contentOnly && !options.from && !sniffed) return null
   const format = sniffed?.read ? sniffed : inputFormat(bytes, { ...options, fileName: input })
-  return { format, bytes }
+  return { format, bytes, size: small.length }
 }
 
 /** The profiles of a small input `readSmallInput` read. */
@@ -105,7 +107,7 @@ export async function readBytes(
 }
 
 /** Files up to this size are read whole in one call (a fleet's profiles are small and many). */
-const SMALL = 8 * 2 ** 20
+export const SMALL = 8 * 2 ** 20
 
 /**
  * The whole file when `wanted(size)`, read with one open, stat and read (synchronous: a merge

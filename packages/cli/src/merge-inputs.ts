@@ -4,6 +4,7 @@ import { ProfconvError, ProfileMerger, type Position, type Profile } from '@prof
 import type { ReadInputOptions } from '@profconv/core'
 import { PprofFold } from '@profconv/pprof'
 import {
+  SMALL,
   UsageError,
   readBytes,
   readOne,
@@ -58,13 +59,12 @@ export function defaultJobs(): number {
 const WORKERS_FROM = 8
 
 /**
- * Without `--jobs`, inputs are read in this thread until the CPU time the rest would take here
- * passes this many ms (estimated from the chunks read in the first `WARM` ms and more), then in
- * workers too: a worker's start (a Node isolate loading the CLI) costs ~0.1–0.3 s of a core and
- * ~35 MB, more than a few thousand small files take to read.
+ * Without `--jobs`, inputs are read in this thread until the files left (estimated from the
+ * sizes of those read) pass this many bytes, then in workers too: a worker's start (a Node
+ * isolate loading the CLI) costs ~0.1–0.3 s of a core and ~35 MB, about what 5 MB of small
+ * gzipped pprof files take to read (~70 µs a 1.3 kB file).
  */
-const WORKERS_PAY = 500
-const WARM = 100
+const WORKERS_FROM_BYTES = 8 * 2 ** 20
 
 /**
  * Inputs per chunk: consecutive inputs are merged into one partial result (in a worker), and the
@@ -115,39 +115,25 @@ export async function mergeInputs(
   const threads = sources.some((s) => s.path === '-')
     ? 1
     : Math.min(settings.jobs ?? defaultJobs(), chunks.length)
-  const cpu = () => {
-    const { user, system } = process.cpuUsage()
-    return (user + system) / 1000
-  }
-  const start = cpu()
+  // One bar for all inputs: no byte bar per file under it.
+  const quiet = progress ? { ...context, progressAbove: Infinity } : context
+  const here = new ChunkReader(options, settings, quiet)
   let next = 0
+  let read = 0
   const startWorkers = () => {
     if (threads <= 1) return false
     if (settings.jobs !== undefined) return sources.length >= WORKERS_FROM
-    // CPU time, not wall: a busy machine must not make the inputs look larger. Judged once the
-    // code is warm (the first files cost several times the rest).
-    const spent = cpu() - start
-    return spent > WARM && (spent / next) * (chunks.length - next) > WORKERS_PAY
+    // Judged on the bytes of the files read so far (the time they take depends on the load).
+    return read > 0 && (here.bytes / read) * (sources.length - read) > WORKERS_FROM_BYTES
   }
   try {
-    // One bar for all inputs: no byte bar per file under it.
-    const quiet = progress ? { ...context, progressAbove: Infinity } : context
-    // Runs of pprof files read here fold into one result across chunks (their sums are exact
-    // integers: the grouping changes nothing); a chunk with other inputs is merged as a chunk,
-    // so that sums of fractions are grouped by chunks whatever the threads.
-    let here = new InputFolder(options, settings, quiet)
     const advance = () => progress?.advance()
     while (next < chunks.length && !startWorkers()) {
-      for (const source of chunks[next++]) {
-        const failure = await here.add(source, advance)
-        if (failure) fold(failure)
-      }
-      if (here.merged) {
-        fold(here.result())
-        here = new InputFolder(options, settings, quiet)
-      } else skip(here.skipped.splice(0))
+      read += chunks[next].length
+      await here.read(chunks[next++], advance)
+      here.take().forEach(fold)
     }
-    fold(here.result())
+    here.finish().forEach(fold)
     const rest = chunks.slice(next)
     if (rest.length > 0)
       await inWorkers(
@@ -193,20 +179,80 @@ export type ChunkResult =
     }
   | { ok: false; path: string; error: unknown }
 
-/** Reads the inputs of one chunk and merges them (in a worker, or in the main thread). */
-export async function foldChunk(
-  sources: readonly Source[],
+/**
+ * Reads consecutive chunks and merges them (in a worker, or in the main thread): the results to
+ * merge in order (see {@link ChunkReader}).
+ */
+export async function foldChunks(
+  chunks: readonly (readonly Source[])[],
   options: ReadInputOptions,
   settings: Pick<MergeSettings, 'sameKind' | 'keepGoing'>,
   context: InputContext,
   onFile: () => void,
-): Promise<ChunkResult> {
-  const folder = new InputFolder(options, settings, context)
-  for (const source of sources) {
-    const failure = await folder.add(source, onFile)
-    if (failure) return failure
+): Promise<ChunkResult[]> {
+  const reader = new ChunkReader(options, settings, context)
+  for (const chunk of chunks) await reader.read(chunk, onFile)
+  return reader.finish()
+}
+
+/**
+ * Chunks read in order into results to merge in that order. Runs of pprof files fold into one
+ * result across chunks (their sums are exact integers: the grouping changes nothing); a chunk
+ * with other inputs is a result of its own, so that sums of fractions are grouped by chunks
+ * whatever the threads, and `--jobs 1` and `--jobs N` write the same bytes.
+ */
+class ChunkReader {
+  private folder: InputFolder
+  private readonly results: ChunkResult[] = []
+  private failed = false
+  private done = 0
+
+  /** Bytes of the files read (as stored: gzipped ones gzipped). */
+  get bytes(): number {
+    return this.done + this.folder.bytes
   }
-  return folder.result()
+
+  constructor(
+    private readonly options: ReadInputOptions,
+    private readonly settings: Pick<MergeSettings, 'sameKind' | 'keepGoing'>,
+    private readonly context: InputContext,
+  ) {
+    this.folder = new InputFolder(options, settings, context)
+  }
+
+  /** Reads one chunk (nothing more once an input failed). */
+  async read(chunk: readonly Source[], onFile: () => void): Promise<void> {
+    if (this.failed) return
+    for (const source of chunk) {
+      const failure = await this.folder.add(source, onFile)
+      if (failure) {
+        this.results.push(failure)
+        this.failed = true
+        return
+      }
+    }
+    if (this.folder.merged) this.endRun()
+  }
+
+  /** The results finished so far, and the inputs skipped so far (`keepGoing`), in order. */
+  take(): ChunkResult[] {
+    const out = this.results.splice(0)
+    const skipped = this.folder.skipped.splice(0)
+    if (skipped.length > 0) out.push({ ok: true, read: 0, ignored: 0, skipped })
+    return out
+  }
+
+  /** Every result left. */
+  finish(): ChunkResult[] {
+    if (!this.failed) this.endRun()
+    return this.take()
+  }
+
+  private endRun(): void {
+    this.done += this.folder.bytes
+    this.results.push(this.folder.result())
+    this.folder = new InputFolder(this.options, this.settings, this.context)
+  }
 }
 
 /**
@@ -222,6 +268,8 @@ class InputFolder {
   private first: string | undefined
   private read = 0
   private ignored = 0
+  /** Bytes of the files read (as stored; a large file counts as `SMALL`). */
+  bytes = 0
   /** Inputs that failed to read (`keepGoing`), in input order; the caller may take them. */
   readonly skipped: { path: string; reason: string }[] = []
 
@@ -251,6 +299,7 @@ class InputFolder {
         source.path === '-'
           ? undefined
           : readSmallInput(source.path, options, this.context, source.found)
+      this.bytes += small === undefined ? SMALL : (small?.size ?? 0)
       if (small?.format.name === 'pprof') {
         this.fold ??= { fold: new PprofFold(options), first: name }
         let folded
@@ -340,26 +389,25 @@ interface WorkerSetup {
   progress: boolean
 }
 
+/** Consecutive chunks to read (the `task`-th of them). */
 interface Task {
-  chunk: number
-  sources: Source[]
+  task: number
+  chunks: Source[][]
 }
 
-/** A worker's answer: one input done (for the progress bar), or a chunk's result. */
-type Reply =
-  | { type: 'file' }
-  | {
-      type: 'done'
-      chunk: number
-      result:
-        | (Omit<Extract<ChunkResult, { ok: true }>, 'profile'> & { profile?: PackedProfile })
-        | { ok: false; path: string; error: SentError }
-    }
+/** A chunk result as a worker posts it. */
+type SentResult =
+  | (Omit<Extract<ChunkResult, { ok: true }>, 'profile'> & { profile?: PackedProfile })
+  | { ok: false; path: string; error: SentError }
+
+/** A worker's answer: one input done (for the progress bar), or a task's results. */
+type Reply = { type: 'file' } | { type: 'done'; task: number; results: SentResult[] }
 
 /**
  * Reads the chunks in `threads` threads: this one and `threads - 1` workers, all taking the next
- * chunk in input order, and folds their results in that order. This thread reads too (it would
- * otherwise only wait for results), and so a worker fewer is started (each costs a Node start).
+ * task (a few consecutive chunks, about four per thread) in input order, and folds their results
+ * in that order. This thread reads too (it would otherwise only wait for results), and so a
+ * worker fewer is started (each costs a Node start).
  */
 async function inWorkers(
   chunks: Source[][],
@@ -385,9 +433,12 @@ async function inWorkers(
   )
   // One bar for all inputs: no byte bar per file under it.
   const here = progress ? { ...context, progressAbove: Infinity } : context
-  // At most this many chunks past the next one to fold are read ahead (bounded memory).
+  const size = Math.max(1, Math.floor(chunks.length / (4 * threads)))
+  const tasks: Source[][][] = []
+  for (let at = 0; at < chunks.length; at += size) tasks.push(chunks.slice(at, at + size))
+  // At most this many tasks past the next one to fold are read ahead (bounded memory).
   const ahead = 2 * threads + 2
-  const done = new Map<number, ChunkResult>()
+  const done = new Map<number, ChunkResult[]>()
   let nextToSend = 0
   let nextToFold = 0
   let stopped = false
@@ -395,61 +446,61 @@ async function inWorkers(
     await new Promise<void>((resolve, reject) => {
       const busy = new Map<Worker, number>(workers.map((w) => [w, 0]))
       let readingHere = false
-      const canSend = () =>
-        !stopped && nextToSend < chunks.length && nextToSend < nextToFold + ahead
-      const store = (chunk: number, result: ChunkResult) => {
+      const canSend = () => !stopped && nextToSend < tasks.length && nextToSend < nextToFold + ahead
+      const store = (task: number, results: ChunkResult[]) => {
         if (stopped) return
-        done.set(chunk, result)
+        done.set(task, results)
         try {
           for (let r; (r = done.get(nextToFold)); nextToFold++) {
             done.delete(nextToFold)
-            fold(r)
+            r.forEach(fold)
           }
         } catch (error) {
           stopped = true
           return reject(error)
         }
-        if (nextToFold === chunks.length) return resolve()
+        if (nextToFold === tasks.length) return resolve()
         feed()
       }
-      const readHere = async (chunk: number) => {
-        let result: ChunkResult
+      const readHere = async (task: number) => {
+        let results: ChunkResult[]
         try {
-          result = await foldChunk(chunks[chunk], options, settings, here, () =>
+          results = await foldChunks(tasks[task], options, settings, here, () =>
             progress?.advance(),
           )
         } catch (error) {
-          result = { ok: false, path: '', error }
+          results = [{ ok: false, path: '', error }]
         }
         readingHere = false
-        store(chunk, result)
+        store(task, results)
       }
       const feed = () => {
         for (const w of workers) {
           while (busy.get(w)! < 2 && canSend()) {
             busy.set(w, busy.get(w)! + 1)
-            const task: Task = { chunk: nextToSend, sources: chunks[nextToSend] }
+            const task: Task = { task: nextToSend, chunks: tasks[nextToSend] }
             w.postMessage(task)
             nextToSend++
           }
         }
         if (!readingHere && canSend()) {
           readingHere = true
-          const chunk = nextToSend++
-          // After the events waiting (workers' results, which give them their next chunks).
-          setImmediate(() => void readHere(chunk))
+          const task = nextToSend++
+          // After the events waiting (workers' results, which give them their next tasks).
+          setImmediate(() => void readHere(task))
         }
       }
       for (const w of workers) {
         w.on('message', (reply: Reply) => {
           if (reply.type === 'file') return progress?.advance()
           busy.set(w, busy.get(w)! - 1)
-          const r = reply.result
           store(
-            reply.chunk,
-            r.ok
-              ? { ...r, ok: true, profile: r.profile && unpackProfile(r.profile) }
-              : { ok: false, path: r.path, error: reviveError(r.error) },
+            reply.task,
+            reply.results.map((r) =>
+              r.ok
+                ? { ...r, ok: true, profile: r.profile && unpackProfile(r.profile) }
+                : { ok: false, path: r.path, error: reviveError(r.error) },
+            ),
           )
         })
         w.on('error', (error) => {
@@ -457,7 +508,7 @@ async function inWorkers(
           reject(error)
         })
         w.on('exit', (code) => {
-          if (nextToFold < chunks.length && !stopped) {
+          if (nextToFold < tasks.length && !stopped) {
             stopped = true
             reject(
               new Error(`a worker thread stopped (exit code ${code}) before its work was done`),
@@ -473,7 +524,7 @@ async function inWorkers(
   }
 }
 
-/** The worker thread's side: merges the chunks it is sent and posts each result back. */
+/** The worker thread's side: reads the tasks it is sent and posts their results back. */
 export function runWorker(
   port: {
     postMessage(value: unknown, transfer?: ArrayBuffer[]): void
@@ -488,24 +539,23 @@ export function runWorker(
   }
   const onFile = setup.progress ? () => port.postMessage({ type: 'file' }) : () => undefined
   let queue = Promise.resolve()
-  const run = async (task: Task) => {
-    let result: ChunkResult
+  const run = async ({ task, chunks }: Task) => {
+    let results: ChunkResult[]
     try {
-      result = await foldChunk(task.sources, setup.options, setup.settings, context, onFile)
+      results = await foldChunks(chunks, setup.options, setup.settings, context, onFile)
     } catch (error) {
-      result = { ok: false, path: '', error }
+      results = [{ ok: false, path: '', error }]
     }
-    if (!result.ok) {
-      const reply = { ok: false, path: result.path, error: sendError(result.error) }
-      port.postMessage({ type: 'done', chunk: task.chunk, result: reply })
-      return
-    }
-    const { profile, ...rest } = result
-    const packed = profile && packProfile(profile)
-    port.postMessage(
-      { type: 'done', chunk: task.chunk, result: { ...rest, profile: packed?.packed } },
-      packed?.transfer,
-    )
+    const transfer: ArrayBuffer[] = []
+    const sent = results.map((result): SentResult => {
+      if (!result.ok) return { ok: false, path: result.path, error: sendError(result.error) }
+      const { profile, ...rest } = result
+      const packed = profile && packProfile(profile)
+      if (packed) transfer.push(...packed.transfer)
+      return { ...rest, profile: packed?.packed }
+    })
+    const reply: Reply = { type: 'done', task, results: sent }
+    port.postMessage(reply, transfer)
   }
   port.on('message', (task) => {
     queue = queue.then(() => run(task))
