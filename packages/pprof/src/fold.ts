@@ -4,6 +4,8 @@ import {
   SampleSums,
   addressHi,
   addressLo,
+  isGzip,
+  maybeGunzip,
   newMeta,
   type Frame,
   type Label,
@@ -72,14 +74,21 @@ export class PprofFold {
   }
 
   /**
-   * Adds the profile in `bytes` (gunzipped profile.proto); `source` names it in merge errors.
-   * False when the fold leaves the file to `readPprof` and a general merge (nothing of it is
-   * added): a malformed file, `drop_frames`, values beyond 2^53, sample types other than the
-   * first file's.
+   * Adds the profile in `bytes` (profile.proto, gzipped or not); `source` names it in merge
+   * errors. False when the fold leaves the file to `readPprof` and a general merge (nothing of
+   * it is added): a malformed file, `drop_frames`, values beyond 2^53, sample types other than
+   * the first file's.
    *
    * @throws ProfconvError when its sampling period is of another measure than the first's.
    */
   add(bytes: Uint8Array, source: string): boolean {
+    if (isGzip(bytes)) {
+      try {
+        bytes = maybeGunzip(bytes, 'pprof', this.options.maxInputSize)
+      } catch {
+        return false // the reader names what is wrong
+      }
+    }
     const scan = this.scan
     if (!scan.scan(bytes, this.sums ? this.metrics.length : undefined)) return false
     if (this.sums && !this.sameTypes()) return false

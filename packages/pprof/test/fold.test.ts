@@ -110,6 +110,13 @@ describe('PprofFold', () => {
     expect(mine.frames.frames.map((f) => f.name)).toContain('0x3000')
   })
 
+  test('takes gzipped files as they are stored', () => {
+    const fold = new PprofFold()
+    expect(fold.add(fixture('pprof/cpu.pb.gz'), 'a')).toBe(true)
+    expect(fold.add(raw('cpu'), 'b')).toBe(true)
+    expect(written(fold.result())).toEqual(written(mergedByReading([raw('cpu'), raw('cpu')])))
+  })
+
   test('one file comes back as the reader reads it', () => {
     const { fold } = folded([raw('cpu')])
     expect(fold.result()).toEqual(readPprof(raw('cpu')))
