@@ -436,6 +436,10 @@ export class JsonStream {
 
   /** The string whose bytes (after the opening quote) end at `end`. */
   private decode(chunk: Uint8Array, end: number): string {
+    if (!this.hasEscape && this.parts.length === 0 && end - this.tokenFrom <= 32) {
+      const text = this.short(chunk, this.tokenFrom, end)
+      if (text !== undefined) return text
+    }
     const bytes = this.tokenBytes(chunk, this.tokenFrom, end)
     if (this.hasEscape) {
       try {
@@ -444,31 +448,26 @@ export class JsonStream {
         throw this.error('a bad escape in a string', end)
       }
     }
-    return this.short(bytes) ?? utf8.decode(bytes)
+    return utf8.decode(bytes)
   }
 
-  /** Short ASCII strings (keys, names met again) come from a cache. */
-  private short(bytes: Uint8Array): string | undefined {
-    const n = bytes.length
-    if (n > 32) return undefined
+  /** Short ASCII strings (keys, names met again) come from a cache; undefined if not ASCII. */
+  private short(chunk: Uint8Array, from: number, end: number): string | undefined {
+    const n = end - from
     let hash = n
-    for (let k = 0; k < n; k++) {
-      const c = bytes[k]
+    for (let k = from; k < end; k++) {
+      const c = chunk[k]
       if (c >= 0x80) return undefined
       hash = (Math.imul(hash, 31) + c) | 0
     }
     const seen = this.cache.get(hash)
     if (seen !== undefined && seen.length === n) {
-      let same = true
-      for (let k = 0; k < n; k++) {
-        if (seen.charCodeAt(k) !== bytes[k]) {
-          same = false
-          break
-        }
-      }
-      if (same) return seen
+      let k = 0
+      while (k < n && seen.charCodeAt(k) === chunk[from + k]) k++
+      if (k === n) return seen
     }
-    const text = String.fromCharCode.apply(null, bytes as unknown as number[])
+    let text = ''
+    for (let k = from; k < end; k++) text += String.fromCharCode(chunk[k])
     if (this.cache.size < 8192) this.cache.set(hash, text)
     return text
   }

@@ -1,5 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
-import { readSafari } from './read.js'
+import { readSafari, readSafariStream } from './read.js'
 import { sniffSafari } from './sniff.js'
 
 /** Safari / WebKit Web Inspector timeline recording (input only). */
@@ -9,4 +9,5 @@ export const safariFormat: FormatDescriptor = {
   extensions: ['-recording.json'],
   sniff: sniffSafari,
   read: (bytes, options) => readSafari(bytes, options),
+  readStream: (chunks, options) => readSafariStream(chunks, options),
 }

@@ -1,3 +1,4 @@
 export { safariFormat } from './format.js'
-export { readSafari } from './read.js'
+export { readSafari, readSafariStream } from './read.js'
+export type { SafariReadOptions } from './read.js'
 export { sniffSafari } from './sniff.js'

@@ -1,6 +1,6 @@
 import { ProfconvError, dumpStacks } from '@profconv/model'
 import { fixture } from '@profconv/testkit'
-import { readSafari, sniffSafari } from '../src/index.js'
+import { readSafari, readSafariStream, sniffSafari } from '../src/index.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const errorOf = (value: unknown) => {
@@ -38,6 +38,26 @@ describe('Safari timeline recording (built from the documented shape)', () => {
     expect(profile.meta.name).toBe('Timeline Recording 1')
   })
 
+  test('read from 3-byte chunks gives what read gives, times and all', async () => {
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 3) }, (_, i) =>
+      bytes.subarray(i * 3, i * 3 + 3),
+    )
+    const [streamed] = await readSafariStream(chunks)
+    expect(dumpStacks(streamed)).toBe(dumpStacks(profile))
+    expect(streamed.samples!.time).toEqual(profile.samples!.time)
+    expect(streamed.meta).toEqual(profile.meta)
+  })
+
+  test('durations before the stack traces, and records skipped unread, read the same', () => {
+    const file = JSON.parse(new TextDecoder().decode(bytes)) as {
+      recording: Record<string, unknown>
+    }
+    const { sampleDurations, ...rest } = file.recording
+    const reordered = { ...file, recording: { sampleDurations, ...rest, records: [{ x: [1] }] } }
+    const [profile2] = readSafari(utf8(JSON.stringify(reordered)))
+    expect(dumpStacks(profile2)).toBe(dumpStacks(profile))
+  })
+
   test('sniffed by its opening', () => {
     expect(sniffSafari(bytes)).toBe(true)
     expect(sniffSafari(utf8('{"version":1,"frames":[]}'))).toBe(false)
@@ -57,5 +77,10 @@ describe('Safari timeline recording (built from the documented shape)', () => {
       }),
     ).toMatch(/sample 0: a stack frame is not an object/)
     expect(() => readSafari(utf8('{"version":1,'))).toThrow(ProfconvError)
+    // Errors point at the byte where the bad value starts.
+    const text = '{"version":1,"recording":{"sampleStackTraces":[],"sampleDurations":[-1]}}'
+    expect(() => readSafari(utf8(text))).toThrow(
+      `safari: at byte ${text.indexOf('-1')}: sample 0: duration -1 is not a number of seconds`,
+    )
   })
 })
