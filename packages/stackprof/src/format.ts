@@ -1,5 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
-import { readStackprof } from './read.js'
+import { readStackprof, readStackprofStream } from './read.js'
 import { sniffStackprof } from './sniff.js'
 
 /** Ruby stackprof's JSON (input only). */
@@ -9,4 +9,5 @@ export const stackprofFormat: FormatDescriptor = {
   extensions: [],
   sniff: sniffStackprof,
   read: (bytes, options) => readStackprof(bytes, options),
+  readStream: (chunks, options) => readStackprofStream(chunks, options),
 }

@@ -1,3 +1,4 @@
 export { stackprofFormat } from './format.js'
-export { readStackprof } from './read.js'
+export { readStackprof, readStackprofStream } from './read.js'
+export type { StackprofReadOptions } from './read.js'
 export { sniffStackprof } from './sniff.js'

@@ -1,6 +1,6 @@
 import { ProfconvError, dumpStacks, graphOf, type Profile } from '@profconv/model'
 import { fixture } from '@profconv/testkit'
-import { readStackprof, sniffStackprof } from '../src/index.js'
+import { readStackprof, readStackprofStream, sniffStackprof } from '../src/index.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const json = (name: string) =>
@@ -34,11 +34,39 @@ function ourReport(profile: Profile): string[] {
     .sort()
 }
 
+/** Samples with their values and times, or the graph: what a reading holds. */
+const dump = (profile: Profile) =>
+  profile.samples
+    ? `${dumpStacks(profile)}\n${Array.from(profile.samples.time ?? []).join(',')}`
+    : ourReport(profile).join('\n')
+
 describe.each(['cpu', 'wall', 'object', 'cpu-aggregate'])('stackprof --json, %s', (name) => {
   const [profile] = readStackprof(fixture(`stackprof/${name}.json`))
 
   test("every frame's total and self samples are stackprof --text's", () => {
     expect(ourReport(profile)).toEqual(textReport(name))
+  })
+
+  test('read from 3-byte chunks gives what read gives', async () => {
+    const bytes = fixture(`stackprof/${name}.json`)
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 3) }, (_, i) =>
+      bytes.subarray(i * 3, i * 3 + 3),
+    )
+    const [streamed] = await readStackprofStream(chunks)
+    expect(dump(streamed)).toBe(dump(profile))
+  })
+
+  test('members in sorted order (raw before frames, mode last) read the same', () => {
+    const file = json(name)
+    const sorted = Object.fromEntries(
+      Object.entries(file).sort(([a], [b]) =>
+        a === 'raw' ? -1 : b === 'raw' ? 1 : a < b ? -1 : 1,
+      ),
+    )
+    expect(Object.keys(sorted).indexOf('frames')).toBeGreaterThan(
+      Object.keys(sorted).indexOf('raw'),
+    )
+    expect(dump(readStackprof(utf8(JSON.stringify(sorted)))[0])).toBe(dump(profile))
   })
 
   test('is sniffed as stackprof', () => {
@@ -89,6 +117,11 @@ describe('errors', () => {
     expect(errorOf({ ...base, raw: [3, 1, 1] })).toMatch(/not a stack height within the array/)
     expect(errorOf({ ...base, raw: [1, 2, 1] })).toMatch(/raw\[1\] names no frame: 2/)
     expect(errorOf({ ...base, raw: [1, 1, -1] })).toMatch(/not a count/)
+    // Named before `frames` is read, and never defined there.
+    expect(errorOf({ raw: [1, 7, 1], ...base })).toMatch(/raw\[1\] names no frame: 7/)
+    // The position is the byte where the bad value starts.
+    const text = JSON.stringify({ ...base, raw: [1, 1, -1] })
+    expect(() => readStackprof(utf8(text))).toThrow(`at byte ${text.indexOf('-1')}:`)
   })
   test('missing fields', () => {
     expect(errorOf({ frames: {} })).toMatch(/missing 'mode'/)
