@@ -1,5 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
-import { readGhcProfJson } from './read.js'
+import { readGhcProfJson, readGhcProfJsonStream } from './read.js'
 import { sniffGhcProfJson } from './sniff.js'
 
 /** GHC's JSON profile, `+RTS -pj` (input only). */
@@ -9,4 +9,5 @@ export const ghcProfJsonFormat: FormatDescriptor = {
   extensions: [],
   sniff: sniffGhcProfJson,
   read: (bytes, options) => readGhcProfJson(bytes, options),
+  readStream: (chunks, options) => readGhcProfJsonStream(chunks, options),
 }

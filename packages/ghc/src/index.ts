@@ -1,3 +1,4 @@
 export { ghcProfJsonFormat } from './format.js'
-export { readGhcProfJson } from './read.js'
+export { readGhcProfJson, readGhcProfJsonStream } from './read.js'
+export type { GhcReadOptions } from './read.js'
 export { sniffGhcProfJson } from './sniff.js'

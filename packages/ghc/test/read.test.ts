@@ -1,6 +1,6 @@
-import { ProfconvError, graphOf } from '@profconv/model'
+import { ProfconvError, dumpStacks, graphOf } from '@profconv/model'
 import { fixture } from '@profconv/testkit'
-import { readGhcProfJson, sniffGhcProfJson } from '../src/index.js'
+import { readGhcProfJson, readGhcProfJsonStream, sniffGhcProfJson } from '../src/index.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const errorOf = (value: unknown) => {
@@ -38,6 +38,26 @@ describe('GHC +RTS -pj profile (speedscope sample, written by GHC)', () => {
     expect(profile.meta.name).toBe('binary-trees')
   })
 
+  test('read from 3-byte chunks gives what read gives', async () => {
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 3) }, (_, i) =>
+      bytes.subarray(i * 3, i * 3 + 3),
+    )
+    const [streamed] = await readGhcProfJsonStream(chunks)
+    expect(dumpStacks(streamed)).toBe(dumpStacks(profile))
+    expect(streamed.meta).toEqual(profile.meta)
+  })
+
+  test('members in sorted order (the tree before the cost centres) read the same', () => {
+    const file = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>
+    const sorted = Object.fromEntries(
+      Object.entries(file).sort(([a], [b]) =>
+        a === 'profile' ? -1 : b === 'profile' ? 1 : a < b ? -1 : 1,
+      ),
+    )
+    const [again] = readGhcProfJson(utf8(JSON.stringify(sorted)))
+    expect(dumpStacks(again)).toBe(dumpStacks(profile))
+  })
+
   test('sniffed by content', () => {
     expect(sniffGhcProfJson(bytes)).toBe(true)
     expect(sniffGhcProfJson(utf8('{"nodes":[],"samples":[]}'))).toBe(false)
@@ -57,6 +77,11 @@ describe('GHC +RTS -pj profile (speedscope sample, written by GHC)', () => {
     expect(errorOf({ ...base })).toMatch(/missing 'profile'/)
     expect(errorOf({ ...base, profile: { id: 2 } })).toMatch(/profile\.id names no cost centre/)
     expect(errorOf({ ...base, profile: { id: 1, ticks: -1 } })).toMatch(/ticks is not/)
+    expect(errorOf({ profile: { id: 2 }, ...base })).toMatch(/id names no cost centre: 2/)
+    const text = JSON.stringify({ ...base, profile: { id: 1, children: [{ id: 1, alloc: -5 }] } })
+    expect(() => readGhcProfJson(utf8(text))).toThrow(
+      `at byte ${text.indexOf('-5')}: profile.children[0].alloc is not a non-negative number: -5`,
+    )
     expect(errorOf({ ...base, profile: { id: 1, children: [3] } })).toMatch(
       /profile\.children\[0\] is not an object/,
     )
