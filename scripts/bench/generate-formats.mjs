@@ -308,6 +308,32 @@ export function stackprof(dir, name, bytes, functions, seed) {
   })
 }
 
+/** gprof2dot's JSON (`-f json`, as memtrail writes it): functions, then one event per stack. */
+export function gprof2dotJson(dir, name, bytes, functions, seed) {
+  return ensure(join(dir, name), (file) => {
+    const rand = prng(seed)
+    const tree = callTree(rand, functions * 4, functions)
+    const out = textWriter(file)
+    const fns = []
+    for (let f = 0; f < functions; f++) {
+      fns.push(`{"name":"${functionName(f)}","module":"app${f % 7}.so","process":"app"}`)
+    }
+    out.write(
+      `{"version":0,"costs":[{"description":"Memory","unit":"bytes"}],"functions":[${fns.join(',')}],"events":[`,
+    )
+    let first = true
+    while (out.size < bytes) {
+      const chain = path(tree, rand.skewed(tree.parent.length))
+      out.write(
+        `${first ? '' : ','}{"callchain":[${chain.join(',')}],"cost":[${1 + rand.int(4096)}]}`,
+      )
+      first = false
+    }
+    out.write(']}\n')
+    out.close()
+  })
+}
+
 /** GHC `+RTS -pj`: the cost-centre tree as nested JSON. */
 export function ghc(dir, name, bytes, functions, seed) {
   return ensure(join(dir, name), (file) => {

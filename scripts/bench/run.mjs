@@ -192,7 +192,7 @@ async function inputs() {
       path: () => gen.folded(DATA, 'bench-100m.folded', 100e6, 20_000, 3),
     },
   ]
-  // Issue 17: every further reader on ~100 MB of its own kind (JSON ones are parsed whole).
+  // Issue 17: every further reader on ~100 MB of its own kind (JSON ones read as a stream).
   for (const [format, file, make] of [
     ['xctrace', 'bench-100m.xctrace.xml', (f) => more.xctrace(DATA, f, 100e6, 20_000, 11)],
     ['sysprof', 'bench-100m.sysprof', (f) => more.sysprof(DATA, f, 100e6, 20_000, 12)],
@@ -210,6 +210,11 @@ async function inputs() {
     ['stackprof', 'bench-100m.stackprof.json', (f) => more.stackprof(DATA, f, 100e6, 20_000, 20)],
     ['ghc-prof-json', 'bench-100m.prof.json', (f) => more.ghc(DATA, f, 100e6, 20_000, 21)],
     ['sleepy', 'bench-100m.sleepy', (f) => more.sleepy(DATA, f, 100e6, 20_000, 22)],
+    [
+      'gprof2dot-json',
+      'bench-100m.gprof2dot.json',
+      (f) => more.gprof2dotJson(DATA, f, 100e6, 20_000, 23),
+    ],
   ]) {
     list.push({ name: `${format} 100 MB`, format, path: () => make(file) })
   }
@@ -341,6 +346,7 @@ function jobs(input, file) {
     case 'pmcstat':
     case 'stackprof':
     case 'ghc-prof-json':
+    case 'gprof2dot-json':
     case 'sleepy': {
       const peerFormat = ['sysprof', 'xperf', 'axe', 'hprof', 'sleepy'].includes(input.format)
       return [

@@ -1,5 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
-import { readGprof2dotJson } from './read.js'
+import { readGprof2dotJson, readGprof2dotJsonStream } from './read.js'
 import { sniffGprof2dotJson } from './sniff.js'
 
 /** gprof2dot's JSON profile format (input only). */
@@ -9,4 +9,5 @@ export const gprof2dotJsonFormat: FormatDescriptor = {
   extensions: [],
   sniff: sniffGprof2dotJson,
   read: (bytes, options) => readGprof2dotJson(bytes, options),
+  readStream: (chunks, options) => readGprof2dotJsonStream(chunks, options),
 }

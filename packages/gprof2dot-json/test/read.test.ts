@@ -1,6 +1,6 @@
 import { ProfconvError, dumpStacks, graphOf } from '@profconv/model'
 import { fixture } from '@profconv/testkit'
-import { readGprof2dotJson, sniffGprof2dotJson } from '../src/index.js'
+import { readGprof2dotJson, readGprof2dotJsonStream, sniffGprof2dotJson } from '../src/index.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const errorOf = (value: unknown) => {
@@ -55,6 +55,28 @@ describe('gprof2dot JSON (schema version 0)', () => {
     expect(Array.from(profile.samples!.values[1])).toEqual([3000, 1200, 900])
   })
 
+  test.each(['leaks', 'two-costs'])(
+    '%s: read from 3-byte chunks gives what read gives',
+    async (name) => {
+      const bytes = fixture(`gprof2dot-json/${name}.json`)
+      const [profile] = readGprof2dotJson(bytes)
+      const chunks = Array.from({ length: Math.ceil(bytes.length / 3) }, (_, i) =>
+        bytes.subarray(i * 3, i * 3 + 3),
+      )
+      const [streamed] = await readGprof2dotJsonStream(chunks)
+      expect(dumpStacks(streamed)).toBe(dumpStacks(profile))
+      expect(streamed.samples!.labels).toEqual(profile.samples!.labels)
+    },
+  )
+
+  test('events before costs and functions (sorted keys) read the same', () => {
+    const bytes = fixture('gprof2dot-json/leaks.json')
+    const file = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>
+    const { events, ...rest } = file
+    const [again] = readGprof2dotJson(utf8(JSON.stringify({ events, ...rest })))
+    expect(dumpStacks(again)).toBe(dumpStacks(readGprof2dotJson(bytes)[0]))
+  })
+
   test('sniffed by content; other JSON is not', () => {
     expect(sniffGprof2dotJson(fixture('gprof2dot-json/leaks.json'))).toBe(true)
     expect(sniffGprof2dotJson(utf8('{"shared":{"frames":[]},"profiles":[]}'))).toBe(false)
@@ -72,5 +94,9 @@ describe('gprof2dot JSON (schema version 0)', () => {
       /cost\[0\] is not a finite number/,
     )
     expect(errorOf({ ...base, functions: [{}] })).toMatch(/functions\[0\] has no name/)
+    const text = JSON.stringify({ ...base, events: [{ callchain: [0], cost: [1] }, 7] })
+    expect(() => readGprof2dotJson(utf8(text))).toThrow(
+      `at byte ${text.lastIndexOf('7')}: events[1] is not an object`,
+    )
   })
 })
