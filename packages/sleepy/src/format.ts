@@ -1,5 +1,5 @@
 import type { FormatDescriptor } from '@profconv/model'
-import { readSleepy } from './read.js'
+import { readSleepy, readSleepyStream } from './read.js'
 import { sniffSleepy } from './sniff.js'
 
 /** Very Sleepy's capture file (input only). */
@@ -9,4 +9,5 @@ export const sleepyFormat: FormatDescriptor = {
   extensions: ['.sleepy'],
   sniff: sniffSleepy,
   read: (bytes, options) => readSleepy(bytes, options),
+  readStream: (chunks, options) => readSleepyStream(chunks, options),
 }

@@ -1,3 +1,4 @@
 export { sleepyFormat } from './format.js'
-export { readSleepy } from './read.js'
+export { readSleepy, readSleepyStream } from './read.js'
+export type { SleepyReadOptions } from './read.js'
 export { sniffSleepy } from './sniff.js'
