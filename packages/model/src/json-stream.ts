@@ -533,7 +533,8 @@ function isEscape(c: number): boolean {
 }
 
 function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode.apply(null, bytes as unknown as number[])
+  // Number text is ASCII; a decoder has no argument-count limit.
+  return utf8.decode(bytes)
 }
 
 function join(parts: readonly Uint8Array[]): Uint8Array {

@@ -76,6 +76,7 @@ class SleepyReader {
   private readonly stack: number[] = []
   private stats = ''
   private tail = new Uint8Array(0)
+  private bad: ProfconvError | undefined
 
   constructor(private readonly max: number) {
     this.unzip = new Unzip((file) => this.entry(file))
@@ -139,18 +140,28 @@ class SleepyReader {
       end = () => splitter.end()
     }
     file.ondata = (error, data, final) => {
-      if (error) fail(`not a readable zip (${error.message})`)
+      if (error) {
+        if (error instanceof ProfconvError) throw error
+        fail(`not a readable zip (${error.message})`)
+      }
       this.size += data.length
       if (this.size > this.max) {
         fail(
           `the capture expands past the limit of ${this.max} bytes (raise it with --max-input-size)`,
         )
       }
-      onText(data)
-      if (final) {
-        end()
-        this.open.delete(name)
+      // A bad line is told at the end, after the zip has been checked: how much of a corrupt
+      // entry inflates before the fault shows depends on how the input is cut.
+      if (this.bad === undefined) {
+        try {
+          onText(data)
+          if (final) end()
+        } catch (error) {
+          if (!(error instanceof ProfconvError)) throw error
+          this.bad = error
+        }
       }
+      if (final) this.open.delete(name)
     }
     file.start()
   }
@@ -218,6 +229,7 @@ class SleepyReader {
     if (this.entries === 0) fail('not a readable zip (no zip entries)')
     for (const name of this.open) fail(`not a readable zip (it ends inside ${name})`)
     if (!this.complete()) fail('not a readable zip (no end record: the capture is cut short)')
+    if (this.bad) throw this.bad
     if (!this.seen.has('symbols.txt')) fail('the capture has no Symbols.txt')
     if (!this.seen.has('callstacks.txt')) fail('the capture has no Callstacks.txt')
 
