@@ -70,6 +70,12 @@ const LITERALS: Record<number, { bytes: Uint8Array; value: unknown; kind: JsonKi
 const utf8 = new TextDecoder()
 
 /**
+ * Short ASCII strings by a hash of their bytes (checked byte by byte on a hit): keys and names
+ * met again are not decoded again. Shared by all streams, bounded.
+ */
+const SHORT_STRINGS = new Map<number, string>()
+
+/**
  * A byte-level JSON tokenizer fed in chunks that never holds the document: containers a reader
  * skips are only scanned (strings not decoded, numbers not converted), values it asks for are
  * built one at a time, and an entered container's members are offered one by one, so memory
@@ -110,7 +116,6 @@ export class JsonStream {
   private head: Uint8Array | undefined
   private transcoder: TextDecoder | undefined
   private started = false
-  private readonly cache = new Map<number, string>()
 
   constructor(
     private readonly format: string,
@@ -460,15 +465,15 @@ export class JsonStream {
       if (c >= 0x80) return undefined
       hash = (Math.imul(hash, 31) + c) | 0
     }
-    const seen = this.cache.get(hash)
+    const seen = SHORT_STRINGS.get(hash)
     if (seen !== undefined && seen.length === n) {
       let k = 0
       while (k < n && seen.charCodeAt(k) === chunk[from + k]) k++
       if (k === n) return seen
     }
-    let text = ''
-    for (let k = from; k < end; k++) text += String.fromCharCode(chunk[k])
-    if (this.cache.size < 8192) this.cache.set(hash, text)
+    const text = String.fromCharCode.apply(null, chunk.subarray(from, end) as unknown as number[])
+    if (SHORT_STRINGS.size >= 8192) SHORT_STRINGS.clear()
+    SHORT_STRINGS.set(hash, text)
     return text
   }
 
