@@ -81,6 +81,11 @@ describe('gprof2dot JSON (schema version 0)', () => {
     expect(sniffGprof2dotJson(fixture('gprof2dot-json/leaks.json'))).toBe(true)
     expect(sniffGprof2dotJson(utf8('{"shared":{"frames":[]},"profiles":[]}'))).toBe(false)
     expect(sniffGprof2dotJson(utf8('[1,2]'))).toBe(false)
+    // A function table longer than the head the sniffer sees: events come past it.
+    const functions = Array.from({ length: 3000 }, (_, i) => ({ name: `function_${i}` }))
+    const long = utf8(JSON.stringify({ version: 0, costs: [{}], functions, events: [] }))
+    expect(long.length).toBeGreaterThan(64 * 1024)
+    expect(sniffGprof2dotJson(long)).toBe(true)
   })
 
   test('malformed files are ProfconvErrors naming the field', () => {
