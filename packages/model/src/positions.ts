@@ -103,45 +103,49 @@ class TupleIndex {
   count = 0
   /** Rows `[0, indexed)` are in `slots`; later ones were appended unindexed (see `append`). */
   private indexed = 0
-  /** Row + 1 per slot (0: empty); a power of two, at most half full. */
-  private slots: Int32Array
+  /**
+   * Two numbers per slot: row + 1 (0: empty) and the row's hash, so a probe passes other rows
+   * without reading their keys (rows far apart in `keys` when a function's lines come in several
+   * blocks), and growing the table reads no key. A power of two of slots, at most half full.
+   */
+  private slots = new Int32Array(2 * 1024)
 
-  constructor(
-    readonly width: 5 | 6,
-    private readonly initialSlots = 1024,
-  ) {
+  constructor(readonly width: 5 | 6) {
     this.keys = new Int32Array(width * 256)
-    this.slots = new Int32Array(initialSlots)
   }
 
   /** The row of the tuple, the next new one if absent. */
   id(a: number, b: number, c: number, d: number, e: number, f: number): number {
     if (this.indexed < this.count) this.catchUp()
     const w = this.width
-    const mask = this.slots.length - 1
+    const slots = this.slots
+    const mask = (slots.length >> 1) - 1
     const keys = this.keys
-    const h = this.hash(a, b, c, d, e, f)
+    const h = keyHash(w, a, b, c, d, e, f)
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot]
-      if (entry === 0) return this.add(slot, a, b, c, d, e, f)
-      const at = (entry - 1) * w
-      if (
-        keys[at] === a &&
-        keys[at + 1] === b &&
-        keys[at + 2] === c &&
-        keys[at + 3] === d &&
-        keys[at + 4] === e &&
-        (w === 5 || keys[at + 5] === f)
-      )
+      const entry = slots[2 * slot]
+      if (entry === 0) return this.add(slot, h, a, b, c, d, e, f)
+      if (slots[2 * slot + 1] === h && keysAt(keys, (entry - 1) * w, w, a, b, c, d, e, f)) {
         return entry - 1
+      }
     }
   }
 
-  private add(slot: number, a: number, b: number, c: number, d: number, e: number, f: number) {
+  private add(
+    slot: number,
+    h: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    e: number,
+    f: number,
+  ): number {
     const row = this.append(a, b, c, d, e, f)
-    this.slots[slot] = row + 1
+    this.slots[2 * slot] = row + 1
+    this.slots[2 * slot + 1] = h
     this.indexed++
-    if (this.indexed * 2 > this.slots.length) this.rehash()
+    if (this.indexed * 4 > this.slots.length) this.rehash(this.slots.length)
     return row
   }
 
@@ -165,58 +169,48 @@ class TupleIndex {
     return row
   }
 
-  /** Empties the index, its slots back to their first size (its key array is kept for reuse). */
-  clear(): void {
-    if (this.count === 0) return
-    const indexed = this.indexed
-    this.count = this.indexed = 0
-    if (indexed === 0) return // no slot was used
-    if (this.slots.length === this.initialSlots) this.slots.fill(0)
-    else this.slots = new Int32Array(this.initialSlots)
-  }
-
-  /** Indexes the rows appended unindexed: into the present slots when they stay half empty. */
+  /** Indexes the rows appended unindexed, in a table grown to keep it half empty. */
   private catchUp(): void {
-    let size = this.slots.length
+    let size = this.slots.length >> 1
     while (this.count * 2 > size) size *= 2
-    if (size !== this.slots.length) {
-      this.indexed = this.count
-      this.rehash(size)
-      return
-    }
+    if (size !== this.slots.length >> 1) this.rehash(size)
     const w = this.width
     const k = this.keys
     const slots = this.slots
     const mask = size - 1
     for (let row = this.indexed; row < this.count; row++) {
       const at = row * w
-      const f = w === 6 ? k[at + 5] : 0
-      let slot = this.hash(k[at], k[at + 1], k[at + 2], k[at + 3], k[at + 4], f) & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = row + 1
+      const h = keyHash(
+        w,
+        k[at],
+        k[at + 1],
+        k[at + 2],
+        k[at + 3],
+        k[at + 4],
+        w === 6 ? k[at + 5] : 0,
+      )
+      let slot = h & mask
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask
+      slots[2 * slot] = row + 1
+      slots[2 * slot + 1] = h
     }
     this.indexed = this.count
   }
 
-  /** Puts rows `[0, indexed)` in a new table of `size` slots (default: twice the present). */
-  private rehash(size = this.slots.length * 2): void {
-    const w = this.width
-    const k = this.keys
-    const slots = new Int32Array(size)
-    const mask = slots.length - 1
-    for (let row = 0; row < this.indexed; row++) {
-      const at = row * w
-      const f = w === 6 ? k[at + 5] : 0
-      const h = this.hash(k[at], k[at + 1], k[at + 2], k[at + 3], k[at + 4], f)
+  /** Moves the indexed rows to a table of `size` slots, by their kept hashes. */
+  private rehash(size: number): void {
+    const old = this.slots
+    const slots = new Int32Array(2 * size)
+    const mask = size - 1
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue
+      const h = old[i + 1]
       let slot = h & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = row + 1
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask
+      slots[2 * slot] = old[i]
+      slots[2 * slot + 1] = h
     }
     this.slots = slots
-  }
-
-  private hash(a: number, b: number, c: number, d: number, e: number, f: number): number {
-    return keyHash(this.width, a, b, c, d, e, f)
   }
 }
 
