@@ -59,8 +59,17 @@ export function functionTotals(graph: CostGraph): FunctionTotals {
   const targets = new Int32Array(arcs)
   for (let a = 0; a < arcs; a++) targets[fill[from[a]]++] = to[a]
   const component = stronglyConnected(start, targets)
+  // Each component is named by its first function, so a graph without cycles reads the arrays
+  // below in function order rather than in the scattered order of component ids.
+  const first = new Int32Array(n).fill(-1)
+  const group = new Int32Array(n)
+  for (let v = 0; v < n; v++) {
+    const c = component[v]
+    if (first[c] < 0) first[c] = v
+    group[v] = first[c]
+  }
 
-  // Per component (ids are below n) and metric, at c * M + m: the cost of the arcs entering
+  // Per component (named as in `group`) and metric, at c * M + m: the cost of the arcs entering
   // it, and (for components nobody calls) its self plus the arcs that leave it.
   const entering = new Float64Array(n * M)
   const rootCost = new Float64Array(n * M)
@@ -68,7 +77,7 @@ export function functionTotals(graph: CostGraph): FunctionTotals {
   const size = new Int32Array(n)
   let cycles = false
   for (let v = 0; v < n; v++) {
-    const c = component[v]
+    const c = group[v]
     if (++size[c] === 2) cycles = true
     for (let m = 0; m < M; m++) {
       rootCost[c * M + m] += self[v * M + m]
@@ -80,9 +89,9 @@ export function functionTotals(graph: CostGraph): FunctionTotals {
   const primitiveCalls = new Float64Array(n)
   const counted = new Uint8Array(n)
   for (let a = 0; a < arcs; a++) {
-    const callerComponent = component[from[a]]
+    const callerComponent = group[from[a]]
     const callee = to[a]
-    const calleeComponent = component[callee]
+    const calleeComponent = group[callee]
     const count = arcCalls[a] // 0: unknown (calls=0 is how pprof and profconv write it)
     if (count !== 0) {
       calls[callee] += count
@@ -103,7 +112,7 @@ export function functionTotals(graph: CostGraph): FunctionTotals {
 
   const total = new Float64Array(n * M)
   for (let v = 0; v < n; v++) {
-    const at = component[v] * M
+    const at = group[v] * M
     // A component both called and run at the top (a thread's root, a truncated stack) has
     // activations no arc enters: its self plus leaving arcs then exceed the entering arcs.
     for (let m = 0; m < M; m++) {
