@@ -25,6 +25,20 @@ const FIXTURES = [
 const oracleScript = fixturePath('../scripts/pstats-oracle.py')
 
 describe('pstats JSON', () => {
+  test('sniffed after white space, a UTF-8 BOM or as UTF-16; binary heads are refused', () => {
+    const json = writePstatsJson(readPstats(fixture('pstats/recursion.prof')))
+    const utf8 = (text: string) => new TextEncoder().encode(text)
+    expect(sniffPstatsJson(utf8(` \r\n\t${json}`))).toBe(true)
+    expect(sniffPstatsJson(utf8(`\ufeff${json}`))).toBe(true)
+    const utf16 = new Uint8Array(2 + json.length * 2)
+    utf16.set([0xff, 0xfe])
+    for (let i = 0; i < json.length; i++) utf16[2 + i * 2] = json.charCodeAt(i)
+    expect(sniffPstatsJson(utf16)).toBe(true)
+    expect(sniffPstatsJson(utf8(`[${json}]`))).toBe(false)
+    expect(sniffPstatsJson(fixture('pprof/cpu.pb.gz'))).toBe(false)
+    expect(sniffPstatsJson(fixture('pstats/recursion.prof'))).toBe(false)
+  })
+
   test.each(FIXTURES)('%s: binary → JSON → binary is lossless', (name) => {
     const profile = readPstats(fixture(`pstats/${name}.prof`))
     const json = writePstatsJson(profile)
