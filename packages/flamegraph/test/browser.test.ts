@@ -4,9 +4,16 @@ import { pathToFileURL } from 'node:url'
 import type { Page } from 'playwright-core'
 import { readPprof } from '@profconv/pprof'
 import { writeFolded } from '@profconv/folded'
-import { describeWithTool, fixture } from '@profconv/testkit'
+import {
+  CHROMIUM,
+  HOSTILE_NAMES,
+  describeWithTool,
+  fixture,
+  launchChromium,
+  watchPage,
+  type ChromiumSession,
+} from '@profconv/testkit'
 import { writeFlamegraph } from '../src/index.js'
-import { CHROMIUM, launch } from './chromium.js'
 import { stacksProfile } from './profiles.js'
 
 /** A box as the page shows it: label from its title, rect geometry, classes. */
@@ -28,13 +35,13 @@ async function boxes(page: Page) {
 }
 
 describeWithTool(CHROMIUM, 'the flame graph in Chromium', () => {
-  let session: Awaited<ReturnType<typeof launch>>
+  let session: ChromiumSession
   let url: string
   const profile = readPprof(fixture('pprof/cpu.pb.gz'))
   const folded = writeFolded(profile)
 
   beforeAll(async () => {
-    session = await launch()
+    session = await launchChromium()
     const file = join(session.dir, 'cpu.svg')
     writeFileSync(file, writeFlamegraph(profile))
     url = pathToFileURL(file).href
@@ -43,13 +50,7 @@ describeWithTool(CHROMIUM, 'the flame graph in Chromium', () => {
 
   async function open(query = ''): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
     const page = await session.browser.newPage({ viewport: { width: 1200, height: 700 } })
-    const errors: string[] = []
-    const dialogs: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    page.on('dialog', (d) => {
-      dialogs.push(d.message())
-      void d.dismiss()
-    })
+    const { errors, dialogs } = watchPage(page)
     await page.goto(url + query)
     return { page, errors, dialogs }
   }
@@ -105,29 +106,15 @@ describeWithTool(CHROMIUM, 'the flame graph in Chromium', () => {
   })
 
   test('hostile names render as text and run nothing', async () => {
-    const names = [
-      '</script><script>alert(1)</script>',
-      '<img src=x onerror=alert(2)>',
-      ']]><script>alert(3)</script>',
-      'javascript:alert(4)',
-      `"'><svg onload=alert(5)>`,
-      'ctl\u0001\u001b end',
-    ]
     const file = join(session.dir, 'hostile.svg')
     writeFileSync(
       file,
-      writeFlamegraph(stacksProfile(names.map((n, i) => [['main', n], i + 1])), {
+      writeFlamegraph(stacksProfile(HOSTILE_NAMES.map((n, i) => [['main', n], i + 1])), {
         title: '<img src=x onerror=alert(6)>',
       }),
     )
     const page = await session.browser.newPage()
-    const dialogs: string[] = []
-    const errors: string[] = []
-    page.on('dialog', (d) => {
-      dialogs.push(d.message())
-      void d.dismiss()
-    })
-    page.on('pageerror', (e) => errors.push(e.message))
+    const { errors, dialogs } = watchPage(page)
     await page.goto(pathToFileURL(file).href + '?s=' + encodeURIComponent('<img'))
     // Hover and click every box: nothing of a name runs.
     const count = await page.locator('.fg-frames > g').count()
@@ -139,7 +126,7 @@ describeWithTool(CHROMIUM, 'the flame graph in Chromium', () => {
       await page.locator('.fg-reset').click()
     }
     const labels = (await boxes(page)).map((b) => b.label)
-    expect(labels).toEqual(expect.arrayContaining(names.slice(0, 5)))
+    expect(labels).toEqual(expect.arrayContaining(HOSTILE_NAMES.slice(0, 5)))
     expect(labels).toContain('ctl\u2401\u241b end')
     expect(await page.locator('img').count()).toBe(0)
     expect(await page.locator('script').count()).toBe(1)

@@ -4,7 +4,7 @@ import { readPprof } from '@profconv/pprof'
 import { readCallgrind } from '@profconv/callgrind'
 import { readSpeedscope } from '@profconv/speedscope'
 import { writeFolded } from '@profconv/folded'
-import { fixture } from '@profconv/testkit'
+import { HOSTILE_NAMES, fixture } from '@profconv/testkit'
 import { writeFlamegraph } from '../src/index.js'
 import { foldedPrefixes, parseBoxes } from './boxes.js'
 import { stacksProfile } from './profiles.js'
@@ -250,10 +250,8 @@ describe('options', () => {
 
 describe('names are data', () => {
   const HOSTILE = [
-    '</script><script>alert(1)</script>',
-    '<img src=x onerror=alert(2)>',
+    ...HOSTILE_NAMES,
     ']]><script>alert(3)</script><![CDATA[',
-    'javascript:alert(4)',
     `"quotes' & amp;`,
     'ctl\u0000\u0001\u0008\u000b\u001b\u007f end',
     'lone \ud800 surrogate',

@@ -1,18 +1,26 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { writeDot } from '@profconv/dot'
 import { readCallgrind } from '@profconv/callgrind'
 import { FrameTable, GraphBuilder, newMeta, withGraph, type Profile } from '@profconv/model'
 import { readPprof } from '@profconv/pprof'
-import { readPstats } from '@profconv/pstats'
+import { readPstats, readPstatsJson } from '@profconv/pstats'
 import { readSpeedscope } from '@profconv/speedscope'
-import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
+import {
+  CHROMIUM,
+  HOSTILE_NAMES,
+  describeWithTool,
+  fixture,
+  fixturePath,
+  hostilePstatsJson,
+  launchChromium,
+  run,
+  watchPage,
+  type ChromiumSession,
+} from '@profconv/testkit'
 import { writeHtml } from '../src/index.js'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 /** The first label line of every box the dot writer draws: what the page must show. */
 function dotLabels(profile: Profile, options: Record<string, unknown> = {}): string[] {
@@ -23,34 +31,22 @@ function dotLabels(profile: Profile, options: Record<string, unknown> = {}): str
 }
 
 describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
-  let browser: Browser
+  let session: ChromiumSession
   let dir: string
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
-    dir = mkdtempSync(join(tmpdir(), 'profconv-html-'))
+    session = await launchChromium()
+    dir = session.dir
   })
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => session?.close())
 
   /** Opens the report of `profile`; every request, dialog and page error is recorded. */
   async function open(name: string, profile: Profile, options = {}) {
     const file = join(dir, `${name}.html`)
     writeFileSync(file, writeHtml(withGraph(profile), options))
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } })
     const requests: string[] = []
-    const dialogs: string[] = []
-    const errors: string[] = []
     page.on('request', (r) => requests.push(r.url()))
-    page.on('dialog', (d) => {
-      dialogs.push(d.message())
-      void d.dismiss()
-    })
-    page.on('pageerror', (e) => errors.push(e.message))
+    const { dialogs, errors } = watchPage(page)
     const url = pathToFileURL(file).href
     await page.goto(url)
     await drawn(page, 'graph', 0)
@@ -339,35 +335,10 @@ describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
   })
 
   test('hostile names render as text and run no script', async () => {
-    const names = [
-      '</script><script>alert(1)</script>',
-      '<img src=x onerror=alert(2)>',
-      ']]><script>alert(3)</script>',
-      'javascript:alert(4)',
-      `"'><svg onload=alert(5)>`,
-      'ctl\u0001\u001b end',
-    ]
-    const frames = new FrameTable()
-    const graph = new GraphBuilder(1)
-    const main = frames.intern({ name: 'main', file: 'javascript:alert(7)' })
-    graph.node(main).total[0] = 21
-    names.forEach((name, i) => {
-      const f = frames.intern({ name, file: `<b>${i}</b>.py` })
-      const node = graph.node(f)
-      node.self[0] = i + 1
-      node.total[0] = i + 1
-      graph.edge(main, f).total[0] = i + 1
-    })
-    const profile: Profile = {
-      metrics: [{ name: 'time', unit: 'seconds' }],
-      defaultMetric: 0,
-      frames,
-      graph: graph.finish(),
-      meta: newMeta('pstats'),
-    }
+    const profile = readPstatsJson(hostilePstatsJson())
     const { page, dialogs, errors } = await open('hostile', profile, { nodeThres: 0 })
     const boxes = await page.locator('#graph g.node').count()
-    expect(boxes).toBe(names.length + 1)
+    expect(boxes).toBe(HOSTILE_NAMES.length + 1)
     for (let i = 0; i < boxes; i++) {
       await page.locator('#graph g.node').nth(i).click()
       await page.locator('#menu .menu-name').waitFor()
@@ -377,7 +348,8 @@ describeWithTool(CHROMIUM, 'the HTML report in Chromium', () => {
     const cells = await page.$$eval('#top tbody tr td:last-child', (tds) =>
       tds.map((t) => t.textContent),
     )
-    for (const [i, name] of names.entries()) expect(cells).toContain(`${name} (<b>${i}</b>.py)`)
+    for (const [i, name] of HOSTILE_NAMES.entries())
+      expect(cells).toContain(`${name} (<b>${i}</b>.py)`)
     await page.locator('#tab-flame').click()
     await drawn(page, 'flame', 0)
     expect(await page.locator('img').count()).toBe(0)

@@ -1,13 +1,12 @@
 // Opens files in the real speedscope app (the `speedscope` npm package's dist/release) in
 // headless Debian Chromium, driven by playwright-core, served from a loopback HTTP server.
 // Shared by test/e2e.test.ts and scripts/fixtures-speedscope.mjs.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { URL } from 'node:url'
 import { dirname, extname, join, normalize } from 'node:path'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '@profconv/testkit'
 
 const require = createRequire(import.meta.url)
 /** The speedscope app's folder inside its npm package. */
@@ -21,20 +20,6 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.png': 'image/png',
 }
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // speedscope draws with WebGL: software rendering stands in for the missing GPU.
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-]
 
 /**
  * Runs `body` with a page of the speedscope app. `files` maps names to contents served at
@@ -62,15 +47,11 @@ export async function withSpeedscopeApp(files, body) {
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${server.address().port}`
-  const userDataDir = mkdtempSync(join(tmpdir(), 'profconv-chromium-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    acceptDownloads: true,
-  })
+  // speedscope draws with WebGL.
+  const session = await launchChromium({ webgl: true })
   try {
-    const page = context.pages()[0] ?? (await context.newPage())
+    const context = await session.browser.newContext({ acceptDownloads: true })
+    const page = await context.newPage()
     const errors = []
     page.on('pageerror', (e) => errors.push(e.message))
     const open = async (name) => {
@@ -81,9 +62,8 @@ export async function withSpeedscopeApp(files, body) {
     }
     return await body({ page, open, base, errors })
   } finally {
-    await context.close()
+    await session.close()
     server.close()
-    rmSync(userDataDir, { recursive: true, force: true })
   }
 }
 

@@ -1,17 +1,23 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { getFormat } from '@profconv/core'
-import { FrameTable, GraphBuilder, newMeta, type Profile } from '@profconv/model'
-import { describeWithTool, fixture, fixturePath } from '@profconv/testkit'
+import {
+  CHROMIUM,
+  HOSTILE_NAMES,
+  describeWithTool,
+  fixture,
+  fixturePath,
+  hostilePstatsJson,
+  launchChromium,
+  type ChromiumSession,
+} from '@profconv/testkit'
 // @ts-expect-error: a plain JavaScript module without types
 import { serve } from '../serve.mjs'
 
-const CHROMIUM = '/usr/bin/chromium'
 const HERE = fileURLToPath(new URL('..', import.meta.url))
 const DIST = join(HERE, 'dist')
 const CLI = join(HERE, '..', 'cli', 'bin', 'profconv.js')
@@ -38,7 +44,7 @@ const FIXTURES = {
 }
 
 describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
-  let browser: Browser
+  let session: ChromiumSession
   let context: BrowserContext
   let server: Server
   let origin: string
@@ -52,18 +58,9 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
       execFileSync(process.execPath, ['build.mjs'], { cwd: HERE })
     server = await serve(DIST, 0)
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
-    dir = mkdtempSync(join(tmpdir(), 'profconv-web-'))
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    })
-    context = await browser.newContext({
+    session = await launchChromium()
+    dir = session.dir
+    context = await session.browser.newContext({
       acceptDownloads: true,
       viewport: { width: 1280, height: 900 },
     })
@@ -76,9 +73,8 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
     )
   })
   afterAll(async () => {
-    await browser?.close()
+    await session?.close()
     server?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   /** A fresh page of the site; its errors are collected. */
@@ -229,32 +225,8 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
   })
 
   test('names are data: hostile function, file and file names render as text', async () => {
-    const names = [
-      '</script><script>alert(1)</script>',
-      '<img src=x onerror=alert(2)>',
-      ']]><script>alert(3)</script>',
-      'javascript:alert(4)',
-      `"'><svg onload=alert(5)>`,
-      'ctl\u0001\u001b end',
-    ]
-    const frames = new FrameTable()
-    const graph = new GraphBuilder(1)
-    const main = frames.intern({ name: 'main', file: 'javascript:alert(7)' })
-    graph.node(main).total[0] = 21
-    names.forEach((name, i) => {
-      const f = frames.intern({ name, file: `<b>${i}</b>.py` })
-      const node = graph.node(f)
-      node.self[0] = i + 1
-      node.total[0] = i + 1
-      graph.edge(main, f).total[0] = i + 1
-    })
-    const profile: Profile = {
-      metrics: [{ name: 'time', unit: 'seconds' }],
-      defaultMetric: 0,
-      frames,
-      graph: graph.finish(),
-      meta: newMeta('pstats'),
-    }
+    // The binary pstats file a user would open, of the testkit's hostile profile.
+    const [profile] = getFormat('pstats-json').read!(hostilePstatsJson(), {})
     const bytes = getFormat('pstats').write!(profile, {}) as Uint8Array
     const { page, errors } = await newPage()
     const scripts = await page.locator('script').count()
@@ -269,7 +241,7 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
     await page.locator('#node-thres').dispatchEvent('change')
     await drawn(page, 'graph', before + 1)
     const boxes = await page.locator('#graph g.node').count()
-    expect(boxes).toBe(names.length + 1)
+    expect(boxes).toBe(HOSTILE_NAMES.length + 1)
     for (let i = 0; i < boxes; i++) {
       // A click can land while the graph is still being replaced by its last layout: click the
       // box again (a few times at most) until its menu shows.
@@ -291,7 +263,8 @@ describeWithTool(CHROMIUM, 'the web page in Chromium', () => {
     const cells = await page.$$eval('#top tbody tr td:last-child', (tds) =>
       tds.map((t) => t.textContent),
     )
-    for (const [i, name] of names.entries()) expect(cells).toContain(`${name} (<b>${i}</b>.py)`)
+    for (const [i, name] of HOSTILE_NAMES.entries())
+      expect(cells).toContain(`${name} (<b>${i}</b>.py)`)
     await page.locator('#tab-flame').click()
     await drawn(page, 'flame', 0)
     await page.locator('#to').selectOption('dot')
