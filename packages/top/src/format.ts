@@ -1,7 +1,7 @@
-import type { FormatDescriptor } from '@profconv/model'
+import type { FormatDescriptor, Granularity } from '@profconv/model'
 import { writeTop, type TopSort } from './write.js'
 
-/** `-t top`: a table of functions like `go tool pprof -top` and `pstats.print_stats`. */
+/** `-t top`: a table of functions (or files, lines, … by `--granularity`) like `go tool pprof -top` and `pstats.print_stats`. */
 export const topFormat: FormatDescriptor = {
   name: 'top',
   description: 'a table of functions by self or total cost, like go tool pprof -top (text)',
@@ -12,6 +12,7 @@ export const topFormat: FormatDescriptor = {
       ...options,
       sort: options.sort as TopSort | undefined,
       limit: options.limit as number | undefined,
+      granularity: options.granularity as Granularity | undefined,
       color: options.color === true,
     }),
   options: [
@@ -26,7 +27,7 @@ export const topFormat: FormatDescriptor = {
       flag: 'limit',
       type: 'number',
       default: 0,
-      description: 'top: print at most this many functions (0: all)',
+      description: 'top: print at most this many rows (0: all)',
     },
     {
       flag: 'color',

@@ -4,6 +4,7 @@ import {
   shareTotals,
   resolveMetric,
   type GraphNode,
+  type Granularity,
   type Profile,
   type WriteOptions,
 } from '@profconv/model'
@@ -15,8 +16,13 @@ export type TopSort = 'self' | 'total' | 'calls'
 export interface TopOptions extends WriteOptions {
   /** Row order; default `self`. Ties go by name, as pprof's. */
   sort?: TopSort
-  /** Most rows to print; 0 (the default) prints every function. */
+  /** Most rows to print; 0 (the default) prints every row. */
   limit?: number
+  /**
+   * What a row stands for, as the profile was regrouped (`--granularity`): the header counts
+   * rows in this unit (`12 lines`); default `functions`.
+   */
+  granularity?: Granularity
   /** ANSI colours (the CLI sets it when stdout is a terminal). */
   color?: boolean
 }
@@ -27,8 +33,17 @@ const RED = '\u001b[31m'
 const YELLOW = '\u001b[33m'
 const RESET = '\u001b[0m'
 
+/** What the header calls `n` rows of each granularity. */
+const ROWS: Record<Granularity, (n: number) => string> = {
+  functions: (n) => (n === 1 ? '1 function' : `${n} functions`),
+  filefunctions: (n) => `${n} ${n === 1 ? 'function' : 'functions'} (per file)`,
+  files: (n) => (n === 1 ? '1 file' : `${n} files`),
+  lines: (n) => (n === 1 ? '1 line' : `${n} lines`),
+  addresses: (n) => (n === 1 ? '1 address' : `${n} addresses`),
+}
+
 /**
- * The functions of a profile as a table, one row each: `flat flat% sum% cum cum% calls name`,
+ * The functions of a profile (or its files, lines, …: `granularity`) as a table, one row each: `flat flat% sum% cum cum% calls name`,
  * like `go tool pprof -top` (flat = self cost, cum = inclusive cost, sum% = running total of
  * flat%) with print_stats' call counts (`total/primitive` when they differ). One metric
  * (`--metric`, default the profile's), in one unit per table named in the header. Functions with
@@ -96,7 +111,7 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
   for (const r of listed) shownSelf += self[r]
   const title =
     `${metric.name} (${metric.unit}): ${listed.length === rows.length ? 'all' : `top ${listed.length} of`} ` +
-    `${rows.length} functions, accounting for ${unit.format(shownSelf)}${unitName.replace(/[()]/g, '')} ` +
+    `${ROWS[options.granularity ?? 'functions'](rows.length)}, accounting for ${unit.format(shownSelf)}${unitName.replace(/[()]/g, '')} ` +
     `(${percent(shownSelf).trim()}) of ${unit.format(total)}${unitName.replace(/[()]/g, '')} total`
   const out = [
     paint(title, DIM),

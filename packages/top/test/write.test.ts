@@ -2,11 +2,14 @@ import {
   FrameTable,
   GraphBuilder,
   SamplesBuilder,
+  StackTree,
   newMeta,
+  withGranularity,
   withGraph,
+  type Granularity,
   type Profile,
 } from '@profconv/model'
-import { writeTop } from '../src/index.js'
+import { topFormat, writeTop } from '../src/index.js'
 
 /** main → parse → lex, main → emit; self 10/30/50/10 ms, with call counts. */
 function graphProfile(): Profile {
@@ -113,5 +116,40 @@ describe('writeTop', () => {
     const coloured = writeTop(graphProfile(), { color: true })
     expect(coloured).toContain('\u001b[1mflat (ms)')
     expect(coloured).toContain('\u001b[31m       50  50.00%')
+  })
+
+  test('the header counts rows in the unit of --granularity, as the CLI passes it', () => {
+    // main (app.go) at lines 1 and 2; work (app.go) at lines 10 and 12: 2 functions, 4 lines.
+    const frames = new FrameTable()
+    const [main, work] = ['main', 'work'].map((name) => frames.intern({ name, file: 'app.go' }))
+    const tree = new StackTree()
+    const s = new SamplesBuilder(1, tree)
+    const main1 = tree.child(-1, main, 1)
+    s.add(tree.child(main1, work, 10), [2])
+    s.add(tree.child(main1, work, 12), [1])
+    s.add(tree.child(-1, main, 2), [1])
+    const profile: Profile = {
+      metrics: [{ name: 'samples', unit: 'count' }],
+      defaultMetric: 0,
+      frames,
+      samples: s.finish(),
+      meta: newMeta('test'),
+    }
+    const title = (granularity: Granularity) => {
+      const view = withGraph(withGranularity(profile, granularity))
+      const text = topFormat.write!(view, { granularity }) as string
+      return text.slice(0, text.indexOf(','))
+    }
+    expect(title('functions')).toBe('samples (count): all 2 functions')
+    expect(title('filefunctions')).toBe('samples (count): all 2 functions (per file)')
+    expect(title('files')).toBe('samples (count): all 1 file')
+    expect(title('lines')).toBe('samples (count): all 4 lines')
+    const lines = withGraph(withGranularity(profile, 'lines'))
+    expect(writeTop(lines, { granularity: 'lines', limit: 2 })).toMatch(
+      /^samples \(count\): top 2 of 4 lines, accounting for 3 \(75\.00%\) of 4 total\n/,
+    )
+    expect(
+      rows(writeTop(lines, { granularity: 'lines' })).map((r) => r.split(/  +/).at(-1)),
+    ).toEqual(['work app.go:10', 'main app.go:2', 'work app.go:12', 'main app.go:1'])
   })
 })
