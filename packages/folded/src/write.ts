@@ -8,7 +8,10 @@ import {
 
 /**
  * Writes folded stacks: one line per distinct stack (in order of first appearance), root first,
- * frames as `name` or `name (file:line)`, then the count (an integer when integral). Without a
+ * frames as `name` or `name (file:line)`, then the count (an integer when integral). In folded
+ * stacks (py-spy, austin) a frame's line is the line executing in it: where the stack node's line
+ * is known (position detail) a frame whose identity has a line is written at the node's line, else
+ * at its own; frames without a line stay one per function, whatever their nodes' lines. Without a
  * `metric` option a differential profile (metrics `before`, `after`) keeps both counts; otherwise
  * one metric, the default. Stacks whose counts are all 0 are left out; `;` and line breaks in
  * names become `:` and spaces (noted).
@@ -26,13 +29,27 @@ export function writeFolded(profile: Profile, options: WriteOptions = {}): strin
     : [resolveMetric(profile.metrics, profile.defaultMetric, options.metric)]
 
   let renamed = 0
-  const names = profile.frames.frames.map((f) => {
-    const text = frameText(f)
-    const clean = text.replace(/;/g, ':').replace(/[\r\n]/g, ' ')
-    if (clean !== text) renamed++
-    return clean
-  })
-  const sums = new Map<number, number[]>()
+  const clean = (text: string) => {
+    const cleaned = text.replace(/;/g, ':').replace(/[\r\n]/g, ' ')
+    if (cleaned !== text) renamed++
+    return cleaned
+  }
+  const frames = profile.frames.frames
+  const names = frames.map((f) => clean(frameText(f)))
+  const tree = samples.tree
+  // Frames at the line of their node, by `frame:line`, made once each.
+  const atLine = new Map<string, string>()
+  const nodeName = (node: number) => {
+    const frame = tree.frame(node)
+    const line = tree.line(node)
+    const f = frames[frame]
+    if (line === 0 || f.line === undefined || !f.file || line === f.line) return names[frame]
+    const key = `${frame}:${line}`
+    let text = atLine.get(key)
+    if (text === undefined) atLine.set(key, (text = clean(frameText({ ...f, line }))))
+    return text
+  }
+  const byNode = new Map<number, number[]>()
   let emptyStacks = 0
   for (let i = 0; i < samples.stack.length; i++) {
     const node = samples.stack[i]
@@ -40,16 +57,23 @@ export function writeFolded(profile: Profile, options: WriteOptions = {}): strin
       if (columns.some((m) => samples.values[m][i] !== 0)) emptyStacks++
       continue
     }
-    let sum = sums.get(node)
-    if (!sum) sums.set(node, (sum = columns.map(() => 0)))
+    let sum = byNode.get(node)
+    if (!sum) byNode.set(node, (sum = columns.map(() => 0)))
     columns.forEach((m, k) => (sum[k] += samples.values[m][i]))
   }
-  const lines: string[] = []
-  for (const [node, sum] of sums) {
-    if (sum.every((v) => v === 0)) continue
-    const stack = samples.tree.stack(node).map((f) => names[f])
-    lines.push(`${stack.join(';')} ${sum.map(String).join(' ')}\n`)
+  // Stacks that read the same (nodes apart only by lines not written) are one line.
+  const byText = new Map<string, number[]>()
+  for (const [node, sum] of byNode) {
+    const parts: string[] = []
+    for (let n = node; n >= 0; n = tree.parent(n)) parts.push(nodeName(n))
+    const stack = parts.reverse().join(';')
+    const total = byText.get(stack)
+    if (total) sum.forEach((v, k) => (total[k] += v))
+    else byText.set(stack, sum)
   }
+  const lines: string[] = []
+  for (const [stack, sum] of byText)
+    if (!sum.every((v) => v === 0)) lines.push(`${stack} ${sum.map(String).join(' ')}\n`)
   if (renamed > 0)
     profile.meta.notes.push(`folded: ';' or line breaks replaced in ${renamed} frame name(s)`)
   if (emptyStacks > 0)

@@ -1,5 +1,14 @@
-import { FrameTable, SamplesBuilder, newMeta, type Profile } from '@profconv/model'
-import { writeFolded } from '../src/index.js'
+import { readCpuprofile } from '@profconv/cpuprofile'
+import {
+  FrameTable,
+  SamplesBuilder,
+  StackTree,
+  newMeta,
+  withGranularity,
+  type Profile,
+} from '@profconv/model'
+import { fixture } from '@profconv/testkit'
+import { readFolded, writeFolded } from '../src/index.js'
 
 function profile(): Profile {
   const frames = new FrameTable()
@@ -37,5 +46,99 @@ describe('folded writer', () => {
     expect(writeFolded(profile(), { metric: 'samples' })).toBe(
       'main (app.py:1);leaf 4\nmain (app.py:1);a:b c 2\n',
     )
+  })
+
+  describe('lines of stack nodes (position detail)', () => {
+    /** app.py: main (line 1) calls work (line 5) from line 3, work calls helper from 7 and 5. */
+    function withLines(): Profile {
+      const frames = new FrameTable()
+      const main = frames.intern({ name: 'main', file: 'app.py', line: 1 })
+      const work = frames.intern({ name: 'work', file: 'app.py', line: 5 })
+      const helper = frames.intern({ name: 'helper', file: 'app.py' })
+      const tree = new StackTree()
+      const b = new SamplesBuilder(1, tree)
+      const main3 = tree.child(-1, main, 3)
+      b.add(tree.child(tree.child(main3, work, 7), helper, 12), [1])
+      b.add(tree.child(tree.child(main3, work, 8), helper, 13), [2])
+      b.add(tree.child(main3, work, 5), [4])
+      b.add(tree.child(-1, main), [8])
+      return {
+        metrics: [{ name: 'samples', unit: 'count' }],
+        defaultMetric: 0,
+        frames,
+        samples: b.finish(),
+        meta: newMeta('test'),
+      }
+    }
+
+    test('a frame with a line of its own is written at its node’s line, as py-spy writes lines', () => {
+      expect(writeFolded(withLines())).toBe(
+        [
+          'main (app.py:3);work (app.py:7);helper (app.py) 1',
+          'main (app.py:3);work (app.py:8);helper (app.py) 2',
+          'main (app.py:3);work (app.py:5) 4',
+          // No line on the node: the frame's own.
+          'main (app.py:1) 8',
+          '',
+        ].join('\n'),
+      )
+    })
+
+    test('--granularity lines: one frame per function and line, named as pprof names it', () => {
+      expect(writeFolded(withGranularity(withLines(), 'lines'))).toBe(
+        [
+          'main app.py:3;work app.py:7;helper app.py:12 1',
+          'main app.py:3;work app.py:8;helper app.py:13 2',
+          'main app.py:3;work app.py:5 4',
+          'main app.py 8',
+          '',
+        ].join('\n'),
+      )
+    })
+
+    test('py-spy frames (the function, its lines on the nodes) stay one per function', () => {
+      const text = 'a (x.py:3);b (x.py:10) 2\na (x.py:4);b (x.py:11) 1\n'
+      expect(writeFolded(readFolded(new TextEncoder().encode(text)))).toBe('a (x.py);b (x.py) 3\n')
+    })
+
+    test('a node.js profile read with its positionTicks: each leaf at the lines V8 ticked', () => {
+      const bytes = fixture('cpuprofile/workload.cpuprofile')
+      const json = JSON.parse(new TextDecoder().decode(bytes)) as {
+        nodes: {
+          id: number
+          callFrame: { functionName: string; url: string; lineNumber: number }
+          positionTicks?: { line: number; ticks: number }[]
+        }[]
+        samples: number[]
+      }
+      // From the file: samples of each node, at the lines of its ticks; the rest at the function's
+      // own line (no node here has more ticks than samples).
+      const count = new Map<number, number>()
+      for (const id of json.samples) count.set(id, (count.get(id) ?? 0) + 1)
+      const want = new Map<string, number>()
+      const add = (key: string, n: number) => n > 0 && want.set(key, (want.get(key) ?? 0) + n)
+      let moved = 0
+      for (const { id, callFrame: f, positionTicks = [] } of json.nodes) {
+        if (!f.url || !count.has(id)) continue
+        const name = `${f.functionName || '(anonymous)'} (${f.url}:`
+        let rest = count.get(id)!
+        for (const t of positionTicks) {
+          add(`${name}${t.line})`, t.ticks)
+          rest -= t.ticks
+          if (t.line !== f.lineNumber + 1) moved += t.ticks
+        }
+        expect(rest).toBeGreaterThanOrEqual(0)
+        add(`${name}${f.lineNumber + 1})`, rest)
+      }
+      expect(moved).toBeGreaterThan(100)
+      const folded = writeFolded(readCpuprofile(bytes, { positions: true }), { metric: 'samples' })
+      const got = new Map<string, number>()
+      for (const line of folded.trimEnd().split('\n')) {
+        const leaf = line.slice(line.lastIndexOf(';') + 1, line.lastIndexOf(' '))
+        if (/ \([^()]+:\d+\)$/.test(leaf))
+          got.set(leaf, (got.get(leaf) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)))
+      }
+      expect(got).toEqual(want)
+    })
   })
 })
