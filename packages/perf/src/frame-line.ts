@@ -4,7 +4,8 @@ import { isDigits, isSpace, skipSpaces, tokenEnd } from './header.js'
 /**
  * The frame of `addr sym+0x1c (dso)` text (a call-chain line without its address, or the tail of
  * a header line): the symbol without its offset (`[unknown]` kept, and used when no symbol is
- * printed), the dso's base name as the module; `(inlined)` in place of the dso marks an inlined
+ * printed; with its dso's name, `[unknown] (libfoo.so)`, where the dso is known), the dso's base
+ * name as the module; `(inlined)` in place of the dso marks an inlined
  * frame. Undefined when `text` does not start with a hexadecimal address.
  */
 export function parseFrame(text: string, from = 0): Frame | undefined {
@@ -23,10 +24,20 @@ export function parseFrame(text: string, from = 0): Frame | undefined {
       sym = ''
     }
   }
-  const name = withoutOffset(sym) || '[unknown]'
+  let name = withoutOffset(sym) || UNKNOWN
   if (dso === 'inlined') return { name, inlined: true }
-  const module = dso === undefined || dso === '[unknown]' ? undefined : baseName(dso)
+  const module = dso === undefined || dso === UNKNOWN ? undefined : baseName(dso)
+  // perf report keeps the unnamed code of each dso apart; so does the name (`[unknown] (libfoo.so)`).
+  if (module && name === UNKNOWN) name = unknownIn(module)
   return module ? { name, module } : { name }
+}
+
+/** What perf prints for a symbol or dso it cannot name. */
+const UNKNOWN = '[unknown]'
+
+/** The name of code without a symbol in `module`: `[unknown] (libfoo.so)`. */
+export function unknownIn(module: string): string {
+  return `${UNKNOWN} (${module})`
 }
 
 /** `leaf+0x33` → `leaf`. */

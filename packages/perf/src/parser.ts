@@ -8,7 +8,7 @@ import {
   type Metric,
   type Profile,
 } from '@profconv/model'
-import { isIndented, parseAddress, parseFrame, parseSrcline } from './frame-line.js'
+import { isIndented, parseAddress, parseFrame, parseSrcline, unknownIn } from './frame-line.js'
 import { parseHeader, type SampleHeader } from './header.js'
 
 export const FORMAT = 'perf-script'
@@ -56,6 +56,8 @@ export class PerfScriptParser {
   private readonly labels = new Map<string, readonly Label[]>()
   private readonly events: EventInfo[] = []
   private readonly eventIds = new Map<string, number>()
+  /** Dsos with code perf printed as `[unknown]`: one function each, and a note. */
+  private readonly unnamed = new Set<string>()
   /** The sample being read: its header, part and frames leaf first. */
   private header: SampleHeader | undefined
   private part: Part | undefined
@@ -147,6 +149,15 @@ export class PerfScriptParser {
       metrics.push({ name: event.name || 'period', unit: unitOf(event.name) })
       return metrics.length - 1
     })
+    if (this.unnamed.size > 0) {
+      const dsos = [...this.unnamed]
+      notes.push(
+        `perf-script: code without a symbol is one function per dso, as perf report keeps it apart: ${dsos
+          .slice(0, 5)
+          .map(unknownIn)
+          .join(', ')}${dsos.length > 5 ? ` and ${dsos.length - 5} more` : ''}`,
+      )
+    }
     const start = Number.isFinite(this.minTime) ? this.minTime : undefined
     const parts = this.parts.size > 0 ? [...this.parts.values()] : [new Part(undefined)]
     return parts.map((part) => {
@@ -250,6 +261,7 @@ export class PerfScriptParser {
     if (entry !== undefined) return entry
     const frame = parseFrame(key)
     if (frame) {
+      if (frame.module && frame.name === unknownIn(frame.module)) this.unnamed.add(frame.module)
       const [hi, lo] = parseAddress(key)
       const id = part.entryFrame.push(part.frames.intern(frame)) - 1
       part.entryHi.push(hi)
