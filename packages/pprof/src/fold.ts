@@ -60,8 +60,9 @@ export class PprofFold {
   private added = 0
   // A file's scratch, reused.
   private locationIds = new Int32Array(64)
-  private readonly fileFrames = new Map<number, number>()
-  private readonly fileLabels = new Map<number, { labels: LabelMessage[]; id: number }[]>()
+  // Made anew per file, not cleared (see ProfileScan's `byId`).
+  private fileFrames = new Map<number, number>()
+  private fileLabels = new Map<number, { labels: LabelMessage[]; id: number }[]>()
   private stack = new Int32Array(64)
   private hashes = new Int32Array(64)
   private readonly key = new Int32Array(8)
@@ -147,7 +148,7 @@ export class PprofFold {
     const scan = this.scan
     const addresses = this.options.positions !== false
     if (this.locationIds.length < scan.locCount) this.locationIds = new Int32Array(scan.locCount)
-    this.fileFrames.clear()
+    this.fileFrames = new Map()
     const frames: number[] = []
     const lines: number[] = []
     for (let i = 0; i < scan.locCount; i++) {
@@ -224,7 +225,7 @@ export class PprofFold {
     const sums = this.sums!
     const M = this.metrics.length
     const { sampleAt, sampleLocs, values, labels } = scan
-    this.fileLabels.clear()
+    this.fileLabels = new Map()
     for (let s = 0; s < scan.sampleCount; s++) {
       const from = sampleAt[s]
       const n = sampleAt[s + 1] - from
