@@ -74,8 +74,11 @@ async function walk(dir: string, sources: Source[]): Promise<void> {
     const entries = await readdir(at, { withFileTypes: true })
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     const folders: string[] = []
+    // `join(at, name)` for every name (one component: nothing to normalize but `at`), made
+    // without join's normalizing: a folder of 30,000 files made ~14 MB of strings that way.
+    const prefix = join(at, 'x').slice(0, -1)
     for (const entry of entries) {
-      const path = join(at, entry.name)
+      const path = prefix + entry.name
       if (entry.isDirectory()) folders.push(path)
       else if (entry.isFile()) sources.push({ path, found: true })
       else if (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile())
