@@ -1,9 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
+import { expandInputs } from '../src/input-list.js'
 import { chunkSize } from '../src/merge-inputs.js'
 import { cli } from './cli-io.js'
 
@@ -160,6 +161,32 @@ describe('inputs at scale', () => {
     )
     const plain = await cli(['merge', PSTATS[0], PSTATS[1], '-t', 'pstats-json'])
     expect(r.stdout).toBe(plain.stdout)
+  })
+
+  test('files in a folder are named as join(folder, name) names them, however the folder is written', async () => {
+    const dir = tmp()
+    mkdirSync(join(dir, 'b'))
+    writeFileSync(join(dir, 'a.out'), '')
+    writeFileSync(join(dir, 'b/c.out'), '')
+    const wanted = (given: string) => [join(given, 'a.out'), join(given, 'b', 'c.out')]
+    for (const given of [dir, `${dir}/`, `${dir}//b/../`, `${dir}/./b/..`]) {
+      const paths = (await expandInputs([given], undefined)).map((s) => s.path)
+      expect(paths).toEqual(wanted(given))
+    }
+    const cwd = process.cwd()
+    try {
+      process.chdir(dir)
+      for (const given of ['.', './', 'b/..', `../${basename(dir)}`]) {
+        const paths = (await expandInputs([given], undefined)).map((s) => s.path)
+        expect(paths).toEqual(wanted(given))
+      }
+      process.chdir('/')
+      expect((await expandInputs([dir.slice(1)], undefined)).map((s) => s.path)).toEqual(
+        wanted(dir.slice(1)),
+      )
+    } finally {
+      process.chdir(cwd)
+    }
   })
 
   test('@list reads paths from a file, @- from stdin; - stays stdin data', async () => {
