@@ -48,7 +48,8 @@ export function durationSamples(
   const m = marks.ts.length
   let sorted = true
   for (let i = 1; i < m && sorted; i++) sorted = marks.ts[i - 1] <= marks.ts[i]
-  const byTime = Array.from({ length: m }, (_, i) => i)
+  const byTime = new Uint32Array(m)
+  for (let i = 0; i < m; i++) byTime[i] = i
   if (!sorted) byTime.sort((a, b) => marks.ts[a] - marks.ts[b] || a - b)
   const open: number[] = []
   let unmatched = 0
@@ -82,8 +83,11 @@ export function durationSamples(
   const openNode: number[] = []
   let cursor = first
   let clipped = 0
+  const value = [0]
   const emit = (node: number, from: number, to: number): void => {
-    if (to > from) builder.add(node, [to - from], undefined, (from - origin) * 1000)
+    if (!(to > from)) return
+    value[0] = to - from
+    builder.add(node, value, undefined, (from - origin) * 1000)
   }
   const closeUntil = (t: number): void => {
     for (let top = openEnd.length - 1; top >= 0 && openEnd[top] <= t; top--) {

@@ -1,206 +1,291 @@
-import { ProfconvError, decodeText, textEncoding } from '@profconv/model'
+import { decodeText, textEncoding } from '@profconv/model'
+import { JsonBytes } from './json-bytes.js'
 
 const FORMAT = 'chrome-trace'
 
-/** Events are parsed in batches of about this many bytes (one small string each). */
-const BATCH = 1 << 20
 /** Top-level values other than traceEvents up to this size are parsed for the reader. */
 const SMALL = 64 * 1024
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
 const OPEN_BRACE = 0x7b
 const CLOSE_BRACE = 0x7d
 const OPEN_BRACKET = 0x5b
 const CLOSE_BRACKET = 0x5d
+const QUOTE = 0x22
 const COMMA = 0x2c
-const COLON = 0x3a
+const MINUS = 0x2d
+const ZERO = 0x30
+const NINE = 0x39
+
+/**
+ * One trace event, as far as the reader looks at it. The scanner fills one record again for
+ * every event (no object per event); strings are shared between events with the same bytes.
+ */
+export interface TraceEvent {
+  /** Index in the event array. */
+  index: number
+  /** Byte offset of the event's `{`. */
+  offset: number
+  /** `ph`, undefined when missing or not a string. */
+  ph: string | undefined
+  /** `pid` and `tid` as text (numbers as `String` writes them), '' when missing. */
+  pid: string
+  tid: string
+  /** `ts` and `dur` (µs), NaN when missing or not numbers. */
+  ts: number
+  dur: number
+  /** `name` as a string, undefined when missing or null. */
+  name: string | undefined
+  /** False when `name` was not a JSON string (and `name` is its `String` form). */
+  nameIsString: boolean
+  /** Equal names have equal ids (`JsonBytes.stringId`); -1 when `name` is not a string. */
+  nameId: number
+  /** `id` as text, undefined when missing. */
+  id: string | undefined
+  /** Whether `args` is an object; its scalar members below (undefined when absent). */
+  hasArgs: boolean
+  argName: unknown
+  argFile: unknown
+  argFilename: unknown
+  argLine: unknown
+  argColumn: unknown
+  argModule: unknown
+  /** Byte offset of `args.data` when it is an object (V8 CPU profiles), else -1. */
+  data: number
+}
 
 /**
  * Calls `onEvent` for every element of a trace's event array, in file order, without making one
- * string of the whole file: the bytes are scanned for element boundaries and parsed with
- * `JSON.parse` a batch (~1 MiB) at a time. Takes both forms of the Trace Event Format: a JSON
- * array (whose closing `]` may be missing, as the format allows for traces cut short) and an
- * object whose `traceEvents` holds the array (its other keys are skipped). `onEvent` also gets
- * the byte offset of the batch, for error positions.
+ * string of the whole file or an object per event: the bytes are read where they lie (see
+ * `JsonBytes`), into one `TraceEvent` record that is refilled for each event. Takes both forms
+ * of the Trace Event Format: a JSON array (whose closing `]` may be missing, as the format
+ * allows for traces cut short) and an object whose `traceEvents` holds the array (its other keys
+ * are skipped, or given to `onKey` when small). `json` reads `args.data` (at `event.data`).
  */
 export function scanTraceEvents(
   input: Uint8Array,
-  onEvent: (event: unknown, offset: number) => void,
+  onEvent: (event: TraceEvent, json: JsonBytes) => void,
   onKey?: (key: string, value: unknown) => void,
 ): void {
   // UTF-16 input (a BOM) is rare: re-encode it as UTF-8 first.
   const bytes =
     textEncoding(input) === 'utf-8' ? input : new TextEncoder().encode(decodeText(input))
-  const decoder = new TextDecoder('utf-8')
-  let at = skipSpace(bytes, bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0)
-  if (bytes[at] === OPEN_BRACKET) {
-    at = scanArray(bytes, at, decoder, onEvent, true)
-  } else if (bytes[at] === OPEN_BRACE) {
-    at = scanObject(bytes, at, decoder, onEvent, onKey)
+  const json = new JsonBytes(bytes, FORMAT)
+  json.at = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  json.space()
+  const first = json.peek()
+  if (first === OPEN_BRACKET) {
+    scanArray(json, onEvent, true)
+  } else if (first === OPEN_BRACE) {
+    scanObject(json, onEvent, onKey)
   } else {
-    fail('a trace is a JSON array of events or an object with traceEvents', at)
+    json.fail('a trace is a JSON array of events or an object with traceEvents')
   }
-  at = skipSpace(bytes, at)
-  if (at < bytes.length) fail('unexpected text after the trace', at)
+  json.space()
+  if (json.at < bytes.length) json.fail('unexpected text after the trace')
 }
 
-/**
- * Scans the top-level object: `traceEvents` is scanned; every other value is skipped, or given
- * to `onKey` when it is small (`otherData`, `displayTimeUnit`).
- */
+/** Scans the top-level object: `traceEvents` is scanned, other values skipped or parsed. */
 function scanObject(
-  bytes: Uint8Array,
-  start: number,
-  decoder: TextDecoder,
-  onEvent: (event: unknown, offset: number) => void,
+  json: JsonBytes,
+  onEvent: (event: TraceEvent, json: JsonBytes) => void,
   onKey?: (key: string, value: unknown) => void,
-): number {
-  let at = skipSpace(bytes, start + 1)
+): void {
   let found = false
-  if (bytes[at] === CLOSE_BRACE) fail('the trace object has no traceEvents', at)
-  for (;;) {
-    if (bytes[at] !== QUOTE) fail('expected a key in the trace object', at)
-    const keyEnd = skipString(bytes, at)
-    const key = decoder.decode(bytes.subarray(at + 1, keyEnd - 1))
-    at = skipSpace(bytes, keyEnd)
-    if (bytes[at] !== COLON) fail(`expected ':' after the key "${key}"`, at)
-    at = skipSpace(bytes, at + 1)
-    if (key === 'traceEvents') {
-      if (bytes[at] !== OPEN_BRACKET) fail('traceEvents is not an array', at)
-      at = scanArray(bytes, at, decoder, onEvent, false)
+  if (!json.enterObject()) json.fail('the trace object has no traceEvents', json.at - 1)
+  do {
+    if (json.peek() !== QUOTE) json.fail('expected a key in the trace object')
+    json.key()
+    if (json.keyIs('traceEvents')) {
+      if (json.peek() !== OPEN_BRACKET) json.fail('traceEvents is not an array')
+      scanArray(json, onEvent, false)
       found = true
     } else {
-      const end = skipValue(bytes, at)
-      if (onKey && end - at <= SMALL) onKey(key, parseValue(decoder, bytes, at, end))
-      at = end
+      const key = json.keyText()
+      const start = json.at
+      json.skip()
+      if (onKey && json.at - start <= SMALL) {
+        const end = json.at
+        json.at = start
+        onKey(key, json.parse())
+        json.at = end
+      }
     }
-    at = skipSpace(bytes, at)
-    if (bytes[at] === COMMA) {
-      at = skipSpace(bytes, at + 1)
-      continue
-    }
-    if (bytes[at] === CLOSE_BRACE) break
-    fail("expected ',' or '}' in the trace object", at)
-  }
-  if (!found) fail('the trace object has no traceEvents', at)
-  return at + 1
+  } while (json.next(CLOSE_BRACE))
+  if (!found) json.fail('the trace object has no traceEvents', json.at - 1)
 }
 
 /**
- * Scans an array of events from its `[`, parsing elements in batches; returns the offset after
- * its `]`. With `open` (the top-level array form) the input may end before the `]`, and after a
- * trailing comma.
+ * Scans an array of events from its `[` to after its `]`. With `open` (the top-level array
+ * form) the input may end before the `]`, and after a trailing comma.
  */
 function scanArray(
-  bytes: Uint8Array,
-  start: number,
-  decoder: TextDecoder,
-  onEvent: (event: unknown, offset: number) => void,
+  json: JsonBytes,
+  onEvent: (event: TraceEvent, json: JsonBytes) => void,
   open: boolean,
-): number {
-  let at = skipSpace(bytes, start + 1)
-  let batchStart = at
-  let batchEnd = at
-  const flush = (): void => {
-    if (batchEnd <= batchStart) return
-    const text = decoder.decode(bytes.subarray(batchStart, batchEnd))
-    let events: unknown[]
-    try {
-      events = JSON.parse(`[${text}]`) as unknown[]
-    } catch (error) {
-      const message = (error as Error).message
-      const pos = /position (\d+)/.exec(message)
-      // The position counts UTF-16 units of the batch after '[': close enough for ASCII traces.
-      fail(`not valid JSON (${message})`, batchStart + (pos ? Math.max(0, Number(pos[1]) - 1) : 0))
-    }
-    for (const event of events) onEvent(event, batchStart)
+): void {
+  const bytes = json.bytes
+  const event = emptyEvent()
+  json.at++
+  json.space()
+  if (json.peek() === CLOSE_BRACKET) {
+    json.at++
+    return
   }
-  if (bytes[at] === CLOSE_BRACKET) return at + 1
-  for (;;) {
-    if (at >= bytes.length) {
-      if (open) break // cut short after a comma
-      fail('the traceEvents array is not closed', at)
+  for (let index = 0; ; index++) {
+    if (json.at >= bytes.length) {
+      if (open) return // cut short after a comma
+      json.fail('the traceEvents array is not closed')
     }
-    const end = skipValue(bytes, at)
-    batchEnd = end
-    at = skipSpace(bytes, end)
-    if (bytes[at] === COMMA) {
-      at = skipSpace(bytes, at + 1)
-      if (end - batchStart >= BATCH) {
-        flush()
-        batchStart = batchEnd = at
-      }
+    scanEvent(json, event, index)
+    onEvent(event, json)
+    json.space()
+    const b = json.peek()
+    if (b === COMMA) {
+      json.at++
+      json.space()
       // A trailing comma before ']' is tolerated, as chrome://tracing does.
-      if (bytes[at] === CLOSE_BRACKET) {
-        at++
-        break
+      if (json.peek() === CLOSE_BRACKET) {
+        json.at++
+        return
       }
       continue
     }
-    if (bytes[at] === CLOSE_BRACKET) {
-      at++
-      break
+    if (b === CLOSE_BRACKET) {
+      json.at++
+      return
     }
-    if (at >= bytes.length && open) break // cut short after an event
-    fail("expected ',' or ']' between trace events", at)
-  }
-  flush()
-  return at
-}
-
-/** A small top-level value, parsed (undefined when it is not valid JSON). */
-function parseValue(decoder: TextDecoder, bytes: Uint8Array, start: number, end: number): unknown {
-  try {
-    return JSON.parse(decoder.decode(bytes.subarray(start, end)))
-  } catch {
-    return undefined
+    if (json.at >= bytes.length && open) return // cut short after an event
+    json.fail("expected ',' or ']' between trace events")
   }
 }
 
-/** The offset after the JSON value at `at` (an object, array, string or scalar). */
-function skipValue(bytes: Uint8Array, at: number): number {
-  const first = bytes[at]
-  if (first === QUOTE) return skipString(bytes, at)
-  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
-    let end = at
-    for (; end < bytes.length; end++) {
-      const b = bytes[end]
-      if (b === COMMA || b === CLOSE_BRACE || b === CLOSE_BRACKET || b <= 0x20) break
+/** Reads the event at the cursor into `event`. */
+function scanEvent(json: JsonBytes, event: TraceEvent, index: number): void {
+  const bytes = json.bytes
+  event.index = index
+  event.offset = json.at
+  event.ph = undefined
+  event.pid = event.tid = ''
+  event.ts = event.dur = NaN
+  event.name = event.id = undefined
+  event.nameIsString = true
+  event.nameId = -1
+  event.hasArgs = false
+  event.argName = event.argFile = event.argFilename = undefined
+  event.argLine = event.argColumn = event.argModule = undefined
+  event.data = -1
+  if (json.peek() !== OPEN_BRACE) {
+    json.skip()
+    json.fail(`event ${index} is not an object`, event.offset)
+  }
+  if (!json.enterObject()) return
+  do {
+    json.key()
+    const b = bytes[json.at]
+    // Keys by their bytes: the first byte and length pick the candidate.
+    const length = json.keyEscaped ? -1 : json.keyEnd - json.keyStart
+    const k = length > 0 ? bytes[json.keyStart] : 0
+    if (length === 2 && k === 0x70 && json.keyIs('ph')) {
+      event.ph = b === QUOTE ? json.string() : (json.skip(), undefined)
+    } else if (length === 2 && k === 0x74 && json.keyIs('ts')) {
+      event.ts = isNumberStart(b) ? json.number() : (json.skip(), NaN)
+    } else if (length === 3 && k === 0x64 && json.keyIs('dur')) {
+      event.dur = isNumberStart(b) ? json.number() : (json.skip(), NaN)
+    } else if (length === 3 && k === 0x70 && json.keyIs('pid')) {
+      event.pid = json.idText()
+    } else if (length === 3 && k === 0x74 && json.keyIs('tid')) {
+      event.tid = json.idText()
+    } else if (length === 4 && k === 0x6e && json.keyIs('name')) {
+      if (b === QUOTE) {
+        event.name = json.string()
+        event.nameIsString = true
+        event.nameId = json.stringId
+      } else {
+        const value =
+          json.peek() === OPEN_BRACE || b === OPEN_BRACKET ? json.parse() : json.scalar()
+        event.name = value === null ? undefined : String(value)
+        event.nameIsString = false
+        event.nameId = -1
+      }
+    } else if (length === 2 && k === 0x69 && json.keyIs('id')) {
+      event.id = json.idText()
+    } else if (length === 4 && k === 0x61 && json.keyIs('args')) {
+      scanArgs(json, event)
+    } else if (length < 0) {
+      // An escaped key: compare its text.
+      const key = json.keyText()
+      if (key === 'ph' || key === 'ts' || key === 'dur' || key === 'pid' || key === 'tid') {
+        const value = json.scalar()
+        if (key === 'ph') event.ph = typeof value === 'string' ? value : undefined
+        else if (key === 'ts') event.ts = typeof value === 'number' ? value : NaN
+        else if (key === 'dur') event.dur = typeof value === 'number' ? value : NaN
+        else if (key === 'pid') event.pid = idOf(value)
+        else event.tid = idOf(value)
+      } else {
+        json.skip()
+      }
+    } else {
+      json.skip()
     }
-    if (end === at) fail('expected a JSON value', at)
-    return end
-  }
-  // Objects and arrays: count the depth; strings may hold brackets.
-  let depth = 0
-  for (let i = at; i < bytes.length; i++) {
-    const b = bytes[i]
-    if (b === QUOTE) {
-      i = skipString(bytes, i) - 1
-    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-      depth++
-    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
-      if (--depth === 0) return i + 1
-    }
-  }
-  return fail('the trace ends inside a JSON value', at)
+  } while (json.next(CLOSE_BRACE))
 }
 
-/** The offset after the string whose opening quote is at `at`. */
-function skipString(bytes: Uint8Array, at: number): number {
-  for (let i = at + 1; i < bytes.length; i++) {
-    const b = bytes[i]
-    if (b === QUOTE) return i + 1
-    if (b === BACKSLASH) i++
+/** The members of `args` the reader uses; `args.data` is skipped and its offset kept. */
+function scanArgs(json: JsonBytes, event: TraceEvent): void {
+  // A repeated key counts as JSON.parse counts it: the last one.
+  event.argName = event.argFile = event.argFilename = undefined
+  event.argLine = event.argColumn = event.argModule = undefined
+  event.data = -1
+  event.hasArgs = json.peek() === OPEN_BRACE
+  if (!event.hasArgs) {
+    json.skip()
+    return
   }
-  return fail('the trace ends inside a string', at)
+  if (!json.enterObject()) return
+  do {
+    json.key()
+    if (json.keyIs('name')) event.argName = json.scalar()
+    else if (json.keyIs('filename')) event.argFilename = json.scalar()
+    else if (json.keyIs('file')) event.argFile = json.scalar()
+    else if (json.keyIs('line')) event.argLine = json.scalar()
+    else if (json.keyIs('column')) event.argColumn = json.scalar()
+    else if (json.keyIs('module')) event.argModule = json.scalar()
+    else if (json.keyIs('data')) {
+      event.data = json.peek() === OPEN_BRACE ? json.at : -1
+      json.skip()
+    } else json.skip()
+  } while (json.next(CLOSE_BRACE))
 }
 
-function skipSpace(bytes: Uint8Array, at: number): number {
-  while (at < bytes.length && bytes[at] <= 0x20) at++
-  return at
+function isNumberStart(b: number): boolean {
+  return b === MINUS || (b >= ZERO && b <= NINE)
 }
 
-function fail(reason: string, offset: number): never {
-  throw new ProfconvError(FORMAT, reason, { offset })
+/** pids and tids are numbers in Chrome, strings in some producers. */
+function idOf(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
+}
+
+function emptyEvent(): TraceEvent {
+  return {
+    index: 0,
+    offset: 0,
+    ph: undefined,
+    pid: '',
+    tid: '',
+    ts: NaN,
+    dur: NaN,
+    name: undefined,
+    nameIsString: true,
+    nameId: -1,
+    id: undefined,
+    hasArgs: false,
+    argName: undefined,
+    argFile: undefined,
+    argFilename: undefined,
+    argLine: undefined,
+    argColumn: undefined,
+    argModule: undefined,
+    data: -1,
+  }
 }
