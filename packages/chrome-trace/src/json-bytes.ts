@@ -44,6 +44,8 @@ export class JsonBytes {
   private readonly decoder = new TextDecoder('utf-8')
   /** Strings read so far, by their bytes (with quotes, or a number's digits). */
   private readonly strings = new ByteStrings()
+  /** The closing bytes of the objects and arrays `skip` is inside. */
+  private closers = new Uint8Array(64)
   /** Ids of one-letter strings (`"X"`) by their byte, -1 before the first. */
   private readonly oneLetter = new Int32Array(128).fill(-1)
 
@@ -52,8 +54,20 @@ export class JsonBytes {
     private readonly format: string,
   ) {}
 
-  /** Skips JSON white space (and any other byte up to 0x20, as the old batch parser did not). */
+  /** Skips JSON white space (space, tab, line breaks). */
   space(): void {
+    const bytes = this.bytes
+    let at = this.at
+    for (;;) {
+      const b = bytes[at]
+      if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) at++
+      else break
+    }
+    this.at = at
+  }
+
+  /** Skips any bytes up to 0x20 (between a trace's events, where tracers cut short leave NULs). */
+  gap(): void {
     const bytes = this.bytes
     let at = this.at
     while (at < bytes.length && bytes[at] <= 0x20) at++
@@ -228,28 +242,47 @@ export class JsonBytes {
     return Number(this.ascii(start, at))
   }
 
-  /** Skips any value, checking its syntax. */
+  /** Skips any value, checking its syntax (without recursion: nesting may be deep). */
   skip(): void {
     const bytes = this.bytes
-    const b = bytes[this.at]
-    if (b === QUOTE) {
-      this.at = this.stringEnd(this.at + 1) + 1
-    } else if (b === OPEN_BRACE) {
-      if (this.enterObject()) {
-        do {
-          this.key()
-          this.skip()
-        } while (this.next(CLOSE_BRACE))
+    let depth = 0
+    for (;;) {
+      // At a value.
+      const b = bytes[this.at]
+      if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        this.at++
+        this.space()
+        const close = b === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET
+        if (bytes[this.at] === close) {
+          this.at++
+        } else {
+          if (depth === this.closers.length) {
+            const closers = new Uint8Array(depth * 2)
+            closers.set(this.closers)
+            this.closers = closers
+          }
+          this.closers[depth++] = close
+          if (close === CLOSE_BRACE) this.key()
+          continue
+        }
+      } else if (b === QUOTE) {
+        this.at = this.stringEnd(this.at + 1) + 1
+      } else if (b === MINUS || (b >= ZERO && b <= NINE)) {
+        this.number()
+      } else {
+        this.literal()
       }
-    } else if (b === OPEN_BRACKET) {
-      if (this.enterArray()) {
-        do this.skip()
-        while (this.next(CLOSE_BRACKET))
+      // After a value: close what ends here, or go on to the next member or element.
+      for (;;) {
+        if (depth === 0) return
+        const close = this.closers[depth - 1]
+        if (!this.next(close)) {
+          depth--
+          continue
+        }
+        if (close === CLOSE_BRACE) this.key()
+        break
       }
-    } else if (b === MINUS || (b >= ZERO && b <= NINE)) {
-      this.number()
-    } else {
-      this.literal()
     }
   }
 
@@ -283,7 +316,11 @@ export class JsonBytes {
   parse(): unknown {
     const start = this.at
     this.skip()
-    return JSON.parse(this.decoder.decode(this.bytes.subarray(start, this.at)))
+    try {
+      return JSON.parse(this.decoder.decode(this.bytes.subarray(start, this.at)))
+    } catch (error) {
+      return this.fail(`not valid JSON: ${(error as Error).message}`, start)
+    }
   }
 
   /** `true`, `false` or `null`. */

@@ -71,7 +71,7 @@ export function scanTraceEvents(
     textEncoding(input) === 'utf-8' ? input : new TextEncoder().encode(decodeText(input))
   const json = new JsonBytes(bytes, FORMAT)
   json.at = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
-  json.space()
+  json.gap()
   const first = json.peek()
   if (first === OPEN_BRACKET) {
     scanArray(json, onEvent, true)
@@ -80,7 +80,7 @@ export function scanTraceEvents(
   } else {
     json.fail('a trace is a JSON array of events or an object with traceEvents')
   }
-  json.space()
+  json.gap()
   if (json.at < bytes.length) json.fail('unexpected text after the trace')
 }
 
@@ -126,7 +126,7 @@ function scanArray(
   const bytes = json.bytes
   const event = emptyEvent()
   json.at++
-  json.space()
+  json.gap()
   if (json.peek() === CLOSE_BRACKET) {
     json.at++
     return
@@ -138,11 +138,11 @@ function scanArray(
     }
     scanEvent(json, event, index)
     onEvent(event, json)
-    json.space()
+    json.gap()
     const b = json.peek()
     if (b === COMMA) {
       json.at++
-      json.space()
+      json.gap()
       // A trailing comma before ']' is tolerated, as chrome://tracing does.
       if (json.peek() === CLOSE_BRACKET) {
         json.at++
