@@ -1,12 +1,10 @@
 import { V8NodeTree, type V8CallFrame } from '@profconv/cpuprofile'
 import { FrameTable, ProfconvError, SamplesBuilder, newMeta, type Profile } from '@profconv/model'
+import { Column } from './column.js'
 import type { JsonBytes } from './json-bytes.js'
 import type { TraceEvent } from './scan.js'
 
 const FORMAT = 'chrome-trace'
-const OPEN_BRACE = 0x7b
-const CLOSE_BRACE = 0x7d
-const NULL = 0x6e
 
 /** A V8 CPU profile: a `Profile` event and its `ProfileChunk`s (or an old `CpuProfile` event). */
 export interface CpuProfile {
@@ -18,10 +16,10 @@ export interface CpuProfile {
   readonly frames: FrameTable
   readonly builder: SamplesBuilder
   readonly nodes: V8NodeTree
-  readonly samples: number[]
-  readonly deltas: number[]
+  readonly samples: Column
+  readonly deltas: Column
   /** 1-based line of each sample's leaf (0 unknown), where chunks carry `lines`. */
-  readonly lines: number[]
+  readonly lines: Column
   hasLines: boolean
 }
 
@@ -37,9 +35,9 @@ export function newCpuProfile(pid: string, firstTs: number): CpuProfile {
     frames,
     builder,
     nodes: new V8NodeTree(FORMAT, frames, builder.tree),
-    samples: [],
-    deltas: [],
-    lines: [],
+    samples: new Column(),
+    deltas: new Column(),
+    lines: new Column(),
     hasLines: false,
   }
 }
@@ -51,96 +49,56 @@ interface ChunkNode {
   children?: number[]
 }
 
-/** Lines of one chunk, before they are known to fit its samples. */
-const scratch: number[] = []
-
 /**
- * Reads a CPU profile event's `args.data` from its bytes and adds what it holds to `profile`:
- * - `profile` (a `Profile` event): nothing; gives `data.startTime`.
- * - `chunk` (a `ProfileChunk`): `cpuProfile.nodes` (parsed: each node comes once), then
- *   `cpuProfile.samples`, `timeDeltas` and `lines` appended straight from their digits; gives
- *   `data.endTime`.
- * - `cpuProfile` (an old `CpuProfile` event: a whole .cpuprofile in `data.cpuProfile`): its
- *   nodes, samples and `timeDeltas`; gives its `startTime` and `endTime`.
+ * Adds what a CPU profile event's `args.data` holds to `profile`: nothing for a `Profile` event;
+ * for a `ProfileChunk` its nodes (parsed from the bytes at `data.nodes`: each node comes once),
+ * samples, `timeDeltas` and `lines` (when they fit the samples); for an old `CpuProfile` event
+ * (a whole .cpuprofile) its nodes, samples and `cpuProfile.timeDeltas`.
  */
-export function readProfileData(
+export function addProfileData(
   json: JsonBytes,
   event: TraceEvent,
   profile: CpuProfile,
-  kind: 'profile' | 'chunk' | 'cpuProfile',
+  old: boolean,
   keepLines: boolean,
-): { startTime?: number; endTime?: number } {
-  const times: { startTime?: number; endTime?: number } = {}
-  if (event.data < 0) return times
+): void {
+  const data = event.data
+  if (data === undefined) return
   const { index, offset } = event
-  const resume = json.at
-  json.at = event.data
-  const from = profile.samples.length
-  let samples = 0 // 1 read, -1 not numbers
-  let deltas = 0
-  let lines = 0
-  const old = kind === 'cpuProfile'
-  /** Reads an array of numbers into `into` from its length `at`: 1, -1 (not numbers), 0 (null). */
-  const numbers = (into: number[], at: number): number => {
-    into.length = at
-    if (json.peek() === NULL) {
-      json.skip()
-      return 0
-    }
-    return json.numbers(into) ? 1 : -1
+  if (data.nodes >= 0) {
+    const resume = json.at
+    json.at = data.nodes
+    const nodes = json.parse()
+    json.at = resume
+    addNodes(profile, nodes, index, offset)
   }
-  const time = (): number | undefined => {
-    const value = json.scalar()
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined
-  }
-  if (json.enterObject()) {
-    do {
-      json.key()
-      if (kind === 'profile') {
-        if (json.keyIs('startTime')) times.startTime = time()
-        else json.skip()
-      } else if (json.keyIs('cpuProfile') && json.peek() === OPEN_BRACE) {
-        if (json.enterObject()) {
-          do {
-            json.key()
-            if (json.keyIs('nodes')) addNodes(profile, json.parse(), index, offset)
-            else if (json.keyIs('samples')) samples = numbers(profile.samples, from)
-            else if (old && json.keyIs('timeDeltas')) deltas = numbers(profile.deltas, from)
-            else if (old && json.keyIs('startTime')) times.startTime = time()
-            else if (old && json.keyIs('endTime')) times.endTime = time()
-            else json.skip()
-          } while (json.next(CLOSE_BRACE))
-        }
-      } else if (!old && json.keyIs('timeDeltas')) deltas = numbers(profile.deltas, from)
-      else if (!old && json.keyIs('lines')) lines = numbers(scratch, 0)
-      else if (!old && json.keyIs('endTime')) times.endTime = time()
-      else json.skip()
-    } while (json.next(CLOSE_BRACE))
-  }
-  json.at = resume
-  if (kind === 'profile') return times
-  if (samples === 0) profile.samples.length = from
-  if (deltas === 0) profile.deltas.length = from
-  if (samples < 0 || deltas < 0 || profile.samples.length !== profile.deltas.length) {
+  const samples = data.samples
+  const deltas = old ? data.cpuDeltas : data.deltas
+  if (samples.state < 0 || deltas.state < 0 || samples.length !== deltas.length) {
     fail(
       `event ${index}: cpuProfile.samples and timeDeltas must be number arrays of one length`,
       offset,
     )
   }
-  const n = profile.samples.length - from
-  const hasLines = keepLines && lines > 0 && scratch.length === n
+  const n = samples.length
+  const from = profile.samples.length
+  profile.samples.append(samples)
+  profile.deltas.append(deltas)
+  const lines = data.lines
+  const hasLines = !old && keepLines && lines.state > 0 && lines.length === n
   if (hasLines && !profile.hasLines) {
     profile.hasLines = true
+    profile.lines.reserve(from)
+    profile.lines.values.fill(0, 0, from)
     profile.lines.length = from
-    profile.lines.fill(0)
   }
   if (profile.hasLines) {
+    profile.lines.reserve(n)
     for (let i = 0; i < n; i++) {
-      const line = hasLines ? scratch[i] : 0
-      profile.lines.push(Number.isInteger(line) && line > 0 ? line : 0)
+      const line = hasLines ? lines.values[i] : 0
+      profile.lines.values[profile.lines.length++] = Number.isInteger(line) && line > 0 ? line : 0
     }
   }
-  return times
 }
 
 function addNodes(profile: CpuProfile, nodes: unknown, index: number, offset: number): void {
@@ -157,13 +115,16 @@ function addNodes(profile: CpuProfile, nodes: unknown, index: number, offset: nu
 export function finishCpuProfile(profile: CpuProfile, origin: number): Profile | undefined {
   const n = profile.samples.length
   if (n === 0) return undefined
+  const samples = profile.samples.values
+  const deltas = profile.deltas.values
+  const lines = profile.lines.values
   const start = profile.startTime ?? (Number.isFinite(profile.firstTs) ? profile.firstTs : origin)
   const times = new Float64Array(n)
   let t = start
   let outOfOrder = false
   for (let i = 0; i < n; i++) {
-    if (profile.deltas[i] < 0 && i > 0) outOfOrder = true
-    times[i] = t += profile.deltas[i]
+    if (deltas[i] < 0 && i > 0) outOfOrder = true
+    times[i] = t += deltas[i]
   }
   if (!Number.isFinite(t)) fail('the timeDeltas of a CPU profile add up past the largest number', 0)
   const order = new Int32Array(n)
@@ -179,9 +140,9 @@ export function finishCpuProfile(profile: CpuProfile, origin: number): Profile |
   for (let k = 0; k < n; k++) {
     const i = order[k]
     const next = k + 1 < n ? times[order[k + 1]] : end
-    const id = profile.samples[i]
+    const id = samples[i]
     if (!profile.nodes.has(id)) fail(`a CPU profile sample names node ${id}, which no chunk has`, 0)
-    const leaf = profile.nodes.leaf(id, profile.hasLines ? profile.lines[i] : 0)
+    const leaf = profile.nodes.leaf(id, profile.hasLines ? lines[i] : 0)
     values[0] = next - times[i]
     profile.builder.add(leaf, values, undefined, (times[i] - origin) * 1000)
   }

@@ -1,5 +1,6 @@
 import { ProfconvError } from '@profconv/model'
 import { ByteStrings } from './byte-strings.js'
+import type { Column } from './column.js'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -287,29 +288,55 @@ export class JsonBytes {
   }
 
   /**
-   * Reads an array of numbers into `into` (when given), the cursor at its `[`: false (after the
-   * array) when it holds anything else (or numbers too large for a double).
+   * Reads an array of numbers into `into` (after what it holds), the cursor at its `[`: false
+   * (after the array) when it holds anything else (or numbers too large for a double).
    */
-  numbers(into: number[] | undefined): boolean {
-    if (this.bytes[this.at] !== OPEN_BRACKET) {
+  numbers(into: Column): boolean {
+    const bytes = this.bytes
+    if (bytes[this.at] !== OPEN_BRACKET) {
       this.skip()
       return false
     }
     let all = true
-    if (this.enterArray()) {
-      do {
-        const b = this.bytes[this.at]
-        if (b === MINUS || (b >= ZERO && b <= NINE)) {
-          const value = this.number()
-          if (!Number.isFinite(value)) all = false
-          else if (into && all) into.push(value)
-        } else {
-          this.skip()
-          all = false
+    if (!this.enterArray()) return true
+    for (;;) {
+      let at = this.at
+      let b = bytes[at]
+      if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) {
+        this.space()
+        at = this.at
+        b = bytes[at]
+      }
+      // Small integers without a call: digits up to ',' or ']'.
+      if (b > ZERO && b <= NINE) {
+        let value = b - ZERO
+        b = bytes[++at]
+        while (b >= ZERO && b <= NINE && value < 1e14) {
+          value = value * 10 + (b - ZERO)
+          b = bytes[++at]
         }
-      } while (this.next(CLOSE_BRACKET))
+        if (b === COMMA) {
+          into.push(value)
+          this.at = at + 1
+          continue
+        }
+        if (b === CLOSE_BRACKET) {
+          into.push(value)
+          this.at = at + 1
+          return all
+        }
+        b = bytes[this.at]
+      }
+      if (b === MINUS || (b >= ZERO && b <= NINE)) {
+        const value = this.number()
+        if (!Number.isFinite(value)) all = false
+        else into.push(value)
+      } else {
+        this.skip()
+        all = false
+      }
+      if (!this.next(CLOSE_BRACKET)) return all
     }
-    return all
   }
 
   /** Parses the value at the cursor with `JSON.parse` (for rare, structured values). */

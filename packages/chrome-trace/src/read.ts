@@ -7,7 +7,7 @@ import {
   type Profile,
   type ReadOptions,
 } from '@profconv/model'
-import { finishCpuProfile, newCpuProfile, readProfileData, type CpuProfile } from './cpu-profile.js'
+import { addProfileData, finishCpuProfile, newCpuProfile, type CpuProfile } from './cpu-profile.js'
 import { FrameIndex } from './frame-index.js'
 import { durationSamples, type Intervals } from './intervals.js'
 import { scanTraceEvents, type TraceEvent } from './scan.js'
@@ -137,23 +137,25 @@ export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): P
           // The sampled thread: chunks come from V8's profiler thread.
           profile.tid = tid
           // Its ts, not args.data.startTime (another clock domain), as DevTools does.
-          const data = readProfileData(json, event, profile, 'profile', keepLines)
+          const startTime = event.data?.startTime
           if (hasTs) profile.startTime = ts
-          else if (data.startTime !== undefined) profile.startTime = data.startTime
+          else if (startTime !== undefined) profile.startTime = startTime
         } else {
           profile.tid ??= tid
-          const data = readProfileData(json, event, profile, 'chunk', keepLines)
-          if (data.endTime !== undefined) profile.endTime = data.endTime
+          addProfileData(json, event, profile, false, keepLines)
+          const endTime = event.data?.endTime
+          if (endTime !== undefined) profile.endTime = endTime
         }
         return
       }
-      if (name === 'CpuProfile' && event.data >= 0) {
+      if (name === 'CpuProfile' && event.data !== undefined) {
         // Older DevTools recordings: one event holding a whole .cpuprofile.
+        const { cpuStartTime, cpuEndTime } = event.data
         const profile = cpuProfileOf(pid, `CpuProfile ${index}`, hasTs ? ts : NaN)
         profile.tid = tid
-        const data = readProfileData(json, event, profile, 'cpuProfile', keepLines)
-        if (data.startTime !== undefined) profile.startTime = data.startTime
-        if (data.endTime !== undefined) profile.endTime = data.endTime
+        if (cpuStartTime !== undefined) profile.startTime = cpuStartTime
+        addProfileData(json, event, profile, true, keepLines)
+        if (cpuEndTime !== undefined) profile.endTime = cpuEndTime
         if (profile.startTime !== undefined && profile.startTime < origin)
           origin = profile.startTime
         return

@@ -1,5 +1,6 @@
 import { decodeText, textEncoding } from '@profconv/model'
 import { JsonBytes } from './json-bytes.js'
+import { ProfileData } from './profile-data.js'
 
 const FORMAT = 'chrome-trace'
 
@@ -49,8 +50,8 @@ export interface TraceEvent {
   argLine: unknown
   argColumn: unknown
   argModule: unknown
-  /** Byte offset of `args.data` when it is an object (V8 CPU profiles), else -1. */
-  data: number
+  /** `args.data` when it is an object, read as a V8 CPU profile's (one record, refilled). */
+  data: ProfileData | undefined
 }
 
 /**
@@ -59,7 +60,7 @@ export interface TraceEvent {
  * `JsonBytes`), into one `TraceEvent` record that is refilled for each event. Takes both forms
  * of the Trace Event Format: a JSON array (whose closing `]` may be missing, as the format
  * allows for traces cut short) and an object whose `traceEvents` holds the array (its other keys
- * are skipped, or given to `onKey` when small). `json` reads `args.data` (at `event.data`).
+ * are skipped, or given to `onKey` when small). `json` reads what is left (`cpuProfile.nodes`).
  */
 export function scanTraceEvents(
   input: Uint8Array,
@@ -125,6 +126,7 @@ function scanArray(
 ): void {
   const bytes = json.bytes
   const event = emptyEvent()
+  const data = new ProfileData()
   json.at++
   json.gap()
   if (json.peek() === CLOSE_BRACKET) {
@@ -136,7 +138,7 @@ function scanArray(
       if (open) return // cut short after a comma
       json.fail('the traceEvents array is not closed')
     }
-    scanEvent(json, event, index)
+    scanEvent(json, event, data, index)
     onEvent(event, json)
     json.gap()
     const b = json.peek()
@@ -160,7 +162,7 @@ function scanArray(
 }
 
 /** Reads the event at the cursor into `event`. */
-function scanEvent(json: JsonBytes, event: TraceEvent, index: number): void {
+function scanEvent(json: JsonBytes, event: TraceEvent, data: ProfileData, index: number): void {
   const bytes = json.bytes
   event.index = index
   event.offset = json.at
@@ -173,7 +175,7 @@ function scanEvent(json: JsonBytes, event: TraceEvent, index: number): void {
   event.hasArgs = false
   event.argName = event.argFile = event.argFilename = undefined
   event.argLine = event.argColumn = event.argModule = undefined
-  event.data = -1
+  event.data = undefined
   if (json.peek() !== OPEN_BRACE) {
     json.skip()
     json.fail(`event ${index} is not an object`, event.offset)
@@ -210,7 +212,7 @@ function scanEvent(json: JsonBytes, event: TraceEvent, index: number): void {
     } else if (length === 2 && k === 0x69 && json.keyIs('id')) {
       event.id = json.idText()
     } else if (length === 4 && k === 0x61 && json.keyIs('args')) {
-      scanArgs(json, event)
+      scanArgs(json, event, data)
     } else if (length < 0) {
       // An escaped key: compare its text.
       const key = json.keyText()
@@ -230,12 +232,12 @@ function scanEvent(json: JsonBytes, event: TraceEvent, index: number): void {
   } while (json.next(CLOSE_BRACE))
 }
 
-/** The members of `args` the reader uses; `args.data` is skipped and its offset kept. */
-function scanArgs(json: JsonBytes, event: TraceEvent): void {
+/** The members of `args` the reader uses; `args.data` into `data`. */
+function scanArgs(json: JsonBytes, event: TraceEvent, data: ProfileData): void {
   // A repeated key counts as JSON.parse counts it: the last one.
   event.argName = event.argFile = event.argFilename = undefined
   event.argLine = event.argColumn = event.argModule = undefined
-  event.data = -1
+  event.data = undefined
   event.hasArgs = json.peek() === OPEN_BRACE
   if (!event.hasArgs) {
     json.skip()
@@ -251,8 +253,13 @@ function scanArgs(json: JsonBytes, event: TraceEvent): void {
     else if (json.keyIs('column')) event.argColumn = json.scalar()
     else if (json.keyIs('module')) event.argModule = json.scalar()
     else if (json.keyIs('data')) {
-      event.data = json.peek() === OPEN_BRACE ? json.at : -1
-      json.skip()
+      if (json.peek() === OPEN_BRACE) {
+        data.read(json)
+        event.data = data
+      } else {
+        event.data = undefined
+        json.skip()
+      }
     } else json.skip()
   } while (json.next(CLOSE_BRACE))
 }
@@ -286,6 +293,6 @@ function emptyEvent(): TraceEvent {
     argLine: undefined,
     argColumn: undefined,
     argModule: undefined,
-    data: -1,
+    data: undefined,
   }
 }
