@@ -1,29 +1,40 @@
 const encoder = new TextEncoder()
 
 /**
- * Output bytes in one buffer that doubles as it fills: text pieces are encoded once by the
- * caller (`ByteOut.encode`) and copied in, numbers are written digit by digit. No string per
- * event and no string of the whole output.
+ * Output bytes in one buffer: text pieces are encoded once by the caller (`ByteOut.encode`) and
+ * copied in, numbers are written digit by digit. No string per event and no string of the whole
+ * output. A writer that knows about how much it writes says so (`capacity`): the buffer is then
+ * allocated once (pages it never touches cost no memory), else it doubles as it fills.
  */
 export class ByteOut {
-  private buffer = new Uint8Array(1 << 20)
+  private buffer: Uint8Array
   private length = 0
-  private readonly digits = new Uint8Array(24)
+
+  constructor(capacity = 1 << 20) {
+    this.buffer = new Uint8Array(Math.max(1024, Math.min(capacity, MAX_START)))
+  }
 
   /** `text` as UTF-8 bytes, for pieces written many times. */
   static encode(text: string): Uint8Array {
     return encoder.encode(text)
   }
 
+  /** Makes room for `n` more bytes (for `put` and `fixed3`). */
+  room(n: number): void {
+    if (this.length + n > this.buffer.length) this.grow(n)
+  }
+
   /** Appends `bytes`. */
   bytes(bytes: Uint8Array): void {
-    const n = bytes.length
-    if (this.length + n > this.buffer.length) this.grow(n)
-    const buffer = this.buffer
-    let at = this.length
-    if (n < 64) for (let i = 0; i < n; i++) buffer[at++] = bytes[i]
-    else buffer.set(bytes, at)
-    this.length += n
+    this.room(bytes.length)
+    this.put(bytes)
+  }
+
+  /** Appends `bytes` where `room` was made. */
+  put(bytes: Uint8Array): void {
+    // set() beats a loop of byte copies from a few bytes up.
+    this.buffer.set(bytes, this.length)
+    this.length += bytes.length
   }
 
   /** Appends `text` (encoded now: for pieces written once). */
@@ -33,7 +44,7 @@ export class ByteOut {
 
   /**
    * Appends `value` rounded to 3 decimals as JSON writes the rounded number (`12`, `0.5`,
-   * `1234.125`): microseconds to the nanosecond.
+   * `1234.125`): microseconds to the nanosecond. Needs room for 24 bytes (`room`).
    */
   fixed3(value: number): void {
     const scaled = Math.round(value * 1000)
@@ -41,7 +52,6 @@ export class ByteOut {
       this.text(JSON.stringify(scaled / 1000))
       return
     }
-    if (this.length + 24 > this.buffer.length) this.grow(24)
     const whole = Math.floor(scaled / 1000)
     const fraction = scaled - whole * 1000
     this.integer(whole)
@@ -56,17 +66,37 @@ export class ByteOut {
     if (d3 !== 0) buffer[this.length++] = 0x30 + d3
   }
 
-  /** Appends a non-negative safe integer (room for it is made by the caller). */
+  /** Appends numbers separated by commas, as `JSON.stringify` writes them. */
+  numbers(values: ArrayLike<number>): void {
+    for (let i = 0; i < values.length; i++) {
+      this.room(25)
+      if (i > 0) this.buffer[this.length++] = 0x2c // ,
+      const value = values[i]
+      if (Number.isSafeInteger(value) && value >= 0) this.integer(value)
+      else this.text(JSON.stringify(value))
+    }
+  }
+
+  /** Appends a non-negative safe integer, two digits at a time from its end. */
   private integer(value: number): void {
-    const digits = this.digits
-    let n = 0
-    do {
-      const next = Math.floor(value / 10)
-      digits[n++] = 0x30 + (value - next * 10)
-      value = next
-    } while (value > 0)
+    let digits = 1
+    for (let limit = 10; value >= limit && digits < 16; limit *= 10) digits++
     const buffer = this.buffer
-    while (n > 0) buffer[this.length++] = digits[--n]
+    let at = this.length + digits
+    this.length = at
+    while (value >= 100) {
+      const next = Math.floor(value / 100)
+      const pair = (value - next * 100) * 2
+      buffer[--at] = PAIRS[pair + 1]
+      buffer[--at] = PAIRS[pair]
+      value = next
+    }
+    if (value >= 10) {
+      buffer[--at] = PAIRS[value * 2 + 1]
+      buffer[--at] = PAIRS[value * 2]
+    } else {
+      buffer[--at] = 0x30 + value
+    }
   }
 
   /** The bytes written (a view of the buffer, not a copy). */
@@ -82,3 +112,11 @@ export class ByteOut {
     this.buffer = grown
   }
 }
+
+/** The digits of 00 to 99. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) =>
+  i % 2 === 0 ? 0x30 + Math.floor(i / 20) : 0x30 + ((i >> 1) % 10),
+)
+
+/** The largest buffer allocated up front (a larger output grows from it). */
+const MAX_START = 2 ** 31

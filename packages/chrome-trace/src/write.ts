@@ -1,6 +1,12 @@
 import { ByteOut } from './byte-out.js'
 import { cpuprofileData } from '@profconv/cpuprofile'
-import { ProfconvError, sampleTimeline, type Profile, type WriteOptions } from '@profconv/model'
+import {
+  ProfconvError,
+  sampleTimeline,
+  type Profile,
+  type Samples,
+  type WriteOptions,
+} from '@profconv/model'
 
 const PID = 1
 const TID = 1
@@ -34,7 +40,23 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
     )
   }
 
-  const out = new ByteOut()
+  // Each frame's event text after the times, encoded once.
+  const frameBytes = profile.frames.frames.map((f) => {
+    const args: Record<string, string | number> = {}
+    if (f.file !== undefined) args.file = f.file
+    if (f.line !== undefined) args.line = f.line
+    if (f.column !== undefined) args.column = f.column
+    if (f.module !== undefined) args.module = f.module
+    const hasArgs = Object.keys(args).length > 0
+    return ByteOut.encode(
+      `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}`,
+    )
+  })
+  const eventStart = ByteOut.encode(`,{"ph":"X","pid":${PID},"tid":${TID},"ts":`)
+  const durStart = ByteOut.encode(',"dur":')
+  const tree = samples.tree
+
+  const out = new ByteOut(sizeAtMost(samples, values, frameBytes, eventStart.length + 64))
   out.text('{"traceEvents":[')
   const meta = (name: string, value: string) =>
     `{"ph":"M","pid":${PID},"tid":${TID},"name":"${name}","args":{"name":${JSON.stringify(value)}}}`
@@ -60,30 +82,21 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
     )
   })
   out.text(`],"samples":`)
-  out.text(JSON.stringify(cpu.samples))
+  out.text('[')
+  out.numbers(cpu.samples)
+  out.text(']')
   out.text(`},"timeDeltas":`)
-  out.text(JSON.stringify(cpu.timeDeltas))
+  out.text('[')
+  out.numbers(cpu.timeDeltas)
+  out.text(']')
   if (cpu.lines.some((line) => line > 0)) {
     out.text(`,"lines":`)
-    out.text(JSON.stringify(cpu.lines))
+    out.text('[')
+    out.numbers(cpu.lines)
+    out.text(']')
   }
   out.text(`,"endTime":${cpu.endTime}}}}`)
 
-  // Each frame's event text after the times, encoded once.
-  const frameBytes = profile.frames.frames.map((f) => {
-    const args: Record<string, string | number> = {}
-    if (f.file !== undefined) args.file = f.file
-    if (f.line !== undefined) args.line = f.line
-    if (f.column !== undefined) args.column = f.column
-    if (f.module !== undefined) args.module = f.module
-    const hasArgs = Object.keys(args).length > 0
-    return ByteOut.encode(
-      `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}`,
-    )
-  })
-  const eventStart = ByteOut.encode(`,{"ph":"X","pid":${PID},"tid":${TID},"ts":`)
-  const durStart = ByteOut.encode(',"dur":')
-  const tree = samples.tree
   const openNode: number[] = []
   const openStart: number[] = []
   const path: number[] = []
@@ -92,11 +105,13 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
   const close = (depth: number, at: number): void => {
     for (let d = depth; d < openNode.length; d++) {
       const start = openStart[d]
-      out.bytes(eventStart)
+      const frame = frameBytes[tree.frame(openNode[d])]
+      out.room(eventStart.length + 64 + frame.length)
+      out.put(eventStart)
       out.fixed3(start)
-      out.bytes(durStart)
+      out.put(durStart)
       out.fixed3(round(at) - start)
-      out.bytes(frameBytes[tree.frame(openNode[d])])
+      out.put(frame)
     }
     openNode.length = openStart.length = Math.min(depth, openNode.length)
   }
@@ -133,6 +148,36 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
   )
   out.text('}\n')
   return out.finish()
+}
+
+/**
+ * About the most bytes the events take: every sample's whole stack as events (consecutive
+ * samples sharing frames write fewer), plus the CPU profile's text. The buffer is allocated at
+ * this size once; what is never written is never touched.
+ */
+function sizeAtMost(
+  samples: Samples,
+  values: ArrayLike<number>,
+  frameBytes: Uint8Array[],
+  perEvent: number,
+): number {
+  const tree = samples.tree
+  const nodes = tree.length
+  // A node's whole stack: its parent's plus its own event (a parent's id is smaller).
+  const stackBytes = new Float64Array(nodes)
+  for (let node = 0; node < nodes; node++) {
+    const parent = tree.parent(node)
+    stackBytes[node] =
+      (parent >= 0 ? stackBytes[parent] : 0) + perEvent + frameBytes[tree.frame(node)].length
+  }
+  // The CPU profile: nodes (about a frame's text each) and three numbers per sample.
+  let total = 1 << 16
+  for (let node = 0; node < nodes; node++) total += 64 + frameBytes[tree.frame(node)].length
+  for (let i = 0; i < samples.stack.length; i++) {
+    total += 3 * 24
+    if (values[i] > 0) total += stackBytes[samples.stack[i]]
+  }
+  return total
 }
 
 /** Microsecond times to 3 decimals (nanoseconds), without float noise in the text. */
