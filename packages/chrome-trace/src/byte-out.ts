@@ -11,7 +11,8 @@ export class ByteOut {
   private length = 0
 
   constructor(capacity = 1 << 20) {
-    this.buffer = new Uint8Array(Math.max(1024, Math.min(capacity, MAX_START)))
+    const size = Number.isFinite(capacity) ? Math.min(capacity, MAX_START) : 0
+    this.buffer = new Uint8Array(Math.max(1024, size))
   }
 
   /** `text` as UTF-8 bytes, for pieces written many times. */
@@ -105,7 +106,7 @@ export class ByteOut {
   }
 
   private grow(needed: number): void {
-    let size = this.buffer.length * 2
+    let size = Math.max(1024, this.buffer.length * 2)
     while (size < this.length + needed) size *= 2
     const grown = new Uint8Array(size)
     grown.set(this.buffer.subarray(0, this.length))

@@ -175,7 +175,8 @@ function sizeAtMost(
   for (let node = 0; node < nodes; node++) total += 64 + frameBytes[tree.frame(node)].length
   for (let i = 0; i < samples.stack.length; i++) {
     total += 3 * 24
-    if (values[i] > 0) total += stackBytes[samples.stack[i]]
+    const node = samples.stack[i]
+    if (values[i] > 0 && node >= 0) total += stackBytes[node]
   }
   return total
 }

@@ -67,6 +67,16 @@ describe('chrome-trace writer', () => {
     expect(p.meta.notes).toEqual([])
   })
 
+  test('a sample with an empty stack takes its time and writes no event', () => {
+    const p = small(false)
+    const s = new SamplesBuilder(1)
+    s.add(-1, [7])
+    s.addStack([p.frames.intern({ name: 'main', file: 'app.js', line: 1, column: 5 })], [3])
+    const out = JSON.parse(text(writeChromeTrace({ ...p, samples: s.finish() })))
+    const xs = (out.traceEvents as Record<string, unknown>[]).filter((e) => e.ph === 'X')
+    expect(xs.map((e) => [e.name, e.ts, e.dur])).toEqual([['main', 7, 3]])
+  })
+
   test('read back: the same stacks and values (times given or laid out)', () => {
     for (const timed of [true, false]) {
       const p = small(timed)
