@@ -8,7 +8,7 @@ import {
 } from './proto.js'
 import { SampleDecoder } from './sample-decoder.js'
 import type { StringPool } from './string-pool.js'
-import { LENGTH_DELIMITED, VARINT, WireReader } from './wire.js'
+import { LENGTH_DELIMITED, VARINT, WireReader, grown, within } from './wire.js'
 
 /**
  * One pprof file decoded for a fold (fold.ts) into columns reused from file to file: no object
@@ -372,20 +372,4 @@ export class ProfileScan {
     this.sampleCount = n
     return true
   }
-}
-
-/** Decodes the length-delimited message at the reader's position with `decode`. */
-function within<T>(r: WireReader, decode: (r: WireReader) => T): T {
-  const length = r.length()
-  const outer = r.end
-  r.end = r.pos + length
-  const message = decode(r)
-  r.end = outer
-  return message
-}
-
-function grown<T extends Int32Array | Float64Array>(a: T): T {
-  const out = new (a.constructor as new (n: number) => T)(a.length * 2)
-  out.set(a)
-  return out
 }

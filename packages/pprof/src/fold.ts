@@ -9,17 +9,17 @@ import {
   newMeta,
   type Frame,
   type Label,
-  type Mapping,
   type Metric,
   type Profile,
   type ProfileMeta,
 } from '@profconv/model'
 import { ProfileScan } from './fold-scan.js'
 import type { LabelMessage, MappingMessage, Uint64 } from './proto.js'
-import { newStack, readPprof, type PprofReadOptions } from './read.js'
+import { modelMapping, newStack, readPprof, type PprofReadOptions } from './read.js'
 import { HASH_SEED, StackMemo, hashFinish, hashStep, stackHash } from './stack-memo.js'
 import { StringPool } from './string-pool.js'
 import { modelUnit } from './units.js'
+import { grown } from './wire.js'
 
 /**
  * Merges pprof files as they come, straight from their bytes into one result: the merge of a
@@ -302,23 +302,7 @@ export class PprofFold {
     // Mappings the result has (each is kept once) are not made again.
     const mappings = scan.mappings.filter((m) => this.newMapping(m))
     if (mappings.length > 0) {
-      meta.mappings = mappings.map((m): Mapping => {
-        const out: { -readonly [K in keyof Mapping]: Mapping[K] } = {
-          file: str(m.filename),
-          start: BigInt(m.memoryStart),
-          limit: BigInt(m.memoryLimit),
-          offset: BigInt(m.fileOffset),
-          symbolized: {
-            functions: m.hasFunctions,
-            filenames: m.hasFilenames,
-            lineNumbers: m.hasLineNumbers,
-            inlineFrames: m.hasInlineFrames,
-          },
-        }
-        const buildId = str(m.buildId)
-        if (buildId) out.buildId = buildId
-        return out
-      })
+      meta.mappings = mappings.map((m) => modelMapping(m, str))
     }
     return meta
   }
@@ -406,10 +390,4 @@ class LocationSet {
     this.ids.set(key, 0, n, hash, id)
     return id
   }
-}
-
-function grown<T extends Int32Array | Uint32Array>(a: T): T {
-  const out = new (a.constructor as new (n: number) => T)(a.length * 2)
-  out.set(a)
-  return out
 }

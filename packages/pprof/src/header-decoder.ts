@@ -6,7 +6,7 @@ import type {
   ProfileMessage,
   ValueTypeMessage,
 } from './proto.js'
-import { LENGTH_DELIMITED, VARINT, WireReader } from './wire.js'
+import { LENGTH_DELIMITED, VARINT, WireReader, within } from './wire.js'
 
 /**
  * Decodes everything of a `Profile` but its samples, by hand, into plain objects equal to what
@@ -78,16 +78,6 @@ export function decodeProfileHeader(bytes: Uint8Array): ProfileMessage {
     }
   }
   return p
-}
-
-/** Decodes the length-delimited message at the reader's position with `decode`. */
-function within<T>(r: WireReader, decode: (r: WireReader) => T): T {
-  const length = r.length()
-  const outer = r.end
-  r.end = r.pos + length
-  const message = decode(r)
-  r.end = outer
-  return message
 }
 
 /** A `ValueType` message (the reader's `end` is the message's), merged into `m`. */

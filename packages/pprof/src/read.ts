@@ -15,7 +15,7 @@ import {
 } from '@profconv/model'
 import { LocationTable, type Verdict } from './location-table.js'
 import { decodeProfileHeader } from './header-decoder.js'
-import { isExact, type ProfileMessage } from './proto.js'
+import { isExact, type MappingMessage, type ProfileMessage } from './proto.js'
 import { FramePruner, pruneStack } from './prune.js'
 import { SampleDecoder } from './sample-decoder.js'
 import { HASH_SEED, StackMemo, hashFinish, hashStep } from './stack-memo.js'
@@ -91,7 +91,7 @@ class ProfileReader {
         value: this.num(p.period),
       }
     }
-    const mappings = p.mapping.map((m) => this.mapping(m))
+    const mappings = p.mapping.map((m) => modelMapping(m, (i) => this.str(i)))
     if (mappings.length > 0) meta.mappings = mappings
     const samples = this.samples(metrics.length)
     if (this.inexact) {
@@ -257,24 +257,6 @@ class ProfileReader {
     return table
   }
 
-  private mapping(m: ProfileMessage['mapping'][number]): Mapping {
-    const out: { -readonly [K in keyof Mapping]: Mapping[K] } = {
-      file: this.str(m.filename),
-      start: BigInt(m.memoryStart),
-      limit: BigInt(m.memoryLimit),
-      offset: BigInt(m.fileOffset),
-      symbolized: {
-        functions: m.hasFunctions,
-        filenames: m.hasFilenames,
-        lineNumbers: m.hasLineNumbers,
-        inlineFrames: m.hasInlineFrames,
-      },
-    }
-    const buildId = this.str(m.buildId)
-    if (buildId) out.buildId = buildId
-    return out
-  }
-
   private labels(labels: ProfileMessage['sample'][number]['label'], cache: Map<string, Label[]>) {
     if (labels.length === 0) return undefined
     const key = labels.map((l) => `${l.key},${l.str},${l.num},${l.numUnit}`).join(';')
@@ -370,4 +352,23 @@ function insertStack(
       node = tree.child(node, frames[k], lines[k], -1, address)
   }
   return node
+}
+
+/** A `Mapping` message as the model keeps it (`str` resolves string table indexes). */
+export function modelMapping(m: MappingMessage, str: (index: number) => string): Mapping {
+  const out: { -readonly [K in keyof Mapping]: Mapping[K] } = {
+    file: str(m.filename),
+    start: BigInt(m.memoryStart),
+    limit: BigInt(m.memoryLimit),
+    offset: BigInt(m.fileOffset),
+    symbolized: {
+      functions: m.hasFunctions,
+      filenames: m.hasFilenames,
+      lineNumbers: m.hasLineNumbers,
+      inlineFrames: m.hasInlineFrames,
+    },
+  }
+  const buildId = str(m.buildId)
+  if (buildId) out.buildId = buildId
+  return out
 }

@@ -1,3 +1,5 @@
+import { grown } from './wire.js'
+
 /**
  * Remembers a value (a stack tree node) per sequence of integers (a sample's location indexes),
  * so samples with the same stack cost one hash probe instead of one tree lookup per frame: the
@@ -95,10 +97,4 @@ export function stackHash(seq: Int32Array, from: number, to: number): number {
   let h = HASH_SEED
   for (let i = to - 1; i >= from; i--) h = hashStep(h, seq[i])
   return hashFinish(h, to - from)
-}
-
-function grown(a: Int32Array): Int32Array {
-  const out = new Int32Array(a.length * 2)
-  out.set(a)
-  return out
 }

@@ -1,3 +1,5 @@
+import { grown } from './wire.js'
+
 /** One decoder for every string (see header-decoder.ts): fatal, keeps a BOM, as protobufjs. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -46,8 +48,8 @@ export class StringPool {
     }
     const id = this.strings.push(text) - 1
     if (id + 1 >= this.starts.length) {
-      this.starts = grownInt32(this.starts)
-      this.hashes = grownInt32(this.hashes)
+      this.starts = grown(this.starts)
+      this.hashes = grown(this.hashes)
     }
     while (this.poolLength + length > this.pool.length) {
       const pool = new Uint8Array(this.pool.length * 2)
@@ -82,10 +84,4 @@ export class StringPool {
     }
     this.slots = slots
   }
-}
-
-function grownInt32(a: Int32Array): Int32Array {
-  const out = new Int32Array(a.length * 2)
-  out.set(a)
-  return out
 }

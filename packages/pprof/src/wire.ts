@@ -152,3 +152,20 @@ function bitsToNumber(lo: number, hi: number, unsigned: boolean): number {
   }
   return lo + hi * 4294967296
 }
+
+/** Decodes the length-delimited message at the reader's position with `decode`. */
+export function within<T>(r: WireReader, decode: (r: WireReader) => T): T {
+  const length = r.length()
+  const outer = r.end
+  r.end = r.pos + length
+  const message = decode(r)
+  r.end = outer
+  return message
+}
+
+/** A typed array of twice the length holding `a`'s values (the decoders' growable columns). */
+export function grown<T extends Int32Array | Uint32Array | Float64Array>(a: T): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length * 2)
+  out.set(a)
+  return out
+}
