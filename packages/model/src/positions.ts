@@ -180,15 +180,7 @@ class TupleIndex {
     const mask = size - 1
     for (let row = this.indexed; row < this.count; row++) {
       const at = row * w
-      const h = keyHash(
-        w,
-        k[at],
-        k[at + 1],
-        k[at + 2],
-        k[at + 3],
-        k[at + 4],
-        w === 6 ? k[at + 5] : 0,
-      )
+      const h = rowHash(k, at, w)
       let slot = h & mask
       while (slots[2 * slot] !== 0) slot = (slot + 1) & mask
       slots[2 * slot] = row + 1
@@ -273,15 +265,7 @@ class RunIndex {
     const keys = all.keys
     for (let row = this.runIndexed; row < all.count; row++) {
       const at = row * w
-      const h = keyHash(
-        w,
-        keys[at],
-        keys[at + 1],
-        keys[at + 2],
-        keys[at + 3],
-        keys[at + 4],
-        w === 6 ? keys[at + 5] : 0,
-      )
+      const h = rowHash(keys, at, w)
       let slot = h & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
       slots[slot] = row + 1
@@ -365,6 +349,19 @@ function keysAt(
 /** The slot hash of a tuple of width `w` (see `nearHash`). */
 function keyHash(w: number, a: number, b: number, c: number, d: number, e: number, f: number) {
   return w === 5 ? nearHash(a, b, 0, c, d, e) : nearHash(a, b, c, d, e, f)
+}
+
+/** `keyHash` of the row whose key starts at `keys[at]`. */
+function rowHash(keys: Int32Array, at: number, w: number): number {
+  return keyHash(
+    w,
+    keys[at],
+    keys[at + 1],
+    keys[at + 2],
+    keys[at + 3],
+    keys[at + 4],
+    w === 6 ? keys[at + 5] : 0,
+  )
 }
 
 /** The hash of a tuple ending in (line, hi, lo): a block per line >> 6 and lo >> 6, then the offset. */
