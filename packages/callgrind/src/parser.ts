@@ -115,6 +115,9 @@ export class CallgrindParser {
     this.input.end()
     if (this.callArc >= 0)
       throw this.error('the file ends after a calls= line without its cost line')
+    // A file whose events: line is followed by no cost (a part dumped before anything ran) is
+    // a profile of nothing, as callgrind_annotate reads it: its totals are zero.
+    if (this.profiles.length === 0 && !this.part && this.events.length > 0) this.ensurePart()
     this.finishPart()
     if (this.profiles.length === 0)
       throw new ProfconvError(

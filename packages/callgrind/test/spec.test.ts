@@ -265,6 +265,17 @@ describe('bad input', () => {
     expect(() => read(text)).toThrow(message)
   })
 
+  test('a part with an events: line and no cost is a profile of nothing, as callgrind_annotate reads it', () => {
+    // The shape of gprof2dot's tests/callgrind/empty.callgrind: a part dumped at termination.
+    const text = 'version: 1\npart: 2\n\npositions: instr line\nevents: Ir Dr\nsummary: 0\n\ntotals: 0\n'
+    const [profile, ...more] = read(text)
+    expect(more).toHaveLength(0)
+    expect(profile.metrics.map((m) => m.name)).toEqual(['Ir', 'Dr'])
+    expect(profile.frames.length).toBe(0)
+    expect(profile.graph?.nodes).toEqual([])
+    expect(() => read('version: 1\ncmd: ./a\n')).toThrow(/no profile data/)
+  })
+
   test('corrupt gzip', async () => {
     const junk = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff])
     expect(() => readCallgrind(junk)).toThrow(ProfconvError)
