@@ -267,7 +267,8 @@ describe('bad input', () => {
 
   test('a part with an events: line and no cost is a profile of nothing, as callgrind_annotate reads it', () => {
     // The shape of gprof2dot's tests/callgrind/empty.callgrind: a part dumped at termination.
-    const text = 'version: 1\npart: 2\n\npositions: instr line\nevents: Ir Dr\nsummary: 0\n\ntotals: 0\n'
+    const text =
+      'version: 1\npart: 2\n\npositions: instr line\nevents: Ir Dr\nsummary: 0\n\ntotals: 0\n'
     const [profile, ...more] = read(text)
     expect(more).toHaveLength(0)
     expect(profile.metrics.map((m) => m.name)).toEqual(['Ir', 'Dr'])
