@@ -12,7 +12,10 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * A streaming gunzip whose output goes to `onData`: it throws ProfconvError(format) when the
- * output would pass `maxBytes` (a gzip bomb) or the data is corrupt.
+ * output would pass `maxBytes` (a gzip bomb) or the data is corrupt. When `onData` throws (the
+ * reader found bad data), the rest of the input is still inflated, without output, and a
+ * corrupt gzip is reported rather than what its damage made the reader see: the error is the
+ * same however the input was chunked, and the same as when the whole input is gunzipped first.
  */
 function cappedGunzip(
   format: string,
@@ -20,6 +23,7 @@ function cappedGunzip(
   onData: (chunk: Uint8Array) => void,
 ): (chunk: Uint8Array, final: boolean) => void {
   let size = 0
+  let readerError: unknown
   const gunzip = new Gunzip((chunk) => {
     size += chunk.length
     if (size > maxBytes) {
@@ -28,7 +32,12 @@ function cappedGunzip(
         `gzip data expands past the limit of ${maxBytes} bytes (raise it with --max-input-size)`,
       )
     }
-    onData(chunk)
+    if (readerError !== undefined) return
+    try {
+      onData(chunk)
+    } catch (error) {
+      readerError = error
+    }
   })
   return (chunk, final) => {
     try {
@@ -37,6 +46,7 @@ function cappedGunzip(
       if (error instanceof ProfconvError) throw error
       throw new ProfconvError(format, `corrupt gzip data (${(error as Error).message})`)
     }
+    if (final && readerError !== undefined) throw readerError
   }
 }
 
