@@ -52,9 +52,30 @@ const noLong = {
   },
 }
 
-await build({
-  entryPoints: ['dist/bin.js'],
-  outfile: 'dist/profconv.cjs',
+/**
+ * The html writer's page script and Graphviz (~1.3 MB of string literals) in the worker bundle:
+ * a worker reads inputs and never writes html, so it does not load them. Reading either there
+ * would be a bug, and throws.
+ */
+const noPageAssets = {
+  name: 'no-page-assets',
+  setup(build) {
+    build.onResolve({ filter: /[/\\]generated[/\\](page|viz)\.js$/ }, (args) => ({
+      path: args.path,
+      namespace: 'no-page-assets',
+    }))
+    build.onLoad({ filter: /.*/, namespace: 'no-page-assets' }, () => ({
+      contents: `for (const name of ['PAGE_SCRIPT', 'VIZ_WORKER', 'VIZ_WASM_BASE64'])
+        Object.defineProperty(exports, name, {
+          enumerable: true,
+          get() { throw new Error('profconv: the worker bundle has no html page assets') },
+        })`,
+      loader: 'js',
+    }))
+  },
+}
+
+const common = {
   bundle: true,
   platform: 'node',
   // CommonJS, because Node 20 takes a code cache only for scripts (vm.Script), not ES modules.
@@ -64,9 +85,21 @@ await build({
   // Node 20 has RegExp's `v` flag: lowering string-width's /…/v literals to `new RegExp(…)`
   // would parse them at every start instead of once into the code cache.
   supported: { 'regexp-set-notation': true },
-  plugins: [lazyStringWidth, noLong],
   define: { 'import.meta.url': '__profconvUrl' },
   banner: { js: "const __profconvUrl = require('node:url').pathToFileURL(__filename).href;" },
+}
+await build({
+  ...common,
+  entryPoints: ['dist/bin.js'],
+  outfile: 'dist/profconv.cjs',
+  plugins: [lazyStringWidth, noLong],
+})
+// A merge's worker threads (src/worker.ts): the readers and the merge, no command line.
+await build({
+  ...common,
+  entryPoints: ['dist/worker.js'],
+  outfile: 'dist/worker.cjs',
+  plugins: [noLong, noPageAssets],
 })
 
 // Run sample conversions with the cache recorder on: V8 saves the code of every function they
@@ -89,10 +122,20 @@ const commands = [
   ['--help'],
   ...samples.filter(([path]) => existsSync(data(path))).map(([path, to]) => [data(path), '-t', to]),
 ]
-// A merge of several inputs (the fold; in the main thread, as fewer than 8 inputs are).
-const merged = ['pprof/cpu.pb.gz', 'pprof/cpu.pb.gz'].map(data)
-if (merged.every((path) => existsSync(path))) commands.push(['merge', ...merged, '-t', 'pprof'])
+// Merges of several inputs: the fold in the main thread (fewer than 8 inputs are read there), and
+// with --jobs 2 in a worker too (which records the worker bundle's cache).
+const merges = [
+  ['pprof/cpu.pb.gz', 2, 1, 'pprof'],
+  ['pprof/cpu.pb.gz', 16, 2, 'pprof'],
+  ['pstats/classes.prof', 16, 2, 'pstats'],
+]
+for (const [path, copies, jobs, to] of merges) {
+  if (!existsSync(data(path))) continue
+  const inputs = Array.from({ length: copies }, () => data(path))
+  commands.push(['merge', ...inputs, '-t', to, '--jobs', String(jobs)])
+}
 await rm('dist/profconv.cjs.cache', { force: true })
+await rm('dist/worker.cjs.cache', { force: true })
 execFileSync(process.execPath, ['bin/profconv.js'], {
   env: { ...process.env, PROFCONV_RECORD_CODE_CACHE: JSON.stringify(commands) },
   stdio: 'inherit',

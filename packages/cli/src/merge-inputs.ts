@@ -60,9 +60,11 @@ const WORKERS_FROM = 8
 
 /**
  * Without `--jobs`, inputs are read in this thread until the files left (estimated from the
- * sizes of those read) pass this many bytes, then in workers too: a worker's start (a Node
- * isolate loading the CLI) costs ~0.1–0.3 s of a core and ~35 MB, about what 5 MB of small
- * gzipped pprof files take to read (~70 µs a 1.3 kB file).
+ * sizes of those read) pass this many bytes, then in workers too. A worker costs its start (a
+ * Node isolate loading the worker bundle: ~40 ms of a core, ~23 MB) and, more, its warm-up:
+ * its first thousands of small files run before V8 has optimised the reading (~130 µs a 1.3 kB
+ * pprof file cold, ~50 µs warm), 0.15–0.25 s of a core that one thread reading them all pays
+ * once. 3,000 such files (3.8 MB) read in one thread in less wall time than in two.
  */
 const WORKERS_FROM_BYTES = 8 * 2 ** 20
 
@@ -425,8 +427,8 @@ async function inWorkers(
     settings: { sameKind: settings.sameKind, keepGoing: settings.keepGoing },
     progress: progress !== undefined,
   }
-  // The bin shim loads the bundle with its code cache, then runs `worker()` in a thread.
-  const script = new URL('../bin/profconv.js', import.meta.url)
+  // The worker bundle (src/worker.ts), loaded with its code cache by the bin shim.
+  const script = new URL('../bin/worker.js', import.meta.url)
   const workers = Array.from(
     { length: threads - 1 },
     // A small young generation: what a worker allocates per file dies young, and V8 would
@@ -535,6 +537,7 @@ export function runWorker(
     on(e: 'message', f: (t: Task) => void): void
   },
   setup: WorkerSetup,
+  afterTask?: () => void,
 ): void {
   const context: InputContext = {
     stderr: { write: () => true },
@@ -560,6 +563,7 @@ export function runWorker(
     })
     const reply: Reply = { type: 'done', task, results: sent }
     port.postMessage(reply, transfer)
+    afterTask?.()
   }
   port.on('message', (task) => {
     queue = queue.then(() => run(task))

@@ -18,6 +18,18 @@ describe('bin/profconv.js', () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
   })
 
+  // A merge's worker threads load their own bundle (dist/worker.cjs) and its cache.
+  test('starts merge workers from the worker bundle, with its code cache', () => {
+    const inputs = Array.from({ length: 8 }, () => fixturePath('pprof/cpu.pb.gz'))
+    const r = spawnSync('node', [BIN, 'merge', ...inputs, '-t', 'folded', '--jobs', '2'], {
+      encoding: 'utf8',
+      env: { ...process.env, PROFCONV_DEBUG_CODE_CACHE: '1' },
+    })
+    expect(r.status).toBe(0)
+    expect(r.stderr).toBe('profconv: code cache accepted\n'.repeat(2))
+    expect(r.stdout).toContain('runtime.main')
+  })
+
   test('runs a conversion through the bundle', () => {
     const r = spawnSync('node', [BIN, fixturePath('pstats/recursion.prof'), '-t', 'folded'], {
       encoding: 'utf8',
