@@ -1,16 +1,29 @@
 const encoder = new TextEncoder()
 
 /**
- * Output bytes in one buffer: text pieces are encoded once by the caller (`ByteOut.encode`) and
- * copied in, numbers are written digit by digit. No string per event and no string of the whole
- * output. A writer that knows about how much it writes says so (`capacity`): the buffer is then
+ * Output bytes: text pieces are encoded once by the caller (`ByteOut.encode`) and copied in,
+ * numbers are written digit by digit. No string per event and no string of the whole output.
+ *
+ * With a `sink`, the output goes out in pieces: each time the buffer fills, its bytes are handed
+ * to the sink and the same buffer is written again, so memory stays one buffer whatever the
+ * output's size (and the buffer stays in the CPU's cache). Without one, the output is one
+ * buffer: a writer that knows about how much it writes says so (`capacity`), the buffer is then
  * allocated once (pages it never touches cost no memory), else it doubles as it fills.
  */
 export class ByteOut {
   private buffer: Uint8Array
   private length = 0
+  /** Bytes handed to the sink before the buffer's. */
+  private flushed = 0
 
-  constructor(capacity = 1 << 20) {
+  /**
+   * @param capacity - the buffer's first size (with a sink, its size for good).
+   * @param sink - takes each full buffer's bytes; they are only valid during the call.
+   */
+  constructor(
+    capacity = 1 << 20,
+    private readonly sink?: (chunk: Uint8Array) => void,
+  ) {
     const size = Number.isFinite(capacity) ? Math.min(capacity, MAX_START) : 0
     this.buffer = new Uint8Array(Math.max(1024, size))
   }
@@ -22,13 +35,30 @@ export class ByteOut {
 
   /** Makes room for `n` more bytes (for `put` and `fixed3`). */
   room(n: number): void {
-    if (this.length + n > this.buffer.length) this.grow(n)
+    if (this.length + n > this.buffer.length) this.flushOrGrow(n)
   }
 
   /** Appends `bytes`. */
   bytes(bytes: Uint8Array): void {
     this.room(bytes.length)
     this.put(bytes)
+  }
+
+  /** How many bytes have been written so far: a position for `repeat`. */
+  get position(): number {
+    return this.flushed + this.length
+  }
+
+  /**
+   * Appends again the bytes written from `position` `from` to `to`, where `room` was made, and
+   * returns true; false (nothing written) when they are no longer in the buffer (handed to the
+   * sink).
+   */
+  repeat(from: number, to: number): boolean {
+    if (from < this.flushed) return false
+    this.buffer.copyWithin(this.length, from - this.flushed, to - this.flushed)
+    this.length += to - from
+    return true
   }
 
   /** Appends `bytes` where `room` was made. */
@@ -100,17 +130,32 @@ export class ByteOut {
     }
   }
 
-  /** The bytes written (a view of the buffer, not a copy). */
+  /**
+   * The bytes written (a view of the buffer, not a copy); with a sink, the last piece goes to
+   * the sink and nothing is returned.
+   */
   finish(): Uint8Array {
-    return this.buffer.subarray(0, this.length)
+    if (!this.sink) return this.buffer.subarray(0, this.length)
+    this.flush()
+    return new Uint8Array(0)
   }
 
-  private grow(needed: number): void {
+  private flushOrGrow(needed: number): void {
+    if (this.sink) {
+      this.flush()
+      if (needed <= this.buffer.length) return
+    }
     let size = Math.max(1024, this.buffer.length * 2)
     while (size < this.length + needed) size *= 2
     const grown = new Uint8Array(size)
     grown.set(this.buffer.subarray(0, this.length))
     this.buffer = grown
+  }
+
+  private flush(): void {
+    if (this.length > 0) this.sink!(this.buffer.subarray(0, this.length))
+    this.flushed += this.length
+    this.length = 0
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FormatDescriptor } from '@profconv/model'
 import { readChromeTrace } from './read.js'
 import { sniffChromeTrace } from './sniff.js'
-import { writeChromeTrace } from './write.js'
+import { writeChromeTrace, writeChromeTraceStream } from './write.js'
 
 /** Chrome's Trace Event Format (chrome://tracing, Perfetto, DevTools Performance, Node). */
 export const chromeTraceFormat: FormatDescriptor = {
@@ -13,4 +13,5 @@ export const chromeTraceFormat: FormatDescriptor = {
   read: (bytes, options) => readChromeTrace(bytes, options),
   writes: 'samples',
   write: (profile, options) => writeChromeTrace(profile, options),
+  writeStream: (profile, options, sink) => writeChromeTraceStream(profile, options, sink),
 }

@@ -10,6 +10,10 @@ import {
 
 const PID = 1
 const TID = 1
+/** An `X` event's bytes besides its frame's: the start, two times and the duration's key. */
+const EVENT_ROOM = 128
+/** The size of the pieces `writeChromeTraceStream` hands out. */
+const CHUNK = 1 << 20
 
 /**
  * Writes a profile's samples as a Chrome trace of `X` (complete) events, one flame chart on one
@@ -22,6 +26,27 @@ const TID = 1
  * non-time metric is drawn as 1 µs per unit (noted). Frame file, line and column go to `args`.
  */
 export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): Uint8Array {
+  return writeTrace(profile, options)
+}
+
+/**
+ * What `writeChromeTrace` writes, handed to `sink` in pieces of about 1 MiB as it is made: one
+ * buffer, written again and again, so memory stays flat for traces of gigabytes. A piece is only
+ * valid during the call.
+ */
+export function writeChromeTraceStream(
+  profile: Profile,
+  options: WriteOptions,
+  sink: (chunk: Uint8Array) => void,
+): void {
+  writeTrace(profile, options, sink)
+}
+
+function writeTrace(
+  profile: Profile,
+  options: WriteOptions,
+  sink?: (chunk: Uint8Array) => void,
+): Uint8Array {
   const samples = profile.samples
   if (!samples) throw new ProfconvError('chrome-trace', 'the profile has no samples to write')
   const timeline = sampleTimeline(profile, samples, options.metric)
@@ -56,7 +81,9 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
   const durStart = ByteOut.encode(',"dur":')
   const tree = samples.tree
 
-  const out = new ByteOut(sizeAtMost(samples, values, frameBytes, eventStart.length + 64))
+  const out = sink
+    ? new ByteOut(CHUNK, sink)
+    : new ByteOut(sizeAtMost(samples, values, frameBytes, EVENT_ROOM))
   out.text('{"traceEvents":[')
   const meta = (name: string, value: string) =>
     `{"ph":"M","pid":${PID},"tid":${TID},"name":"${name}","args":{"name":${JSON.stringify(value)}}}`
@@ -101,16 +128,26 @@ export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): 
   const openStart: number[] = []
   const path: number[] = []
   // Frames closing together are written outer first: readers place the first of two events
-  // with the same start and end outside the second.
+  // with the same start and end outside the second. Frames opened together also share their
+  // times: the text up to the duration is written once and copied for the next ones.
   const close = (depth: number, at: number): void => {
+    const end = round(at)
+    let timesOf = NaN
+    let timesFrom = 0
+    let timesTo = 0
     for (let d = depth; d < openNode.length; d++) {
       const start = openStart[d]
       const frame = frameBytes[tree.frame(openNode[d])]
-      out.room(eventStart.length + 64 + frame.length)
-      out.put(eventStart)
-      out.fixed3(start)
-      out.put(durStart)
-      out.fixed3(round(at) - start)
+      out.room(EVENT_ROOM + frame.length)
+      if (start !== timesOf || !out.repeat(timesFrom, timesTo)) {
+        timesFrom = out.position
+        out.put(eventStart)
+        out.fixed3(start)
+        out.put(durStart)
+        out.fixed3(end - start)
+        timesTo = out.position
+        timesOf = start
+      }
       out.put(frame)
     }
     openNode.length = openStart.length = Math.min(depth, openNode.length)

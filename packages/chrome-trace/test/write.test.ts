@@ -19,7 +19,7 @@ import {
   type ProfilerCliFunction,
 } from '@profconv/testkit'
 import { ByteOut } from '../src/byte-out.js'
-import { readChromeTrace, writeChromeTrace } from '../src/index.js'
+import { readChromeTrace, writeChromeTrace, writeChromeTraceStream } from '../src/index.js'
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
@@ -113,6 +113,36 @@ describe('chrome-trace writer', () => {
     const ev = JSON.parse(text(bytes)).traceEvents.filter((e: { ph: string }) => e.ph === 'X')
     const first = Math.min(...ev.map((e: { ts: number }) => e.ts))
     expect(first).toBeCloseTo(cpu.samples!.time![0] / 1000, 3)
+  })
+
+  test('written in pieces: the same bytes as written whole, one buffer reused', () => {
+    // ~6 MB of events (every sample's whole stack, stacks of 8 with files and lines)
+    const frames = new FrameTable()
+    const s = new SamplesBuilder(1)
+    for (let i = 0; i < 8000; i++) {
+      const stack = Array.from({ length: 8 }, (_, d) =>
+        frames.intern({ name: `f${(i * 31 + d * 7) % 997}`, file: `src/m${d}.js`, line: d + 1 }),
+      )
+      s.addStack(stack, [1 + (i % 3)], undefined, i * 5000)
+    }
+    const meta = newMeta('test')
+    const profile: Profile = {
+      metrics: [{ name: 'cpu', unit: 'nanoseconds' }],
+      defaultMetric: 0,
+      frames,
+      samples: s.finish(),
+      meta,
+    }
+    const whole = writeChromeTrace(profile)
+    const pieces: Uint8Array[] = []
+    const buffers = new Set<ArrayBufferLike>()
+    writeChromeTraceStream(profile, {}, (chunk) => {
+      buffers.add(chunk.buffer)
+      pieces.push(chunk.slice())
+    })
+    expect(pieces.length).toBeGreaterThan(1)
+    expect(buffers.size).toBe(1)
+    expect(Buffer.concat(pieces).equals(whole)).toBe(true)
   })
 })
 
@@ -221,5 +251,28 @@ describe('ByteOut', () => {
     }
     const written = new TextDecoder().decode(out.finish()).trim().split(' ')
     expect(written).toEqual(values.map((v) => JSON.stringify(Math.round(v * 1000) / 1000)))
+  })
+
+  test('with a sink: full buffers go out, repeat copies what is still held', () => {
+    const pieces: string[] = []
+    const out = new ByteOut(1024, (chunk) => pieces.push(new TextDecoder().decode(chunk)))
+    const expected: string[] = []
+    for (let i = 0; i < 500; i++) {
+      out.room(128)
+      const from = out.position
+      out.fixed3(i * 1.5)
+      out.put(ByteOut.encode(','))
+      const to = out.position
+      // what was just written, again (still in the buffer: room was made for both)
+      expect(out.repeat(from, to)).toBe(true)
+      expected.push(`${JSON.stringify(i * 1.5)},`.repeat(2))
+    }
+    const held = out.position
+    out.room(2000) // more than the buffer holds: it goes out, then the buffer grows
+    expect(out.repeat(0, 4)).toBe(false)
+    expect(out.position).toBe(held)
+    expect(out.finish().length).toBe(0)
+    expect(pieces.length).toBeGreaterThan(3)
+    expect(pieces.join('')).toBe(expected.join(''))
   })
 })

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process'
-import { rename, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import { basename, join } from 'node:path'
 import { getFormat, infoText, keepsPositions, prepareFor, summarize } from '@profconv/core'
 import { ProfconvError, mergeProfiles } from '@profconv/model'
 import { parseArgs, type Options } from './args.js'
@@ -9,6 +8,7 @@ import { readSource } from './source.js'
 import { UsageError, readOne, systemMessage, type InputContext } from './input.js'
 import { expandInputs } from './input-list.js'
 import { InputFailure, mergeInputs } from './merge-inputs.js'
+import { writeOut, writeOutput } from './output.js'
 
 /** Where `main` reads and writes; `process` fits. */
 export interface Io {
@@ -120,9 +120,11 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       )
     const profile = prepareFor(to, merged.profile, options.granularity)
     const base = options.compare === undefined ? undefined : await readBase(options.compare)
-    const output = await to.write(profile, { ...writeOptions(options, io), base })
-    if (options.output) await writeAtomically(options.output, output)
-    else if (!(await writeOut(io.stdout, output))) return EXIT.ok // reader went away
+    const toOptions = { ...writeOptions(options, io), base }
+    const output = to.writeStream
+      ? (sink: (chunk: Uint8Array) => void) => to.writeStream!(profile, toOptions, sink)
+      : to.write(profile, toOptions)
+    if (!(await writeOutput(output, options.output || undefined, io.stdout))) return EXIT.ok // reader went away
     if (!options.quiet) for (const note of profile.meta.notes) say(`note: ${note}`)
     if (request.command === 'view') {
       await writeOut(io.stdout, `${options.output}\n`)
@@ -194,30 +196,4 @@ function openInBrowser(path: string): boolean {
   } catch {
     return false
   }
-}
-
-/** Writes to a temporary file beside `path` and renames it: an error never leaves half a file. */
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
-  try {
-    await writeFile(temp, data)
-    await rename(temp, path)
-  } catch (error) {
-    await unlink(temp).catch(() => undefined)
-    throw error
-  }
-}
-
-/** False when the reader closed the pipe (`| head`): not an error. */
-function writeOut(stream: NodeJS.WritableStream, data: string | Uint8Array): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) =>
-      error.code === 'EPIPE' ? resolve(false) : reject(error)
-    stream.once('error', onError)
-    stream.write(data, (error) => {
-      stream.removeListener('error', onError)
-      if (!error) resolve(true)
-      else onError(error as NodeJS.ErrnoException)
-    })
-  })
 }

@@ -67,6 +67,12 @@ export interface FormatDescriptor {
    */
   readonly granularity?: boolean
   write?(profile: Profile, options: WriteOptions): string | Uint8Array
+  /**
+   * What `write` writes, handed to `sink` in pieces as it is made, for outputs too big to hold
+   * at once (memory stays flat); a piece is only valid during the call (its buffer is written
+   * again). The CLI prefers it when present.
+   */
+  writeStream?(profile: Profile, options: WriteOptions, sink: (chunk: Uint8Array) => void): void
   /** Options of this format's reader and writer, offered by the CLI. */
   readonly options?: readonly FormatOption[]
 }
