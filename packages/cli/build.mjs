@@ -122,21 +122,24 @@ const commands = [
   ['--help'],
   ...samples.filter(([path]) => existsSync(data(path))).map(([path, to]) => [data(path), '-t', to]),
 ]
-// Merges of several inputs: the fold in the main thread (fewer than 8 inputs are read there), and
-// with --jobs 2 in a worker too (which records the worker bundle's cache).
-const merges = [
-  ['pprof/cpu.pb.gz', 2, 1, 'pprof'],
-  ['pprof/cpu.pb.gz', 16, 2, 'pprof'],
-  ['pstats/classes.prof', 16, 2, 'pstats'],
-]
-for (const [path, copies, jobs, to] of merges) {
-  if (!existsSync(data(path))) continue
-  const inputs = Array.from({ length: copies }, () => data(path))
-  commands.push(['merge', ...inputs, '-t', to, '--jobs', String(jobs)])
-}
+// A merge of several inputs: the fold (in the main thread, as fewer than 8 inputs are).
+const pprof = data('pprof/cpu.pb.gz')
+if (existsSync(pprof)) commands.push(['merge', pprof, pprof, '-t', 'pprof'])
 await rm('dist/profconv.cjs.cache', { force: true })
 await rm('dist/worker.cjs.cache', { force: true })
 execFileSync(process.execPath, ['bin/profconv.js'], {
   env: { ...process.env, PROFCONV_RECORD_CODE_CACHE: JSON.stringify(commands) },
   stdio: 'inherit',
 })
+// The worker bundle's cache, from a merge of pprof files in a worker (alone in its process: V8
+// takes a cache only under the flags it was made with, which reading other profiles changes).
+if (existsSync(pprof)) {
+  execFileSync(
+    process.execPath,
+    ['bin/profconv.js', 'merge', ...Array(16).fill(pprof), '-t', 'pprof', '--jobs', '2'],
+    {
+      env: { ...process.env, PROFCONV_RECORD_WORKER_CACHE: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
+}

@@ -4,7 +4,16 @@
 const { readFileSync, renameSync, writeFileSync } = require('node:fs')
 const { createRequire } = require('node:module')
 const { join } = require('node:path')
+const { setFlagsFromString } = require('node:v8')
 const { Script } = require('node:vm')
+
+/**
+ * The V8 flag a command and a merge's worker threads start with (set by each, before its bundle
+ * loads): the young generation keeps its first size until a profile is read whole
+ * (src/young-generation.ts lets it grow).
+ */
+const YOUNG_GENERATION_KEPT = '--semi-space-growth-factor=1'
+exports.keepYoungGeneration = () => setFlagsFromString(YOUNG_GENERATION_KEPT)
 
 /** The exports of `dist/<name>`, and `saveCache()` (build time: records what was compiled). */
 exports.load = (name) => {

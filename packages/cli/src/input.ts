@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib'
 import { detectFormat, inputFormat, readInput, type ReadInputOptions } from '@profconv/core'
 import { DEFAULT_MAX_INPUT, isGzip, type FormatDescriptor, type Profile } from '@profconv/model'
 import { Progress, counted, type MaybeTty } from './progress.js'
+import { letYoungGenerationGrow } from './young-generation.js'
 
 /** Where an input is read from and how its reading is shown. */
 export interface InputContext {
@@ -31,6 +32,7 @@ export async function readOne(
   context: InputContext,
   contentOnly?: boolean,
 ): Promise<{ format: FormatDescriptor; profiles: Profile[] } | undefined> {
+  letYoungGenerationGrow()
   const readOptions = { ...options, fileName: input === '-' ? undefined : input }
   if (input === '-') {
     const bytes = await readAll(context.stdin)
@@ -101,6 +103,7 @@ export async function readBytes(
   options: ReadInputOptions,
   input: string,
 ): Promise<Profile[]> {
+  letYoungGenerationGrow()
   const readOptions = { ...options, fileName: input }
   if (format.readStream) return format.readStream(oneChunk(bytes), readOptions)
   return format.read!(bytes, readOptions)
