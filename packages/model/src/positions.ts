@@ -629,13 +629,15 @@ export function checkPositionColumns(
   const { lines, sites } = detail
   const frameCount = hasNode.length
   const sums = new Float64Array(frameCount * M)
+  const rowFrame = lines.frame
+  const rowSelf = lines.self
   let stray = false
   for (let r = 0; r < lines.length; r++) {
-    const frame = lines.frame[r]
+    const frame = rowFrame[r]
     if (frame >= 0 && frame < frameCount && hasNode[frame] === 1) {
-      for (let m = 0; m < M; m++) sums[frame * M + m] += lines.self[r * M + m]
+      for (let m = 0; m < M; m++) sums[frame * M + m] += rowSelf[r * M + m]
     } else {
-      for (let m = 0; m < M; m++) if (lines.self[r * M + m] !== 0) stray = true
+      for (let m = 0; m < M; m++) if (rowSelf[r * M + m] !== 0) stray = true
     }
   }
   for (let frame = 0; frame < frameCount; frame++) {
@@ -648,31 +650,34 @@ export function checkPositionColumns(
   }
   if (stray) fail('a frame has costed rows but no node')
 
-  const arcs = new TupleIndex(5)
-  const arcOf = new Int32Array(edges.length)
-  for (let e = 0; e < edges.length; e++) {
-    arcOf[e] = arcs.id(edges.caller[e], edges.callee[e], 0, 0, 0, 0)
-  }
-  const total = new Float64Array((arcs.count + 1) * M)
-  const calls = new Float64Array(arcs.count + 1)
-  const none = arcs.count // the row of sites of no edge
-  const keys = arcs.keys
-  let arc = -1
+  // An arc is a distinct (caller, callee) of the edges, numbered by its first edge; sites of no
+  // edge sum at `none`.
+  const arcs = new ArcIndex(edges.caller, edges.callee)
+  const none = edges.length
+  const total = new Float64Array((none + 1) * M)
+  const calls = new Float64Array(none + 1)
+  const siteCaller = sites.caller
+  const siteCallee = sites.callee
+  const siteTotal = sites.total
+  const siteCalls = sites.calls
+  let edge = -1
   for (let r = 0; r < sites.length; r++) {
-    const caller = sites.caller[r]
-    const callee = sites.callee[r]
-    // Sites mostly come in the order of their arcs: the arc after the last one is tried first.
-    if (arc + 1 < none && keys[5 * arc + 5] === caller && keys[5 * arc + 6] === callee) arc++
-    else if (arc < 0 || arc >= none || keys[5 * arc] !== caller || keys[5 * arc + 1] !== callee) {
-      arc = arcs.id(caller, callee, 0, 0, 0, 0)
+    const caller = siteCaller[r]
+    const callee = siteCallee[r]
+    // Sites mostly come in the order of their edges: the last edge, then the next, are tried first.
+    if (edge < 0 || edges.caller[edge] !== caller || edges.callee[edge] !== callee) {
+      edge =
+        edge + 1 < none && edges.caller[edge + 1] === caller && edges.callee[edge + 1] === callee
+          ? edge + 1
+          : arcs.edge(caller, callee)
     }
-    const at = arc >= none ? none : arc
-    for (let m = 0; m < M; m++) total[at * M + m] += sites.total[r * M + m]
-    if (!Number.isNaN(sites.calls[r])) calls[at] += sites.calls[r]
+    const at = edge < 0 ? none : arcs.arcOf[edge]
+    for (let m = 0; m < M; m++) total[at * M + m] += siteTotal[r * M + m]
+    if (!Number.isNaN(siteCalls[r])) calls[at] += siteCalls[r]
   }
   const name = (e: number) => `arc ${edges.caller[e]} -> ${edges.callee[e]}`
   for (let e = 0; e < edges.length; e++) {
-    const arc = arcOf[e]
+    const arc = arcs.arcOf[e]
     for (let m = 0; m < M; m++) {
       const want = edges.total[e * M + m]
       const sum = total[arc * M + m]
@@ -686,3 +691,80 @@ export function checkPositionColumns(
   for (let m = 0; m < M; m++) if (total[none * M + m] !== 0) fail('a call site has no arc')
   if (calls[none] !== 0) fail('a call site has no arc')
 }
+
+/**
+ * The edges of a graph by caller (each caller's edges side by side, a counting sort): finds the
+ * edge of a (caller, callee) by a short scan of the caller's own, with no hash of all pairs. A
+ * caller of many edges gets a map of its callees.
+ */
+class ArcIndex {
+  /** Per edge, the first edge of its (caller, callee): the arc's number. */
+  readonly arcOf: Int32Array
+  private readonly min: number
+  /** Per caller - `min`, where its edges start in `order`; one more at the end. */
+  private readonly first: Int32Array
+  /** Edge indices by caller, in edge order, and their callees. */
+  private readonly order: Int32Array
+  private readonly callees: Int32Array
+  private readonly many = new Map<number, Map<number, number>>()
+
+  constructor(caller: Int32Array, callee: Int32Array) {
+    const n = caller.length
+    let min = 0
+    let max = -1
+    for (let e = 0; e < n; e++) {
+      if (caller[e] < min) min = caller[e]
+      if (caller[e] > max) max = caller[e]
+    }
+    this.min = min
+    const first = new Int32Array(max - min + 2)
+    for (let e = 0; e < n; e++) first[caller[e] - min + 1]++
+    for (let c = 1; c < first.length; c++) first[c] += first[c - 1]
+    const next = first.slice(0, first.length - 1)
+    const order = new Int32Array(n)
+    const callees = new Int32Array(n)
+    for (let e = 0; e < n; e++) {
+      const at = next[caller[e] - min]++
+      order[at] = e
+      callees[at] = callee[e]
+    }
+    this.first = first
+    this.order = order
+    this.callees = callees
+    const arcOf = new Int32Array(n)
+    for (let c = 0; c + 1 < first.length; c++) {
+      const from = first[c]
+      const to = first[c + 1]
+      if (to - from > MANY) {
+        const map = new Map<number, number>()
+        for (let i = from; i < to; i++) {
+          const known = map.get(callees[i])
+          if (known === undefined) map.set(callees[i], order[i])
+          arcOf[order[i]] = known ?? order[i]
+        }
+        this.many.set(c + min, map)
+        continue
+      }
+      for (let i = from; i < to; i++) {
+        let j = from
+        while (callees[j] !== callees[i]) j++
+        arcOf[order[i]] = order[j]
+      }
+    }
+    this.arcOf = arcOf
+  }
+
+  /** An edge from `caller` to `callee` (the first), or -1. */
+  edge(caller: number, callee: number): number {
+    const c = caller - this.min
+    if (c < 0 || c + 1 >= this.first.length) return -1
+    const from = this.first[c]
+    const to = this.first[c + 1]
+    if (to - from > MANY) return this.many.get(caller)!.get(callee) ?? -1
+    for (let i = from; i < to; i++) if (this.callees[i] === callee) return this.order[i]
+    return -1
+  }
+}
+
+/** Callers with more edges than this are looked up through a map. */
+const MANY = 16

@@ -117,6 +117,34 @@ describe('checkPositions', () => {
     callsOff.addSelf(1, -1, 7, 0, 0, [5])
     callsOff.addSite(0, 1, -1, 1, 0, 0, [5], 0, 2)
     expect(() => checkPositions(callsOff.finish(), graph(), 'test')).toThrow(/calls/)
+
+    const noArc = new PositionBuilder(1)
+    noArc.addSelf(0, -1, 1, 0, 0, [2])
+    noArc.addSelf(1, -1, 7, 0, 0, [5])
+    noArc.addSite(0, 1, -1, 1, 0, 0, [5], 0, 3)
+    noArc.addSite(1, 0, -1, 9, 0, 0, [1], 0, NaN)
+    expect(() => checkPositions(noArc.finish(), graph(), 'test')).toThrow(/no arc/)
+  })
+
+  test('finds the arcs of a caller of many callees, sites in any order', () => {
+    // Frame 0 calls frames 1..40 (more than a short scan takes), each from two lines.
+    const g = new GraphBuilder(1)
+    g.node(0).self[0] = 1
+    const detail = new PositionBuilder(1)
+    detail.addSelf(0, -1, 1, 0, 0, [1])
+    for (let callee = 40; callee >= 1; callee--) {
+      g.node(callee).self[0] = callee
+      detail.addSelf(callee, -1, 1, 0, 0, [callee])
+      g.edge(0, callee).total[0] = callee
+      detail.addSite(0, callee, -1, 100 + callee, 0, 0, [callee - 0.5], 0, NaN)
+    }
+    for (let callee = 1; callee <= 40; callee++)
+      detail.addSite(0, callee, -1, 200 + callee, 0, 0, [0.5], 0, NaN)
+    const ok = detail.finish()
+    expect(() => checkPositions(ok, g.finish(), 'test')).not.toThrow()
+
+    g.edge(0, 17).total[0] = 18
+    expect(() => checkPositions(ok, g.finish(), 'test')).toThrow(/arc 0 -> 17/)
   })
 })
 
