@@ -124,9 +124,12 @@ function writeTrace(
   }
   out.text(`,"endTime":${cpu.endTime}}}}`)
 
-  const openNode: number[] = []
-  const openStart: number[] = []
-  const path: number[] = []
+  // The open frames, outermost first: each one's stack-tree node and start (µs); `open` of
+  // them. Typed arrays, grown by doubling, as is the sample's path (leaf first).
+  let openNode = new Int32Array(64)
+  let openStart = new Float64Array(64)
+  let open = 0
+  let path = new Int32Array(64)
   // Frames closing together are written outer first: readers place the first of two events
   // with the same start and end outside the second. Frames opened together also share their
   // times: the text up to the duration is written once and copied for the next ones.
@@ -135,7 +138,7 @@ function writeTrace(
     let timesOf = NaN
     let timesFrom = 0
     let timesTo = 0
-    for (let d = depth; d < openNode.length; d++) {
+    for (let d = depth; d < open; d++) {
       const start = openStart[d]
       const frame = frameBytes[tree.frame(openNode[d])]
       out.room(EVENT_ROOM + frame.length)
@@ -150,7 +153,7 @@ function writeTrace(
       }
       out.put(frame)
     }
-    openNode.length = openStart.length = Math.min(depth, openNode.length)
+    if (depth < open) open = depth
   }
   let cursor = 0
   for (let i = 0; i < n; i++) {
@@ -158,18 +161,27 @@ function writeTrace(
     if (!(value > 0)) continue
     const startAt = timed ? times![i] / 1000 : cursor
     if (startAt > cursor) close(0, cursor)
-    // The path from the root to the sample's leaf.
-    path.length = 0
-    for (let node = samples.stack[i]; node >= 0; node = tree.parent(node)) path.push(node)
-    path.reverse()
+    // The path from the sample's leaf to the root; its frames from the root on that are open
+    // already stay open.
+    let depth = 0
+    for (let node = samples.stack[i]; node >= 0; node = tree.parent(node)) {
+      if (depth === path.length) path = grown(path)
+      path[depth++] = node
+    }
     let same = 0
-    while (same < openNode.length && same < path.length && openNode[same] === path[same]) same++
+    while (same < open && same < depth && openNode[same] === path[depth - 1 - same]) same++
     const at = Math.max(startAt, cursor)
     close(same, at)
-    for (let d = same; d < path.length; d++) {
-      openNode.push(path[d])
-      openStart.push(round(at))
+    while (openNode.length < depth) {
+      openNode = grown(openNode)
+      openStart = grown(openStart)
     }
+    const start = round(at)
+    for (let d = same; d < depth; d++) {
+      openNode[d] = path[depth - 1 - d]
+      openStart[d] = start
+    }
+    open = depth
     cursor = at + value * scale
   }
   close(0, cursor)
@@ -216,6 +228,13 @@ function sizeAtMost(
     if (values[i] > 0 && node >= 0) total += stackBytes[node]
   }
   return total
+}
+
+/** `array` in one twice as long. */
+function grown<T extends Int32Array | Float64Array>(array: T): T {
+  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2)
+  bigger.set(array)
+  return bigger
 }
 
 /** Microsecond times to 3 decimals (nanoseconds), without float noise in the text. */

@@ -86,6 +86,27 @@ describe('chrome-trace writer', () => {
     }
   })
 
+  test('stacks 10,000 deep, a prefix of one kept open under the next: read back the same', () => {
+    const frames = new FrameTable()
+    const ids = Array.from({ length: 10_000 }, (_, i) => frames.intern({ name: `f${i}` }))
+    const s = new SamplesBuilder(1)
+    s.addStack(ids, [3], undefined, 0)
+    s.addStack(ids.slice(0, 5000), [2], undefined, 3000)
+    s.addStack(ids, [1], undefined, 5000)
+    const p: Profile = {
+      metrics: [{ name: 'cpu', unit: 'microseconds' }],
+      defaultMetric: 0,
+      frames,
+      samples: s.finish(),
+      meta: newMeta('test'),
+    }
+    const bytes = writeChromeTrace(p)
+    const events = JSON.parse(text(bytes)).traceEvents.filter((e: { ph: string }) => e.ph === 'X')
+    // the first 5,000 frames stay open over the three samples; the others are written twice
+    expect(events.length).toBe(5000 + 2 * 5000)
+    expect(dumpStacks(readChromeTrace(bytes)[0])).toBe(dumpStacks(p))
+  })
+
   test('a non-time metric is drawn 1 µs per unit, with a note', () => {
     const p = small(false)
     p.metrics = [{ name: 'alloc', unit: 'bytes' }]
