@@ -1,5 +1,5 @@
 import { ByteOut } from './byte-out.js'
-import { cpuprofileData } from '@profconv/cpuprofile'
+import { cpuprofileData, type CpuprofileNode } from '@profconv/cpuprofile'
 import {
   ProfconvError,
   sampleTimeline,
@@ -100,14 +100,19 @@ function writeTrace(
   const v8 = `"pid":${PID},"tid":${TID},"ts":0,"ph":"P","cat":"disabled-by-default-v8.cpu_profiler","id":"0x1"`
   out.text(`,{${v8},"name":"Profile","args":{"data":{"startTime":0}}}`)
   out.text(`,{${v8},"name":"ProfileChunk","args":{"data":{"cpuProfile":{"nodes":[`)
+  // The nodes' text in pieces of about 64 KiB, each encoded once.
   const parentOf = new Int32Array(cpu.nodes.length + 1)
+  let nodesText = ''
   cpu.nodes.forEach((node, i) => {
     for (const child of node.children ?? []) parentOf[child] = node.id
     const parent = parentOf[node.id] > 0 ? `,"parent":${parentOf[node.id]}` : ''
-    out.text(
-      `${i > 0 ? ',' : ''}{"id":${node.id},"callFrame":${JSON.stringify(node.callFrame)}${parent}}`,
-    )
+    nodesText += `${i > 0 ? ',' : ''}{"id":${node.id},"callFrame":${callFrameJson(node.callFrame)}${parent}}`
+    if (nodesText.length > 1 << 16) {
+      out.text(nodesText)
+      nodesText = ''
+    }
   })
+  out.text(nodesText)
   out.text(`],"samples":`)
   out.text('[')
   out.numbers(cpu.samples)
@@ -228,6 +233,12 @@ function sizeAtMost(
     if (values[i] > 0 && node >= 0) total += stackBytes[node]
   }
   return total
+}
+
+/** `JSON.stringify(frame)`, its keys in the order a `CpuprofileNode`'s `callFrame` has them. */
+function callFrameJson(frame: CpuprofileNode['callFrame']): string {
+  const { functionName, scriptId, url, lineNumber, columnNumber } = frame
+  return `{"functionName":${JSON.stringify(functionName)},"scriptId":${JSON.stringify(scriptId)},"url":${JSON.stringify(url)},"lineNumber":${JSON.stringify(lineNumber)},"columnNumber":${JSON.stringify(columnNumber)}}`
 }
 
 /** `array` in one twice as long. */

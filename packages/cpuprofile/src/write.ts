@@ -82,10 +82,15 @@ export function cpuprofileData(
     hitCount: 0,
   }
   const nodes: CpuprofileNode[] = [root]
+  // Each node's hitCount, counted here and set at the end: the loop over the samples touches
+  // one array of numbers, not the nodes' objects.
+  const hits: number[] = [0]
   // Stack-tree node -> cpuprofile node (nodes differing only in their line share one).
   const tree = samples.tree
   const outOf = new Int32Array(tree.length).fill(-1)
-  const byPath = new Map<string, number>()
+  // (parent, frame) as one number: below 2^53 for any profile that fits in memory.
+  const frameCount = profile.frames.frames.length
+  const byPath = new Map<number, number>()
   const outNode = (node: number): number => {
     if (node < 0) return 0
     if (outOf[node] >= 0) return outOf[node]
@@ -97,7 +102,7 @@ export function cpuprofileData(
       const parent = tree.parent(at)
       const parentOut = parent < 0 ? 0 : outOf[parent]
       const frame = tree.frame(at)
-      const key = `${parentOut}:${frame}`
+      const key = parentOut * frameCount + frame
       let index = byPath.get(key)
       if (index === undefined) {
         const f = profile.frames.get(frame)
@@ -114,6 +119,7 @@ export function cpuprofileData(
           },
           hitCount: 0,
         })
+        hits.push(0)
         ;(nodes[parentOut].children ??= []).push(index + 1)
         byPath.set(key, index)
       }
@@ -140,7 +146,7 @@ export function cpuprofileData(
     const at = timed ? times![i] / 1000 : end
     if (at > end && i > 0) push(0, end) // a gap: time no sample covers, on (root)
     push(index, at)
-    nodes[index].hitCount++
+    hits[index]++
     const line = leaf >= 0 ? tree.line(leaf) : 0
     sampleLines[sampleLines.length - 1] = line
     if (line > 0) {
@@ -150,6 +156,7 @@ export function cpuprofileData(
     }
     end = at + values[i] * scale
   }
+  nodes.forEach((node, index) => (node.hitCount = hits[index]))
   for (const [index, ticks] of lineTicks) {
     nodes[index].positionTicks = [...ticks].map(([line, count]) => ({ line, ticks: count }))
   }
