@@ -102,29 +102,14 @@ const WORK_PER_SIZE = 4
  */
 export function estimateCycleTotals(g: CycleGraph, keepPaths = false): CycleEstimate {
   const n = g.functionCount
-  const M = g.metricCount
   const A = g.arcCount
-  const { arcCaller: from, arcCallee: to, arcTotal, total } = g
-  const component = g.component ?? stronglyConnected(...csr(n, A, from, to, false))
-  const size = new Int32Array(n)
-  for (let v = 0; v < n; v++) size[component[v]]++
+  const component = g.component ?? stronglyConnected(...csr(n, A, g.arcCaller, g.arcCallee, false))
+  const size = componentSizes(component)
   const estimated = new Uint8Array(n)
-  const flow = new Float64Array(A * M)
-  // A call between different components carries its cost (never more than its callee's total);
-  // a self-call nothing, and a call inside a cycle what the integration below sends along it.
-  for (let a = 0; a < A; a++) {
-    if (component[from[a]] === component[to[a]]) continue
-    for (let m = 0; m < M; m++)
-      flow[a * M + m] = Math.min(arcTotal[a * M + m], total[to[a] * M + m])
-  }
-  let cycles = false
-  for (let v = 0; v < n; v++) {
-    if (size[component[v]] < 2) continue
-    estimated[v] = 1
-    cycles = true
-  }
+  const cycles = markMembers(component, size, estimated)
+  const flow = crossFlows(g, component)
   if (!cycles) return { estimated, flow, pooled: false }
-  const run = new Integration(g, component, estimated, flow)
+  const run = new Integration(g, component, size, estimated, flow)
   if (keepPaths) {
     run.paths = new Map()
     run.tops = new Map()
@@ -132,18 +117,114 @@ export function estimateCycleTotals(g: CycleGraph, keepPaths = false): CycleEsti
   // Component ids are in reverse topological order: a cycle's callees are final before it.
   let budget = Math.max(WORK_BUDGET, WORK_PER_SIZE * (n + A))
   let pooled = false
-  for (let c = 0; c < n; c++) {
-    if (run.memberStart[c + 1] - run.memberStart[c] < 2) continue
+  for (const c of run.cycles) {
     const entries = run.entries(c)
     const perEntry = run.workPerEntry(c)
     const followed = Math.min(entries.length, Math.max(1, Math.floor(budget / perEntry)))
     if (followed < entries.length) pooled = true
     budget = Math.max(0, budget - followed * perEntry)
-    run.follow(c, entries.slice(0, followed))
+    run.follow(heaviestFirst(entries, followed, run.weight, g.metricCount))
     run.bound(c)
   }
   if (!run.paths) return { estimated, flow, pooled }
   return { estimated, flow, pooled, paths: run.paths, member: run.position, tops: run.tops }
+}
+
+// The steps below each hold one loop over the graph, in a function of its own: they run once
+// per read, mostly before V8 has optimised them, and a small function with one loop is
+// optimised (on-stack replacement) once and cheaply, where a long one is compiled again after
+// each of its loops.
+
+/** How many functions each component has, by component id. */
+function componentSizes(component: Int32Array | readonly number[]): Int32Array {
+  const size = new Int32Array(component.length)
+  for (let v = 0; v < component.length; v++) size[component[v]]++
+  return size
+}
+
+/** Marks the members of cycles (components of two or more); whether there are any. */
+function markMembers(
+  component: Int32Array | readonly number[],
+  size: Int32Array,
+  member: Uint8Array,
+): boolean {
+  let any = false
+  for (let v = 0; v < component.length; v++) {
+    if (size[component[v]] < 2) continue
+    member[v] = 1
+    any = true
+  }
+  return any
+}
+
+/**
+ * Where each component's members start in the list of all members (`start[c]`, components of
+ * one function taking no room) and the cycles' ids, ascending; returns how many members.
+ */
+function countMembers(size: Int32Array, start: Int32Array, cycles: number[]): number {
+  let count = 0
+  for (let c = 0; c < size.length; c++) {
+    if (size[c] >= 2) {
+      count += size[c]
+      cycles.push(c)
+    }
+    start[c + 1] = count
+  }
+  return count
+}
+
+/**
+ * The flow of every call between different components: its cost, never more than its callee's
+ * total. A self-call carries nothing, and a call inside a cycle what the integration sends.
+ */
+function crossFlows(g: CycleGraph, component: Int32Array | readonly number[]): Float64Array {
+  const M = g.metricCount
+  const { arcCaller: from, arcCallee: to, arcTotal, total } = g
+  const flow = new Float64Array(g.arcCount * M)
+  for (let a = 0; a < g.arcCount; a++) {
+    if (component[from[a]] === component[to[a]]) continue
+    for (let m = 0; m < M; m++)
+      flow[a * M + m] = Math.min(arcTotal[a * M + m], total[to[a] * M + m])
+  }
+  return flow
+}
+
+/**
+ * The first `count` of `entries` by weight of the first metric, heaviest first (ties by
+ * function); all of them sorted when all are followed, else picked in one pass (a giant cycle
+ * has thousands of entries of which a few are followed).
+ */
+function heaviestFirst(
+  entries: number[],
+  count: number,
+  weight: Float64Array,
+  M: number,
+): number[] {
+  const before = (x: number, y: number) =>
+    weight[x * M] > weight[y * M] || (weight[x * M] === weight[y * M] && x < y)
+  if (count >= entries.length || count > 64)
+    return entries.sort((x, y) => weight[y * M] - weight[x * M] || x - y).slice(0, count)
+  const top: number[] = []
+  for (const v of entries) {
+    if (top.length === count && !before(v, top[count - 1])) continue
+    let i = Math.min(top.length, count - 1)
+    while (i > 0 && before(v, top[i - 1])) i--
+    if (top.length === count) top.pop()
+    top.splice(i, 0, v)
+  }
+  return top
+}
+
+/** Per metric, the sum of every function's self. */
+function programTotals(self: Float64Array, M: number): Float64Array {
+  const program = new Float64Array(M)
+  for (let i = 0; i < self.length; i++) program[i % M] += self[i]
+  return program
+}
+
+/** Exclusive prefix sums in place: counts at `i + 1` become the start of `i` (CSR). */
+function prefixSums(start: Int32Array): void {
+  for (let i = 1; i < start.length; i++) start[i] += start[i - 1]
 }
 
 /**
@@ -153,10 +234,18 @@ export function estimateCycleTotals(g: CycleGraph, keepPaths = false): CycleEsti
 class Integration {
   readonly n: number
   readonly M: number
+  /** The cycles' component ids, ascending. */
+  readonly cycles: number[] = []
   readonly memberStart: Int32Array
   readonly members: Int32Array
   /** Each member's index in `members` (-1 outside cycles). */
   readonly position: Int32Array
+  /** Calls to and from other functions, per function (what following an entry visits). */
+  readonly degree: Int32Array
+  /**
+   * The calls inside cycles (between two members of one), by caller and by callee, as CSR of
+   * arc indices in arc order: all that following an entry walks.
+   */
   readonly outStart: Int32Array
   readonly outArcs: Int32Array
   readonly inStart: Int32Array
@@ -174,8 +263,8 @@ class Integration {
   readonly ownSum: Float64Array
   /** Per metric, the sum of every function's self. */
   readonly program: Float64Array
-  /** Per entry followed, its weight per metric (by function). */
-  weight = new Map<number, Float64Array>()
+  /** Per entry of the current cycle, its weight per metric (`v * M + m`). */
+  readonly weight: Float64Array
   /** Where kept: each followed entry's spread (sparse copies, by member). */
   paths?: Map<number, EntryPath>
   /** Where kept: the cost entering each cycle that no outside call accounts for (`tops`). */
@@ -184,79 +273,126 @@ class Integration {
   constructor(
     readonly g: CycleGraph,
     readonly component: Int32Array | readonly number[],
+    size: Int32Array,
     readonly inCycle: Uint8Array,
     readonly flow: Float64Array,
   ) {
     const n = (this.n = g.functionCount)
     const M = (this.M = g.metricCount)
-    const A = g.arcCount
-    ;[this.outStart, this.outArcs] = csr(n, A, g.arcCaller, g.arcCallee, true)
-    ;[this.inStart, this.inArcs] = csr(n, A, g.arcCallee, g.arcCaller, true)
     this.memberStart = new Int32Array(n + 1)
-    for (let v = 0; v < n; v++) if (inCycle[v]) this.memberStart[component[v] + 1]++
-    for (let c = 0; c < n; c++) this.memberStart[c + 1] += this.memberStart[c]
-    this.members = new Int32Array(this.memberStart[n])
-    const fill = this.memberStart.slice(0, n)
-    this.position = new Int32Array(n).fill(-1)
-    for (let v = 0; v < n; v++)
-      if (inCycle[v]) {
-        this.position[v] = fill[component[v]]
-        this.members[fill[component[v]]++] = v
-      }
+    this.members = new Int32Array(countMembers(size, this.memberStart, this.cycles))
+    this.position = new Int32Array(n)
+    this.placeMembers()
+    this.degree = new Int32Array(n)
+    this.outStart = new Int32Array(n + 1)
+    this.inStart = new Int32Array(n + 1)
     this.own = new Float64Array(n * M)
     this.enter = new Float64Array(n * M)
     this.ownAndEnter()
+    prefixSums(this.outStart)
+    prefixSums(this.inStart)
+    this.outArcs = new Int32Array(this.outStart[n])
+    this.inArcs = new Int32Array(this.inStart[n])
+    this.insideArcs()
     this.rank = new Int32Array(n).fill(-1)
     this.queue = new Int32Array(n)
     this.partial = new Float64Array(n * M)
     this.deeperIn = new Float64Array(n * M)
     this.deeperCount = new Int32Array(n)
     this.estimate = new Float64Array(n * M)
+    this.weight = new Float64Array(n * M)
     this.cycleTotal = new Float64Array(M)
     this.ownSum = new Float64Array(M)
-    this.program = new Float64Array(M)
-    for (let v = 0; v < n; v++) for (let m = 0; m < M; m++) this.program[m] += g.self[v * M + m]
+    this.program = programTotals(g.self, M)
   }
 
-  private ownAndEnter(): void {
-    const { n, M, g, component, own, enter, flow, outStart, outArcs, inStart, inArcs } = this
+  /** Each member's place in `members` (grouped by component, in function order). */
+  private placeMembers(): void {
+    const { n, component, inCycle, members, position } = this
+    const fill = this.memberStart.slice(0, n)
     for (let v = 0; v < n; v++) {
-      if (!this.inCycle[v]) continue
-      for (let m = 0; m < M; m++) own[v * M + m] = g.self[v * M + m]
-      for (let k = outStart[v]; k < outStart[v + 1]; k++) {
-        const a = outArcs[k]
-        if (component[g.arcCallee[a]] === component[v]) continue
-        for (let m = 0; m < M; m++) own[v * M + m] += flow[a * M + m]
+      if (!inCycle[v]) {
+        position[v] = -1
+        continue
       }
-      for (let k = inStart[v]; k < inStart[v + 1]; k++) {
-        const a = inArcs[k]
-        if (component[g.arcCaller[a]] === component[v]) continue
-        for (let m = 0; m < M; m++) enter[v * M + m] += g.arcTotal[a * M + m]
+      const i = fill[component[v]]++
+      position[v] = i
+      members[i] = v
+    }
+  }
+
+  /**
+   * In one pass over the calls (self-calls skipped): each function's degree, the number of calls
+   * inside cycles per caller and callee (`outStart`, `inStart` before their prefix sums), and per
+   * member its own cost (self plus the calls leaving its cycle) and the calls entering it.
+   */
+  private ownAndEnter(): void {
+    const { M, g, component, inCycle, own, enter, flow, degree, outStart, inStart } = this
+    const { arcCaller: from, arcCallee: to, arcTotal } = g
+    own.set(g.self.subarray(0, own.length))
+    for (let a = 0; a < g.arcCount; a++) {
+      const u = from[a]
+      const w = to[a]
+      if (u === w) continue
+      degree[u]++
+      degree[w]++
+      if (component[u] === component[w]) {
+        outStart[u + 1]++
+        inStart[w + 1]++
+      } else {
+        if (inCycle[u]) for (let m = 0; m < M; m++) own[u * M + m] += flow[a * M + m]
+        if (inCycle[w]) for (let m = 0; m < M; m++) enter[w * M + m] += arcTotal[a * M + m]
       }
+    }
+  }
+
+  /** The calls inside cycles as CSR by caller and by callee (after `ownAndEnter`). */
+  private insideArcs(): void {
+    const { n, component, outStart, inStart, outArcs, inArcs } = this
+    const { arcCaller: from, arcCallee: to } = this.g
+    const outFill = outStart.slice(0, n)
+    const inFill = inStart.slice(0, n)
+    for (let a = 0; a < this.g.arcCount; a++) {
+      const u = from[a]
+      const w = to[a]
+      if (u === w || component[u] !== component[w]) continue
+      outArcs[outFill[u]++] = a
+      inArcs[inFill[w]++] = a
     }
   }
 
   /** Vertex and arc visits of following one entry of cycle `c`. */
   workPerEntry(c: number): number {
-    let arcs = 0
-    for (let i = this.memberStart[c]; i < this.memberStart[c + 1]; i++) {
-      const v = this.members[i]
-      arcs += this.outStart[v + 1] - this.outStart[v] + this.inStart[v + 1] - this.inStart[v]
-    }
-    return 3 * (this.memberStart[c + 1] - this.memberStart[c]) + 2 * arcs
+    const { memberStart, members, degree } = this
+    const first = memberStart[c]
+    const end = memberStart[c + 1]
+    let work = 3 * (end - first)
+    for (let i = first; i < end; i++) work += 2 * degree[members[i]]
+    return work
   }
 
   /**
-   * The cycle's total (the largest member total), own-cost sum, and entries with their weights,
-   * heaviest first; the cost no outside call accounts for enters at the member of most own cost.
+   * The cycle's total (the largest member total), own-cost sum, and entries with their weights
+   * (`weight`); the cost no outside call accounts for enters at the member of most own cost.
    */
   entries(c: number): number[] {
-    const { M, own, enter, cycleTotal, ownSum } = this
+    const entering = new Float64Array(this.M)
+    const entries: number[] = []
+    const heaviest = this.scanMembers(c, entries, entering)
+    this.enterAtTop(entries, entering, heaviest)
+    return entries
+  }
+
+  /**
+   * Over the members of cycle `c`: the largest total and the own costs' sum per metric (in
+   * `cycleTotal`, `ownSum`), the calls entering (`entering`), the members called from outside
+   * (`entries`, with their `weight`); returns the member of most own cost.
+   */
+  private scanMembers(c: number, entries: number[], entering: Float64Array): number {
+    const { M, own, enter, cycleTotal, ownSum, weight } = this
     const total = this.g.total
     cycleTotal.fill(0)
     ownSum.fill(0)
-    const entering = new Float64Array(M)
-    const weight = (this.weight = new Map())
     let heaviest = this.members[this.memberStart[c]]
     for (let i = this.memberStart[c]; i < this.memberStart[c + 1]; i++) {
       const v = this.members[i]
@@ -265,53 +401,70 @@ class Integration {
         cycleTotal[m] = Math.max(cycleTotal[m], total[v * M + m])
         ownSum[m] += own[v * M + m]
         entering[m] += enter[v * M + m]
+        weight[v * M + m] = enter[v * M + m]
         if (enter[v * M + m] > 0) called = true
       }
-      if (called) weight.set(v, enter.slice(v * M, v * M + M))
+      if (called) entries.push(v)
       if (own[v * M] > own[heaviest * M]) heaviest = v
     }
-    // Totals already estimated (a graph read back) still give the cycle's cost: the calls
-    // entering it, or its members' own costs, never more than the program's.
+    return heaviest
+  }
+
+  /**
+   * The cycle's cost (totals already estimated, of a graph read back, still give it: the calls
+   * entering it, or its members' own costs, never more than the program's); what no entering
+   * call accounts for enters at `heaviest`.
+   */
+  private enterAtTop(entries: number[], entering: Float64Array, heaviest: number): void {
+    const { M, cycleTotal, ownSum, weight } = this
+    let heaviestCalled = false
+    for (let m = 0; m < M; m++) if (this.enter[heaviest * M + m] > 0) heaviestCalled = true
     for (let m = 0; m < M; m++)
       cycleTotal[m] = Math.min(this.program[m], Math.max(cycleTotal[m], entering[m], ownSum[m]))
     const top = new Float64Array(M)
-    let anyTop = weight.size === 0
+    const none = entries.length === 0
+    let anyTop = none
     for (let m = 0; m < M; m++) {
       top[m] = Math.max(0, cycleTotal[m] - entering[m])
       if (top[m] > 0) anyTop = true
     }
-    if (anyTop) {
-      if (top.some((t) => t > 0)) this.tops?.set(heaviest, top)
-      const w = weight.get(heaviest) ?? new Float64Array(M)
-      for (let m = 0; m < M; m++) w[m] += weight.size === 0 && top[m] === 0 ? 1 : top[m]
-      weight.set(heaviest, w)
+    if (!anyTop) return
+    if (top.some((t) => t > 0)) this.tops?.set(heaviest, top)
+    if (!heaviestCalled) {
+      entries.push(heaviest)
+      for (let m = 0; m < M; m++) weight[heaviest * M + m] = 0
     }
-    return [...weight.keys()].sort((x, y) => weight.get(y)![0] - weight.get(x)![0] || x - y)
+    for (let m = 0; m < M; m++) weight[heaviest * M + m] += none && top[m] === 0 ? 1 : top[m]
   }
 
-  /** Integrates cycle `c` from each of `entries`, their weights normalised over them. */
-  follow(c: number, entries: readonly number[]): void {
-    const M = this.M
+  /** Integrates the current cycle from each of `entries`, their weights normalised over them. */
+  follow(entries: readonly number[]): void {
+    const { M, weight } = this
     const sum = new Float64Array(M)
-    for (const e of entries) for (let m = 0; m < M; m++) sum[m] += this.weight.get(e)![m]
+    for (const e of entries) for (let m = 0; m < M; m++) sum[m] += weight[e * M + m]
     const factor = new Float64Array(M)
     for (const e of entries) {
-      const w = this.weight.get(e)!
       for (let m = 0; m < M; m++) {
-        const share = sum[m] > 0 ? w[m] / sum[m] : 0
+        const share = sum[m] > 0 ? weight[e * M + m] / sum[m] : 0
         factor[m] = this.ownSum[m] > 0 ? (share * this.cycleTotal[m]) / this.ownSum[m] : 0
       }
-      const reached = this.ranks(c, e)
-      this.deeperCosts(c, reached)
-      this.integrate(c, reached, factor)
-      if (this.paths) this.paths.set(e, this.keep(c, reached, factor))
-      for (let q = 0; q < reached; q++) this.rank[this.queue[q]] = -1
+      const reached = this.ranks(e)
+      this.deeperCosts(reached)
+      this.integrate(reached, factor)
+      if (this.paths) this.paths.set(e, this.keep(e, reached, factor))
+      this.clearRanks(reached)
     }
   }
 
-  /** Breadth-first ranks from `entry` along calls inside cycle `c`; members in `queue`. */
-  private ranks(c: number, entry: number): number {
-    const { rank, queue, outStart, outArcs, component } = this
+  /** Clears the ranks `ranks` set (of the first `reached` members in `queue`). */
+  private clearRanks(reached: number): void {
+    const { rank, queue } = this
+    for (let q = 0; q < reached; q++) rank[queue[q]] = -1
+  }
+
+  /** Breadth-first ranks from `entry` along calls inside its cycle; members in `queue`. */
+  private ranks(entry: number): number {
+    const { rank, queue, outStart, outArcs } = this
     const to = this.g.arcCallee
     let tail = 0
     rank[entry] = 0
@@ -320,7 +473,7 @@ class Integration {
       const v = queue[head]
       for (let k = outStart[v]; k < outStart[v + 1]; k++) {
         const w = to[outArcs[k]]
-        if (rank[w] < 0 && component[w] === c) {
+        if (rank[w] < 0) {
           rank[w] = rank[v] + 1
           queue[tail++] = w
         }
@@ -330,8 +483,8 @@ class Integration {
   }
 
   /** Each member's cost of the calls reaching it from one rank nearer the entry. */
-  private deeperCosts(c: number, reached: number): void {
-    const { M, rank, queue, inStart, inArcs, component, deeperIn, deeperCount } = this
+  private deeperCosts(reached: number): void {
+    const { M, rank, queue, inStart, inArcs, deeperIn, deeperCount } = this
     const { arcCaller: from, arcTotal } = this.g
     for (let q = 0; q < reached; q++) {
       const v = queue[q]
@@ -339,8 +492,7 @@ class Integration {
       for (let m = 0; m < M; m++) deeperIn[v * M + m] = 0
       for (let k = inStart[v]; k < inStart[v + 1]; k++) {
         const a = inArcs[k]
-        const u = from[a]
-        if (component[u] !== c || rank[u] !== rank[v] - 1) continue
+        if (rank[from[a]] !== rank[v] - 1) continue
         deeperCount[v]++
         for (let m = 0; m < M; m++) deeperIn[v * M + m] += arcTotal[a * M + m]
       }
@@ -348,8 +500,8 @@ class Integration {
   }
 
   /** Deepest first: a member's partial is its share of own cost plus what flows up to it. */
-  private integrate(c: number, reached: number, factor: Float64Array): void {
-    const { M, rank, queue, outStart, outArcs, component, deeperIn, deeperCount } = this
+  private integrate(reached: number, factor: Float64Array): void {
+    const { M, rank, queue, outStart, outArcs, deeperIn, deeperCount } = this
     const { own, partial, flow, estimate } = this
     const { arcCallee: to, arcTotal } = this.g
     for (let q = reached - 1; q >= 0; q--) {
@@ -358,7 +510,7 @@ class Integration {
       for (let k = outStart[v]; k < outStart[v + 1]; k++) {
         const a = outArcs[k]
         const u = to[a]
-        if (component[u] !== c || rank[u] !== rank[v] + 1) continue
+        if (rank[u] !== rank[v] + 1) continue
         for (let m = 0; m < M; m++) {
           const into = deeperIn[u * M + m]
           const part = into > 0 ? arcTotal[a * M + m] / into : 1 / deeperCount[u]
@@ -371,9 +523,10 @@ class Integration {
     }
   }
 
-  /** A copy of the current entry's spread over the members of cycle `c`. */
-  private keep(c: number, reached: number, factor: Float64Array): EntryPath {
+  /** A copy of the spread of `entry` (just followed) over the members of its cycle. */
+  private keep(entry: number, reached: number, factor: Float64Array): EntryPath {
     const { M, queue, position } = this
+    const c = this.component[entry]
     const first = this.memberStart[c]
     const size = this.memberStart[c + 1] - first
     const rank = new Int32Array(size).fill(-1)
