@@ -8,7 +8,7 @@ import { stronglyConnected, type EdgeColumns, type GraphNode } from '@profconv/m
  * the caller. Members are ranked by their call distance from the entries, the members called
  * from outside the cycle (the heaviest member when none is). Iterative throughout: cycles of any
  * length work. Returns a flag per edge (1 = back) and the component of every node (by position),
- * with how many nodes each component has.
+ * with how many nodes each component has, and each node's position by frame id.
  *
  * Everything is indexed by node position in typed arrays: this runs over every edge of the
  * whole graph (a million for a big pstats file) before the thresholds prune it.
@@ -17,84 +17,174 @@ export function backEdges(
   nodes: readonly GraphNode[],
   edges: EdgeColumns,
   metric: number,
-): { back: Uint8Array; component: Int32Array; size: Int32Array } {
+): { back: Uint8Array; component: Int32Array; size: Int32Array; vertexOf: Int32Array } {
   const n = nodes.length
-  const from = new Int32Array(edges.length)
-  const to = new Int32Array(edges.length)
   const vertexOf = vertexIndex(nodes)
-  for (let i = 0; i < edges.length; i++) {
-    from[i] = vertexOf[edges.caller[i]]
-    to[i] = vertexOf[edges.callee[i]]
-  }
+  const from = vertices(edges.caller, vertexOf)
+  const to = vertices(edges.callee, vertexOf)
   const [start, targets] = adjacency(n, from, to)
   const component = stronglyConnected(start, targets)
-  const size = new Int32Array(n)
-  for (let v = 0; v < n; v++) size[component[v]]++
-  // A call inside a cycle: between two different members of one component of 2+ functions.
-  const inCycle = (v: number) => size[component[v]] > 1
-  const inside = (v: number, w: number) => v !== w && component[v] === component[w] && inCycle(w)
-
-  // Entries: members called from outside their cycle; else the cycle's heaviest member.
+  const size = componentSizes(component)
+  // Entries: members called from outside their cycle; else the cycle's heaviest member. Then
+  // ranks by call distance from them, breadth-first from all at once, along calls in a cycle.
   const rank = new Int32Array(n).fill(-1)
   const queue = new Int32Array(n)
+  let tail = enterFromOutside(from, to, component, size, rank, queue)
+  tail = enterAtHeaviest(nodes, metric, component, size, rank, queue, tail)
+  rankInside(start, targets, component, size, rank, queue, tail)
+  return { back: goingBack(from, to, component, size, rank), component, size, vertexOf }
+}
+
+// Each step below is one loop over the graph in a function of its own: they run once per
+// drawing, mostly before V8 has optimised them, and a small function with one loop is
+// optimised (on-stack replacement) once and cheaply, where a long one is compiled again after
+// each of its loops.
+
+/** Frame ids as node positions. */
+function vertices(frames: Int32Array, vertexOf: Int32Array): Int32Array {
+  const out = new Int32Array(frames.length)
+  for (let i = 0; i < frames.length; i++) out[i] = vertexOf[frames[i]]
+  return out
+}
+
+/** How many nodes each component has, by component id. */
+function componentSizes(component: Int32Array): Int32Array {
+  const size = new Int32Array(component.length)
+  for (let v = 0; v < component.length; v++) size[component[v]]++
+  return size
+}
+
+/** Ranks 0 the members of cycles called from outside their cycle; returns the queue's length. */
+function enterFromOutside(
+  from: Int32Array,
+  to: Int32Array,
+  component: Int32Array,
+  size: Int32Array,
+  rank: Int32Array,
+  queue: Int32Array,
+): number {
   let tail = 0
-  const enter = (v: number) => {
-    if (rank[v] < 0) {
+  for (let i = 0; i < from.length; i++) {
+    const w = to[i]
+    if (from[i] === w || component[from[i]] === component[w] || size[component[w]] < 2) continue
+    if (rank[w] < 0) {
+      rank[w] = 0
+      queue[tail++] = w
+    }
+  }
+  return tail
+}
+
+/**
+ * Ranks 0 the heaviest member (by total, the first of equals) of each cycle no call from outside
+ * enters; returns the queue's length.
+ */
+function enterAtHeaviest(
+  nodes: readonly GraphNode[],
+  metric: number,
+  component: Int32Array,
+  size: Int32Array,
+  rank: Int32Array,
+  queue: Int32Array,
+  tail: number,
+): number {
+  const n = nodes.length
+  const entered = new Uint8Array(n)
+  for (let v = 0; v < n; v++) if (rank[v] === 0) entered[component[v]] = 1
+  const heaviest = new Int32Array(n).fill(-1)
+  const weight = new Float64Array(n)
+  for (let v = 0; v < n; v++) {
+    const c = component[v]
+    if (size[c] < 2 || entered[c]) continue
+    const w = nodes[v].total[metric] ?? 0
+    if (heaviest[c] < 0 || w > weight[c]) {
+      heaviest[c] = v
+      weight[c] = w
+    }
+  }
+  for (let c = 0; c < n; c++) {
+    const v = heaviest[c]
+    if (v >= 0 && rank[v] < 0) {
       rank[v] = 0
       queue[tail++] = v
     }
   }
-  for (let i = 0; i < edges.length; i++) {
-    const w = to[i]
-    if (from[i] !== w && component[from[i]] !== component[w] && inCycle(w)) enter(w)
-  }
-  const entered = new Uint8Array(n)
-  for (let v = 0; v < n; v++) if (rank[v] === 0) entered[component[v]] = 1
-  const heaviest = new Int32Array(n).fill(-1)
-  const weight = (v: number) => nodes[v].total[metric] ?? 0
-  for (let v = 0; v < n; v++) {
-    const c = component[v]
-    if (!inCycle(v) || entered[c]) continue
-    if (heaviest[c] < 0 || weight(v) > weight(heaviest[c])) heaviest[c] = v
-  }
-  for (let c = 0; c < n; c++) if (heaviest[c] >= 0) enter(heaviest[c])
+  return tail
+}
 
-  // Breadth-first from every entry at once, along calls inside a cycle.
+/** Breadth-first from the queued entries, along calls between two members of one cycle. */
+function rankInside(
+  start: Int32Array,
+  targets: Int32Array,
+  component: Int32Array,
+  size: Int32Array,
+  rank: Int32Array,
+  queue: Int32Array,
+  tail: number,
+): void {
   for (let head = 0; head < tail; head++) {
     const v = queue[head]
     for (let k = start[v]; k < start[v + 1]; k++) {
       const w = targets[k]
-      if (rank[w] < 0 && inside(v, w)) {
+      if (rank[w] < 0 && v !== w && component[v] === component[w] && size[component[w]] > 1) {
         rank[w] = rank[v] + 1
         queue[tail++] = w
       }
     }
   }
-  const back = new Uint8Array(edges.length)
-  for (let i = 0; i < edges.length; i++) {
+}
+
+/** 1 per call going back: a self-call, or a call in a cycle to a member no deeper than its caller. */
+function goingBack(
+  from: Int32Array,
+  to: Int32Array,
+  component: Int32Array,
+  size: Int32Array,
+  rank: Int32Array,
+): Uint8Array {
+  const back = new Uint8Array(from.length)
+  for (let i = 0; i < from.length; i++) {
     const v = from[i]
     const w = to[i]
-    if (v === w || (inside(v, w) && rank[w] <= rank[v])) back[i] = 1
+    if (v === w) back[i] = 1
+    else if (component[v] === component[w] && size[component[w]] > 1 && rank[w] <= rank[v])
+      back[i] = 1
   }
-  return { back, component, size }
+  return back
 }
 
 /** Node position by frame id, in an array (frame ids are small integers). */
 function vertexIndex(nodes: readonly GraphNode[]): Int32Array {
-  let maxFrame = -1
-  for (const node of nodes) if (node.frame > maxFrame) maxFrame = node.frame
-  const vertexOf = new Int32Array(maxFrame + 1)
-  nodes.forEach((node, v) => (vertexOf[node.frame] = v))
+  const vertexOf = new Int32Array(largestFrame(nodes) + 1)
+  for (let v = 0; v < nodes.length; v++) vertexOf[nodes[v].frame] = v
   return vertexOf
+}
+
+function largestFrame(nodes: readonly GraphNode[]): number {
+  let maxFrame = -1
+  for (let v = 0; v < nodes.length; v++) if (nodes[v].frame > maxFrame) maxFrame = nodes[v].frame
+  return maxFrame
 }
 
 /** The edges as CSR arrays (`targets[start[v]..start[v+1]]` are v's callees), in edge order. */
 function adjacency(n: number, from: Int32Array, to: Int32Array): [Int32Array, Int32Array] {
   const start = new Int32Array(n + 1)
+  countFrom(start, from)
+  prefixSums(start)
+  return [start, targetsOf(start, from, to)]
+}
+
+function countFrom(start: Int32Array, from: Int32Array): void {
   for (let i = 0; i < from.length; i++) start[from[i] + 1]++
-  for (let v = 0; v < n; v++) start[v + 1] += start[v]
-  const fill = start.slice(0, n)
+}
+
+function prefixSums(start: Int32Array): void {
+  for (let i = 1; i < start.length; i++) start[i] += start[i - 1]
+}
+
+function targetsOf(start: Int32Array, from: Int32Array, to: Int32Array): Int32Array {
+  const fill = start.slice(0, start.length - 1)
   const targets = new Int32Array(from.length)
   for (let i = 0; i < from.length; i++) targets[fill[from[i]]++] = to[i]
-  return [start, targets]
+  return targets
 }

@@ -6,6 +6,7 @@ import {
   shareTotals,
   withSamples,
   type CallGraph,
+  type EdgeColumns,
   type Frame,
   type GraphNode,
   type Profile,
@@ -72,7 +73,7 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const notes: string[] = []
   let graph = graphOf(profile)
   const total = shareTotals(graph, profile.metrics.length)[m]
-  const estimatedTotal = new Set(graph.nodes.filter((n) => n.totalEstimated).map((n) => n.frame))
+  const estimatedTotal = byFrame(graph.nodes, (n) => (n.totalEstimated ? 1 : 0))
   const ratio = (v: number) => (total > 0 ? v / total : 0)
   const shownCount = (g: CallGraph) =>
     g.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres).length
@@ -139,33 +140,9 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const totalOf = byFrame(graph.nodes, (n) => n.total[m])
   const shown = new Uint8Array(totalOf.length)
   for (const n of nodes) shown[n.frame] = 1
-  let edges: DrawnEdge[] = []
-  let cycles: ReturnType<typeof backEdges> | undefined
-  const M = columns.metricCount
-  for (let i = 0; i < columns.length; i++) {
-    const caller = columns.caller[i]
-    const callee = columns.callee[i]
-    if (shown[caller] !== 1 || shown[callee] !== 1) continue
-    // Found when first needed: a big graph drawn small (a million calls, a few boxes) may
-    // draw no call at all, and finding the cycles is most of its selection.
-    cycles ??= backEdges(graph.nodes, columns, m)
-    const isBack = cycles.back[i] === 1
-    // A call never carries more than its callee's total (callgrind's arcs count recursion again).
-    const calleeTotal = totalOf[callee]
-    const t = isBack
-      ? Math.min(totalOf[caller], calleeTotal)
-      : Math.min(columns.total[i * M + m], calleeTotal)
-    if (ratio(t) * 100 < s.edgeThres) continue
-    const calls = columns.calls[i]
-    edges.push({
-      caller,
-      callee,
-      total: t,
-      calls: Number.isNaN(calls) ? undefined : calls,
-      residual: residual.size > 0 && residual.has(`${caller},${callee}`),
-      back: isBack,
-    })
-  }
+  const drawn = drawnEdges(graph, columns, m, shown, totalOf, total, s.edgeThres, residual)
+  let edges = drawn.edges
+  const cycles = drawn.cycles
 
   const reach = (globs: readonly string[], down: boolean) => {
     const patterns = globs.map(globToRegExp)
@@ -198,25 +175,67 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   return {
     nodes: nodes.map((n) => {
       const node: DrawnNode = { frame: n.frame, self: n.self[m], total: n.total[m], calls: n.calls }
-      return estimatedTotal.has(n.frame) ? { ...node, estimated: true } : node
+      return estimatedTotal[n.frame] === 1 ? { ...node, estimated: true } : node
     }),
     edges,
     total,
     notes,
-    cycles: cycles ? drawnCycles(graph, nodes, cycles) : [],
+    cycles: cycles ? drawnCycles(nodes, cycles) : [],
   }
+}
+
+/**
+ * The calls between two shown functions that reach the edge threshold, with whether each goes
+ * back up a recursion, and the cycles found for it (none when no call is shown).
+ */
+function drawnEdges(
+  graph: CallGraph,
+  columns: EdgeColumns,
+  m: number,
+  shown: Uint8Array,
+  totalOf: Float64Array,
+  total: number,
+  edgeThres: number,
+  residual: Set<string>,
+): { edges: DrawnEdge[]; cycles?: ReturnType<typeof backEdges> } {
+  const edges: DrawnEdge[] = []
+  let cycles: ReturnType<typeof backEdges> | undefined
+  const M = columns.metricCount
+  for (let i = 0; i < columns.length; i++) {
+    const caller = columns.caller[i]
+    const callee = columns.callee[i]
+    if (shown[caller] !== 1 || shown[callee] !== 1) continue
+    // Found when first needed: a big graph drawn small (a million calls, a few boxes) may
+    // draw no call at all, and finding the cycles is most of its selection.
+    cycles ??= backEdges(graph.nodes, columns, m)
+    const isBack = cycles.back[i] === 1
+    // A call never carries more than its callee's total (callgrind's arcs count recursion again).
+    const calleeTotal = totalOf[callee]
+    const t = isBack
+      ? Math.min(totalOf[caller], calleeTotal)
+      : Math.min(columns.total[i * M + m], calleeTotal)
+    if ((total > 0 ? t / total : 0) * 100 < edgeThres) continue
+    const calls = columns.calls[i]
+    edges.push({
+      caller,
+      callee,
+      total: t,
+      calls: Number.isNaN(calls) ? undefined : calls,
+      residual: residual.size > 0 && residual.has(`${caller},${callee}`),
+      back: isBack,
+    })
+  }
+  return { edges, cycles }
 }
 
 /** The drawn members of each cycle (a component of two or more) that has two or more drawn. */
 function drawnCycles(
-  graph: CallGraph,
   drawn: readonly GraphNode[],
-  { component, size }: ReturnType<typeof backEdges>,
+  { component, size, vertexOf }: ReturnType<typeof backEdges>,
 ): number[][] {
-  const position = new Map(graph.nodes.map((n, v) => [n.frame, v]))
   const members = new Map<number, number[]>()
   for (const n of drawn) {
-    const c = component[position.get(n.frame)!]
+    const c = component[vertexOf[n.frame]]
     if (size[c] < 2) continue
     if (!members.has(c)) members.set(c, [])
     members.get(c)!.push(n.frame)

@@ -186,12 +186,82 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
   )
   // A big drawing (35k boxes, 90k arrows) repeats few colours and sizes: their quoted strings
   // are made once each, not per statement. (Numbers never need escaping.)
-  const colors = new QuotedColors(theme, skew)
-  const filledText = theme.nodeStyle === 'filled' ? quote(nodeTextColor(theme, 0, skew)) : ''
-  const fontSizes = new FixedText('"', '"')
-  const arrowSizes = new FixedText('"', '"')
-  const penWidths = new FixedText('"', '"')
-  for (const node of drawing.nodes) {
+  const style: Style = {
+    profile,
+    m,
+    python,
+    options,
+    shownLabels,
+    theme,
+    nameOf,
+    ratio,
+    value,
+    nodeWeight,
+    change,
+    nodeChange,
+    edgeChange,
+    largestChange,
+    tolerance,
+    comparison,
+    colors: new QuotedColors(theme, skew),
+    filledText: theme.nodeStyle === 'filled' ? quote(nodeTextColor(theme, 0, skew)) : '',
+    fontSizes: new FixedText('"', '"'),
+    arrowSizes: new FixedText('"', '"'),
+    penWidths: new FixedText('"', '"'),
+  }
+  writeNodes(out, drawing.nodes, style)
+  writeEdges(out, drawing.edges, style)
+  // Each call cycle drawn with two or more members is outlined (a cluster of its members).
+  drawing.cycles.forEach((members, i) => {
+    out.add(`\tsubgraph cluster_cycle${i + 1} {\n\t\tcolor="#808080";\n\t\tlabel="";\n`)
+    out.add('\t\tstyle="dashed,rounded";\n\t\ttooltip="call cycle (mutual recursion)";\n\t\t')
+    for (const frame of members) {
+      out.int(frame)
+      out.add('; ')
+    }
+    out.add('\n\t}\n')
+  })
+  if (drawing.nodes.some((n) => n.estimated))
+    out.add(`\tfontsize=10;\n\tlabel=${quote(ESTIMATE_LEGEND)};\n\tlabeljust=l;\n\tlabelloc=b;\n`)
+  out.add('}\n')
+  return out.toString()
+}
+
+/** What `writeDot` draws every box and arrow with (the options, the scales, shared strings). */
+interface Style {
+  profile: Profile
+  m: number
+  python: boolean
+  options: DotOptions
+  shownLabels: readonly string[]
+  theme: Theme
+  nameOf(frame: Frame): string
+  ratio(v: number): number
+  value(v: number): string
+  nodeWeight(n: DrawnNode): number
+  change(now: number, before: number | undefined): number
+  nodeChange(n: DrawnNode): number
+  edgeChange(e: DrawnEdge): number
+  largestChange: number
+  tolerance: number
+  comparison: ReturnType<typeof compareWith> | undefined
+  colors: QuotedColors
+  filledText: string
+  fontSizes: FixedText
+  arrowSizes: FixedText
+  penWidths: FixedText
+}
+
+// The boxes and the arrows are each written by a function of its own: a drawing is written
+// once, mostly before V8 has optimised the code, and a function with one loop is optimised (on-
+// stack replacement) once, where a long one is compiled again after each loop.
+
+/** One statement per box. */
+function writeNodes(out: TextBuffer, nodes: readonly DrawnNode[], style: Style): void {
+  const { profile, m, python, options, shownLabels, theme, nameOf, ratio, value } = style
+  const { nodeWeight, change, nodeChange, largestChange, tolerance, comparison } = style
+  const { colors, filledText, fontSizes } = style
+  for (const node of nodes) {
     const frame = profile.frames.get(node.frame)
     const name = shorten(nameOf(frame))
     const lines: string[] = []
@@ -232,7 +302,13 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     addTooltip(out, tooltip(frame))
     out.add('];\n')
   }
-  for (const edge of drawing.edges) {
+}
+
+/** One statement per arrow. */
+function writeEdges(out: TextBuffer, edges: readonly DrawnEdge[], style: Style): void {
+  const { theme, ratio, edgeChange, largestChange, tolerance, comparison } = style
+  const { colors, fontSizes, arrowSizes, penWidths } = style
+  for (const edge of edges) {
     const weight = ratio(edge.total)
     let color = colors.of(weight)
     if (comparison && !edge.back)
@@ -269,20 +345,6 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
     out.add(pen)
     out.add(edge.residual ? ', style=dotted];\n' : '];\n')
   }
-  // Each call cycle drawn with two or more members is outlined (a cluster of its members).
-  drawing.cycles.forEach((members, i) => {
-    out.add(`\tsubgraph cluster_cycle${i + 1} {\n\t\tcolor="#808080";\n\t\tlabel="";\n`)
-    out.add('\t\tstyle="dashed,rounded";\n\t\ttooltip="call cycle (mutual recursion)";\n\t\t')
-    for (const frame of members) {
-      out.int(frame)
-      out.add('; ')
-    }
-    out.add('\n\t}\n')
-  })
-  if (drawing.nodes.some((n) => n.estimated))
-    out.add(`\tfontsize=10;\n\tlabel=${quote(ESTIMATE_LEGEND)};\n\tlabeljust=l;\n\tlabelloc=b;\n`)
-  out.add('}\n')
-  return out.toString()
 }
 
 /** The graph's label where some box's total is an estimate. */
