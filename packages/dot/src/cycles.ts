@@ -160,7 +160,8 @@ function vertexIndex(nodes: readonly GraphNode[]): Int32Array {
   return vertexOf
 }
 
-function largestFrame(nodes: readonly GraphNode[]): number {
+/** The largest frame id of the nodes (-1 for none). */
+export function largestFrame(nodes: readonly GraphNode[]): number {
   let maxFrame = -1
   for (let v = 0; v < nodes.length; v++) if (nodes[v].frame > maxFrame) maxFrame = nodes[v].frame
   return maxFrame

@@ -11,7 +11,7 @@ import {
   type GraphNode,
   type Profile,
 } from '@profconv/model'
-import { backEdges } from './cycles.js'
+import { backEdges, largestFrame } from './cycles.js'
 import { filterStacks, type StackFilters } from './stack-filter.js'
 
 /** What decides which functions and calls are drawn (see `DotOptions` for each). */
@@ -73,7 +73,7 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   const notes: string[] = []
   let graph = graphOf(profile)
   const total = shareTotals(graph, profile.metrics.length)[m]
-  const estimatedTotal = byFrame(graph.nodes, (n) => (n.totalEstimated ? 1 : 0))
+  const estimatedTotal = estimatedByFrame(graph.nodes)
   const ratio = (v: number) => (total > 0 ? v / total : 0)
   const shownCount = (g: CallGraph) =>
     g.nodes.filter((n) => ratio(n.total[m]) * 100 >= s.nodeThres).length
@@ -137,7 +137,7 @@ export function selectDrawing(profile: Profile, s: Selection): Drawing {
   }
   // By frame id in typed arrays: this runs over every call of the graph (a million for a big
   // pstats file), before the edge threshold prunes them.
-  const totalOf = byFrame(graph.nodes, (n) => n.total[m])
+  const totalOf = totalsByFrame(graph.nodes, m)
   const shown = new Uint8Array(totalOf.length)
   for (const n of nodes) shown[n.frame] = 1
   const drawn = drawnEdges(graph, columns, m, shown, totalOf, total, s.edgeThres, residual)
@@ -253,13 +253,18 @@ function heaviest(graph: CallGraph, m: number, count: number): Set<number> {
   )
 }
 
-/** A value of every node in an array indexed by frame id (frame ids are small integers). */
-function byFrame(nodes: readonly GraphNode[], value: (node: GraphNode) => number): Float64Array {
-  let maxFrame = -1
-  for (const node of nodes) if (node.frame > maxFrame) maxFrame = node.frame
-  const values = new Float64Array(maxFrame + 1)
-  for (const node of nodes) values[node.frame] = value(node)
+/** Every node's total of metric `m` in an array indexed by frame id (small integers). */
+function totalsByFrame(nodes: readonly GraphNode[], m: number): Float64Array {
+  const values = new Float64Array(largestFrame(nodes) + 1)
+  for (let v = 0; v < nodes.length; v++) values[nodes[v].frame] = nodes[v].total[m]
   return values
+}
+
+/** 1 by frame id for the nodes whose total is an estimate (`totalEstimated`). */
+function estimatedByFrame(nodes: readonly GraphNode[]): Uint8Array {
+  const estimated = new Uint8Array(largestFrame(nodes) + 1)
+  for (let v = 0; v < nodes.length; v++) if (nodes[v].totalEstimated) estimated[nodes[v].frame] = 1
+  return estimated
 }
 
 /** Call counts of `source` copied onto the nodes and edges `derived` still has (when exact). */
