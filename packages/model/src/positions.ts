@@ -556,6 +556,8 @@ export function remapPositions(
   fileOf: ArrayLike<number> | undefined,
   files: readonly string[],
 ): PositionDetail {
+  const renamed = frameOf ? undefined : renamedFiles(detail, fileOf, files)
+  if (renamed) return renamed
   const M = detail.metricCount
   const builder = new PositionBuilder(M)
   const fr = (f: number) => (frameOf ? frameOf[f] : f)
@@ -586,6 +588,71 @@ export function remapPositions(
     )
   }
   return builder.finish(files)
+}
+
+/**
+ * `remapPositions` without frames renamed, when distinct files stay distinct or become unknown
+ * (-1: callgrind's `???`) and no two rows become one: the rows stay as they are, their file
+ * columns rewritten. Only rows of an unknown file can meet, so only they are looked up. Undefined
+ * when the rows must be summed.
+ */
+function renamedFiles(
+  detail: PositionDetail,
+  fileOf: ArrayLike<number> | undefined,
+  files: readonly string[],
+): PositionDetail | undefined {
+  if (fileOf) {
+    // Known files must stay distinct.
+    const taken = new Uint8Array(files.length)
+    for (let i = 0; i < fileOf.length; i++) {
+      const id = fileOf[i]
+      if (id < 0) continue
+      if (taken[id] === 1) return undefined
+      taken[id] = 1
+    }
+  }
+  const fi = (i: number) => (i < 0 ? -1 : fileOf ? fileOf[i] : i)
+  const { lines, sites } = detail
+  const lineFile = new Int32Array(lines.length)
+  const unknownLines = new TupleIndex(5)
+  for (let r = 0; r < lines.length; r++) {
+    const file = (lineFile[r] = fi(lines.file[r]))
+    if (file >= 0) continue
+    const known = unknownLines.count
+    const id = unknownLines.id(
+      lines.frame[r],
+      lines.line[r],
+      lines.addressHi[r] | 0,
+      lines.addressLo[r] | 0,
+      0,
+      0,
+    )
+    if (id < known) return undefined
+  }
+  const siteFile = new Int32Array(sites.length)
+  const unknownSites = new TupleIndex(5)
+  for (let r = 0; r < sites.length; r++) {
+    const file = (siteFile[r] = fi(sites.file[r]))
+    if (file >= 0) continue
+    const known = unknownSites.count
+    const id = unknownSites.id(
+      sites.caller[r],
+      sites.callee[r],
+      sites.line[r],
+      sites.addressHi[r] | 0,
+      sites.addressLo[r] | 0,
+      0,
+    )
+    if (id < known) return undefined
+  }
+  return {
+    metricCount: detail.metricCount,
+    files: [...files],
+    lines: { ...lines, file: lineFile },
+    sites: { ...sites, file: siteFile },
+    hasLines: detail.hasLines,
+    hasAddresses: detail.hasAddresses,
+  }
 }
 
 function close(a: number, b: number): boolean {

@@ -84,6 +84,47 @@ describe('PositionBuilder', () => {
     const d = remapPositions(b.finish(['x', 'y']), [0, 0, 1], [0, 0], ['same'])
     expect(rows(d)).toEqual(['0 same:1 = 3', '1 same:2 = 3'])
   })
+
+  test('remap of files to unknown (???): rows kept as they are unless two become one', () => {
+    // Files 0 and 2 are unknown, 1 and 3 are renamed 0 and 1.
+    const fileOf = [-1, 0, -1, 1]
+    const detail = () => {
+      const b = new PositionBuilder(1)
+      b.addSelf(0, 0, 1, 0, 0, [1])
+      b.addSelf(0, 1, 1, 0, 0, [2])
+      b.addSelf(1, 2, 1, 0, 0, [3])
+      b.addSelf(1, 3, 5, 0, 9, [4])
+      b.addSite(0, 1, 0, 1, 0, 0, [5], 0, 2)
+      b.addSite(0, 1, 3, 1, 0, 0, [6], 0, NaN)
+      return b
+    }
+    const names = ['k.c', 'l.c']
+    const kept = remapPositions(detail().finish(), undefined, fileOf, names)
+    // The same frames given as a renaming: every row goes through a builder again.
+    const rebuilt = remapPositions(detail().finish(), [0, 1], fileOf, names)
+    expect(rows(kept)).toEqual(rows(rebuilt))
+    expect(rows(kept)).toEqual([
+      '0 ?:1 = 1',
+      '0 k.c:1 = 2',
+      '1 ?:1 = 3',
+      '1 l.c:5 @9 = 4',
+      '0>1 ?:1 = 5 x2',
+      '0>1 l.c:1 = 6 xNaN',
+    ])
+    // Frame 0 has line 1 in both unknown files: one row.
+    const b = detail()
+    b.addSelf(0, 2, 1, 0, 0, [10])
+    b.addSite(0, 1, 2, 1, 0, 0, [7], 0, 1)
+    const merged = remapPositions(b.finish(), undefined, fileOf, names)
+    expect(rows(merged)).toEqual([
+      '0 ?:1 = 11',
+      '0 k.c:1 = 2',
+      '1 ?:1 = 3',
+      '1 l.c:5 @9 = 4',
+      '0>1 ?:1 = 12 x3',
+      '0>1 l.c:1 = 6 xNaN',
+    ])
+  })
 })
 
 describe('checkPositions', () => {
