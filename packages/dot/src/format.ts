@@ -1,5 +1,5 @@
 import type { FormatDescriptor, FormatOption } from '@profconv/model'
-import { NODE_LABELS, writeDot } from './write.js'
+import { NODE_LABELS, writeDot, writeDotBytes } from './write.js'
 import { THEMES } from './theme.js'
 
 /**
@@ -142,5 +142,6 @@ export const dotFormat: FormatDescriptor = {
   extensions: ['.dot', '.gv'],
   writes: 'graph',
   write: (profile, options) => writeDot(profile, options),
+  writeStream: (profile, options, sink) => writeDotBytes(profile, options, sink),
   options: DOT_OPTIONS,
 }

@@ -61,6 +61,28 @@ export class TextBuffer {
     else this.length += written
   }
 
+  /**
+   * The text as UTF-8 (the buffer itself where no piece was kept aside; a lone surrogate
+   * becomes U+FFFD, as encoding `toString()` would make it).
+   */
+  toBytes(): Uint8Array {
+    if (this.asides.length === 0) return this.bytes.subarray(0, this.length)
+    const parts: Uint8Array[] = []
+    let from = 0
+    for (const { at, text } of this.asides) {
+      parts.push(this.bytes.subarray(from, at), this.encoder.encode(text))
+      from = at
+    }
+    parts.push(this.bytes.subarray(from, this.length))
+    const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0))
+    let at = 0
+    for (const part of parts) {
+      bytes.set(part, at)
+      at += part.length
+    }
+    return bytes
+  }
+
   toString(): string {
     // ignoreBOM: a piece starting with U+FEFF keeps it (by default the decoder drops it).
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true })

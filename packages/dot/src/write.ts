@@ -107,6 +107,25 @@ export interface DotOptions extends WriteOptions {
  * Pure and browser-safe; anything it had to approximate is pushed to `profile.meta.notes`.
  */
 export function writeDot(profile: Profile, options: DotOptions = {}): string {
+  const text = dotText(profile, options)
+  return typeof text === 'string' ? text : text.toString()
+}
+
+/**
+ * `writeDot`'s text as UTF-8, handed to `sink` (valid during the call): the bytes the writer
+ * builds, not decoded into a string that the CLI would encode again to write it.
+ */
+export function writeDotBytes(
+  profile: Profile,
+  options: DotOptions,
+  sink: (chunk: Uint8Array) => void,
+): void {
+  const text = dotText(profile, options)
+  sink(typeof text === 'string' ? new TextEncoder().encode(text) : text.toBytes())
+}
+
+/** The drawing (or `--list-functions`' list) as `writeDot` describes it. */
+function dotText(profile: Profile, options: DotOptions): TextBuffer | string {
   const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
   const metric = profile.metrics[m]
   const python = profile.meta.format.startsWith('pstats')
@@ -224,7 +243,7 @@ export function writeDot(profile: Profile, options: DotOptions = {}): string {
   if (drawing.nodes.some((n) => n.estimated))
     out.add(`\tfontsize=10;\n\tlabel=${quote(ESTIMATE_LEGEND)};\n\tlabeljust=l;\n\tlabelloc=b;\n`)
   out.add('}\n')
-  return out.toString()
+  return out
 }
 
 /** What `writeDot` draws every box and arrow with (the options, the scales, shared strings). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { FrameTable, GraphBuilder, newMeta, type Frame, type Profile } from '@profconv/model'
 import { readPstats } from '@profconv/pstats'
 import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
-import { quote, writeDot } from '../src/index.js'
+import { dotFormat, quote, writeDot } from '../src/index.js'
 
 /** A two-function profile: `caller` (self 1) calls `callee` (self 3), 5 calls. */
 function tinyProfile(caller: Frame, callee: Frame): Profile {
@@ -130,4 +130,23 @@ describe("percentages are Python's numbers", () => {
       }
     },
   )
+})
+
+describe("the format's writeStream", () => {
+  const bytes = (profile: Profile, options = {}) => {
+    const chunks: Buffer[] = []
+    dotFormat.writeStream!(profile, options, (chunk) => chunks.push(Buffer.from(chunk)))
+    return Buffer.concat(chunks)
+  }
+  test.each(['classes', 'recursion'])("gives writeDot's text as UTF-8 (%s.prof)", (name) => {
+    const profile = () => readPstats(fixture(`pstats/${name}.prof`))
+    expect(bytes(profile())).toEqual(Buffer.from(writeDot(profile()), 'utf8'))
+    const list = { listFunctions: '+' }
+    expect(bytes(profile(), list)).toEqual(Buffer.from(writeDot(profile(), list), 'utf8'))
+  })
+  test('a lone surrogate in a name becomes U+FFFD, as writing the string would', () => {
+    const profile = () => tinyProfile({ name: 'lone \ud800 é' }, { name: '\udfff😀' })
+    expect(bytes(profile())).toEqual(Buffer.from(writeDot(profile()), 'utf8'))
+    expect(bytes(profile()).includes(Buffer.from('\ufffd', 'utf8'))).toBe(true)
+  })
 })
