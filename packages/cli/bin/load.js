@@ -8,12 +8,12 @@ const { setFlagsFromString } = require('node:v8')
 const { Script } = require('node:vm')
 
 /**
- * The V8 flag a command and a merge's worker threads start with (set by each, before its bundle
- * loads): the young generation keeps its first size until a profile is read whole
- * (src/young-generation.ts lets it grow).
+ * The V8 flag a merge's worker threads start with (set by each, before its bundle loads): the
+ * young generation keeps its first size until a profile is read whole (src/young-generation.ts
+ * lets it grow). A command starts under V8's default, which `defaultYoungGeneration` restores.
  */
-const YOUNG_GENERATION_KEPT = '--semi-space-growth-factor=1'
-exports.keepYoungGeneration = () => setFlagsFromString(YOUNG_GENERATION_KEPT)
+exports.keepYoungGeneration = () => setFlagsFromString('--semi-space-growth-factor=1')
+exports.defaultYoungGeneration = () => setFlagsFromString('--semi-space-growth-factor=2')
 
 /** The exports of `dist/<name>`, and `saveCache()` (build time: records what was compiled). */
 exports.load = (name) => {

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Loads the bundled CLI with its V8 code cache (load.js). CommonJS (bin/package.json): Node
 // starts a script faster than an ES module, and start-up is what this file is for.
-const { keepYoungGeneration, load } = require('./load.js')
+const { defaultYoungGeneration, load } = require('./load.js')
 
-keepYoungGeneration()
 const { exports: cli, saveCache } = load('profconv.cjs')
 
 const training = process.env.PROFCONV_RECORD_CODE_CACHE
@@ -14,8 +13,9 @@ if (training) {
   const record = async () => {
     for (const args of JSON.parse(training))
       await cli.main(args, { stdout: sink(), stderr: sink() })
-    // V8 rejects a cache made under other flags than it is loaded with: as a start has them.
-    keepYoungGeneration()
+    // V8 rejects a cache made under other flags than it is loaded with: as a start has them
+    // (a merge keeps the young generation's size, src/young-generation.ts).
+    defaultYoungGeneration()
     saveCache()
   }
   void record()

@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { UsageError } from './input.js'
+import { keepYoungGeneration } from './young-generation.js'
 
 /** One input to read: a file, or `-` for stdin. */
 export interface Source {
@@ -27,6 +28,7 @@ export async function expandInputs(
     if (stdinUse === as) throw new UsageError(`${as} is given twice`)
     stdinUse = as
   }
+  if (inputs.length > 1 || inputs.some((input) => input.startsWith('@'))) keepYoungGeneration()
   for (const input of inputs) {
     if (input === '-') {
       useStdin('an input (-)')
@@ -58,6 +60,7 @@ async function addPath(path: string, sources: Source[]): Promise<void> {
     sources.push({ path })
     return
   }
+  keepYoungGeneration()
   const before = sources.length
   await walk(path, sources)
   if (sources.length === before) throw new UsageError(`${path}: the folder holds no files`)
