@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs'
-import { rename, unlink, writeFile } from 'node:fs/promises'
+import { realpath, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /** A writer that hands its output out in pieces (`FormatDescriptor.writeStream`). */
@@ -33,15 +33,27 @@ export async function writeOutput(
   return writeStreamOut(stdout, data)
 }
 
-/** Writes to a temporary file beside `path` and renames it: an error never leaves half a file. */
+/**
+ * Writes to a temporary file beside `path` and renames it: an error never leaves half a file.
+ * A `path` that is not a file (a device such as /dev/null, a named pipe, a socket) is written
+ * where it is: renaming over it would replace the device with a file (as root, /dev/null).
+ * Through a symbolic link, the file it names is replaced and the link is kept.
+ */
 async function writeAtomically(
   path: string,
   write: (temp: string) => Promise<void>,
 ): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
+  let target = path
+  try {
+    if (!(await stat(path)).isFile()) return await write(path)
+    target = await realpath(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`)
   try {
     await write(temp)
-    await rename(temp, path)
+    await rename(temp, target)
   } catch (error) {
     await unlink(temp).catch(() => undefined)
     throw error

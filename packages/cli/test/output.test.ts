@@ -1,4 +1,15 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -70,5 +81,40 @@ describe('outputs written in pieces (chrome-trace)', () => {
     )
     expect(ok).toBe(true)
     expect(Buffer.concat(got).toString()).toBe('AAAABBBBCCCC')
+  })
+})
+
+describe('-o that is not a plain file', () => {
+  const dot = ['-t', 'dot', '-q', fixturePath('pstats/recursion.prof')]
+
+  test('a named pipe (as /dev/null is a device) is written where it is, not replaced by a file', async () => {
+    const dir = tmp()
+    const fifo = join(dir, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    // Read by another process, stopped at the end: a pipe replaced by a file never unblocks it.
+    const reader = spawn('cat', [fifo])
+    const got: Buffer[] = []
+    reader.stdout.on('data', (c: Buffer) => got.push(c))
+    const done = new Promise<void>((resolve) => reader.on('close', () => resolve()))
+    const run = await cli([...dot, '-o', fifo])
+    const stop = setTimeout(() => reader.kill(), 5000)
+    await done
+    clearTimeout(stop)
+    expect(run.code).toBe(0)
+    expect(statSync(fifo).isFIFO()).toBe(true)
+    expect(Buffer.concat(got).toString()).toBe((await cli(dot)).stdout)
+    expect(readdirSync(dir)).toEqual(['pipe'])
+  })
+
+  test('through a symbolic link the file is replaced and the link kept', async () => {
+    const dir = tmp()
+    const file = join(dir, 'real.dot')
+    const link = join(dir, 'link.dot')
+    writeFileSync(file, 'old')
+    symlinkSync(file, link)
+    expect((await cli([...dot, '-o', link])).code).toBe(0)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(file, 'utf8')).toBe((await cli(dot)).stdout)
+    expect(readdirSync(dir).sort()).toEqual(['link.dot', 'real.dot'])
   })
 })
