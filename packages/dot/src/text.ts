@@ -1,4 +1,4 @@
-import { writeDecimal } from '@profconv/model'
+import { concatBytes, writeDecimal } from '@profconv/model'
 
 /**
  * A text built from many pieces, kept as UTF-8 in one growing byte buffer and decoded once.
@@ -74,13 +74,7 @@ export class TextBuffer {
       from = at
     }
     parts.push(this.bytes.subarray(from, this.length))
-    const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0))
-    let at = 0
-    for (const part of parts) {
-      bytes.set(part, at)
-      at += part.length
-    }
-    return bytes
+    return concatBytes(parts)
   }
 
   toString(): string {

@@ -63,6 +63,7 @@ export {
   DEFAULT_MAX_INPUT,
   LineSplitter,
   decodeText,
+  concatBytes,
   forEachInputChunk,
   forEachLine,
   readLines,

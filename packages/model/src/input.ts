@@ -66,7 +66,7 @@ export function maybeGunzip(
   for (let at = 0; at < bytes.length; at += step) {
     push(bytes.subarray(at, at + step), at + step >= bytes.length)
   }
-  return parts.length === 1 ? parts[0] : concat(parts)
+  return parts.length === 1 ? parts[0] : concatBytes(parts)
 }
 
 /**
@@ -90,7 +90,7 @@ export async function forEachInputChunk(
       else onData(chunk)
       continue
     }
-    head = head ? concat([head, chunk]) : chunk
+    head = head ? concatBytes([head, chunk]) : chunk
     if (head.length < 2) continue
     decided = true
     if (isGzip(head)) {
@@ -105,7 +105,8 @@ export async function forEachInputChunk(
   else if (head) onData(head)
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** The bytes of `parts` one after another, in a new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const part of parts) {
@@ -135,7 +136,7 @@ export function peek(bytes: Uint8Array, want = 64 * 1024): Uint8Array {
   } catch {
     // keep what was decoded
   }
-  return concat(parts).subarray(0, want)
+  return concatBytes(parts).subarray(0, want)
 }
 
 /** The text encoding a byte-order mark announces (UTF-8 without one). */
@@ -184,7 +185,7 @@ export class LineSplitter {
   push(chunk: Uint8Array): void {
     if (!this.decoder) {
       // A UTF-16 byte-order mark is two bytes: wait for both before choosing the decoder.
-      if (this.first) chunk = concat([this.first, chunk])
+      if (this.first) chunk = concatBytes([this.first, chunk])
       if (chunk.length < 2) {
         this.first = chunk
         return

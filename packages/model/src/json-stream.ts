@@ -1,5 +1,5 @@
 import { ProfconvError } from './error.js'
-import { forEachInputChunk, maybeGunzip, textEncoding } from './input.js'
+import { concatBytes, forEachInputChunk, maybeGunzip, textEncoding } from './input.js'
 import type { LineReadOptions } from './input.js'
 import type { Profile } from './profile.js'
 
@@ -124,7 +124,7 @@ export class JsonStream {
 
   push(chunk: Uint8Array): void {
     if (!this.started) {
-      if (this.head) chunk = join([this.head, chunk])
+      if (this.head) chunk = concatBytes([this.head, chunk])
       if (chunk.length < 3) {
         this.head = chunk
         return
@@ -434,7 +434,7 @@ export class JsonStream {
   /** A kept token's bytes: earlier chunks' parts and `chunk[from, end)`. */
   private tokenBytes(chunk: Uint8Array, from: number, end: number): Uint8Array {
     if (this.parts.length === 0) return chunk.subarray(from, end)
-    const all = join([...this.parts, chunk.subarray(from, end)])
+    const all = concatBytes([...this.parts, chunk.subarray(from, end)])
     if (this.parts.length > 0) this.parts = []
     return all
   }
@@ -540,16 +540,6 @@ function isEscape(c: number): boolean {
 function latin1(bytes: Uint8Array): string {
   // Number text is ASCII; a decoder has no argument-count limit.
   return utf8.decode(bytes)
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
 }
 
 /** Reads a whole JSON input (gzip accepted) through `parser`, in chunks, and returns its profiles. */
