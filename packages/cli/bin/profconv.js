@@ -14,8 +14,10 @@ if (training) {
     for (const args of JSON.parse(training))
       await cli.main(args, { stdout: sink(), stderr: sink() })
     // V8 rejects a cache made under other flags than it is loaded with: as a start has them
-    // (a merge keeps the young generation's size, src/young-generation.ts).
+    // (a merge keeps the young generation's size, src/young-generation.ts; a command of one
+    // input compiles loops inline, src/loops.ts).
     defaultYoungGeneration()
+    require('node:v8').setFlagsFromString('--concurrent-osr')
     saveCache()
   }
   void record()

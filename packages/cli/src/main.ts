@@ -7,6 +7,7 @@ import { parseArgs, type Options } from './args.js'
 import { readSource } from './source.js'
 import { UsageError, readOne, systemMessage, type InputContext } from './input.js'
 import { expandInputs } from './input-list.js'
+import { compileLoopsInline } from './loops.js'
 import { InputFailure, mergeInputs } from './merge-inputs.js'
 import { writeOut, writeOutput } from './output.js'
 
@@ -104,6 +105,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     if (!to.write)
       throw new ProfconvError(to.name, 'profconv can read this format but not write it')
     const sources = await expandInputs(options.inputs, io.stdin)
+    if (sources.length === 1) compileLoopsInline()
     const jobs = options.jobs
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1))
       throw new UsageError(`--jobs must be a whole number of at least 1, not ${options.jobs}`)
