@@ -5,7 +5,7 @@ let growing = false
 /**
  * Keeps V8's young generation at its size, as a merge's worker threads start with it (bin
  * shims, bin/load.js): called when the command's inputs are several files, a folder or a list,
- * before they are listed. Listing a folder's files and folding pprof files make objects that die
+ * before they are listed, and by `merge` from its start. Listing a folder's files and folding pprof files make objects that die
  * young or are kept to the end; yet V8 doubles the young generation each time enough of them
  * survived its collections, step by step up to 16 MB semi-spaces, at moments that depend on
  * timing: a 30,000-file merge peaked at 127 or 147 MB, at ~103 MB with it kept (3,000 files:
