@@ -230,11 +230,39 @@ export function forEachLine(
   onLine: (line: string, lineNo: number) => void,
   chunkSize = 1 << 20,
 ): void {
-  const splitter = new LineSplitter(onLine)
-  for (let at = 0; at < bytes.length; at += chunkSize) {
-    splitter.push(bytes.subarray(at, at + chunkSize))
-  }
-  splitter.end()
+  pushAll(new LineSplitter(onLine), bytes, chunkSize)
+}
+
+/** What takes an input in pieces and is told where it ends: the line, JSON and XML splitters. */
+export interface ChunkSink {
+  push(chunk: Uint8Array): void
+  end(): void
+}
+
+/** `bytes` handed to `sink` `step` bytes at a time, then its end. */
+export function pushAll(sink: ChunkSink, bytes: Uint8Array, step = 1 << 20): void {
+  for (let at = 0; at < bytes.length; at += step) sink.push(bytes.subarray(at, at + step))
+  sink.end()
+}
+
+/**
+ * A chunked input (gzip accepted, at most `maxBytes` once gunzipped) handed to `sink` as it
+ * arrives, cut into pieces of at most `step` bytes when given, then its end.
+ */
+export async function pushStream(
+  sink: ChunkSink,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  format: string,
+  maxBytes?: number,
+  step?: number,
+): Promise<void> {
+  const push = step
+    ? (chunk: Uint8Array) => {
+        for (let at = 0; at < chunk.length; at += step) sink.push(chunk.subarray(at, at + step))
+      }
+    : (chunk: Uint8Array) => sink.push(chunk)
+  await forEachInputChunk(chunks, format, push, maxBytes)
+  sink.end()
 }
 
 /** A line-by-line reader's state: fed each line (1-based number), then asked for the profiles. */
@@ -267,8 +295,6 @@ export async function readLinesStream(
   parser: LineParser,
   options: LineReadOptions = {},
 ): Promise<Profile[]> {
-  const splitter = new LineSplitter(parser.line)
-  await forEachInputChunk(chunks, format, (chunk) => splitter.push(chunk), options.maxInputSize)
-  splitter.end()
+  await pushStream(new LineSplitter(parser.line), chunks, format, options.maxInputSize)
   return parser.finish()
 }

@@ -1,5 +1,5 @@
 import { ProfconvError } from './error.js'
-import { concatBytes, forEachInputChunk, maybeGunzip, textEncoding } from './input.js'
+import { concatBytes, maybeGunzip, pushAll, pushStream, textEncoding } from './input.js'
 import type { LineReadOptions } from './input.js'
 import type { Profile } from './profile.js'
 
@@ -550,10 +550,7 @@ export function readJson(
   options: LineReadOptions = {},
 ): Profile[] {
   const data = maybeGunzip(bytes, format, options.maxInputSize)
-  const stream = new JsonStream(format, parser)
-  const step = options.chunkSize ?? 1 << 20
-  for (let at = 0; at < data.length; at += step) stream.push(data.subarray(at, at + step))
-  stream.end()
+  pushAll(new JsonStream(format, parser), data, options.chunkSize)
   return parser.finish()
 }
 
@@ -564,19 +561,12 @@ export async function readJsonStream(
   parser: JsonParser,
   options: LineReadOptions = {},
 ): Promise<Profile[]> {
-  const stream = new JsonStream(format, parser)
-  if (options.chunkSize) {
-    const size = options.chunkSize
-    await forEachInputChunk(
-      chunks,
-      format,
-      (chunk) => {
-        for (let at = 0; at < chunk.length; at += size) stream.push(chunk.subarray(at, at + size))
-      },
-      options.maxInputSize,
-    )
-  } else
-    await forEachInputChunk(chunks, format, (chunk) => stream.push(chunk), options.maxInputSize)
-  stream.end()
+  await pushStream(
+    new JsonStream(format, parser),
+    chunks,
+    format,
+    options.maxInputSize,
+    options.chunkSize,
+  )
   return parser.finish()
 }

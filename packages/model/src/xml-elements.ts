@@ -1,4 +1,4 @@
-import { forEachInputChunk, maybeGunzip, textEncoding } from './input.js'
+import { maybeGunzip, pushAll, pushStream, textEncoding } from './input.js'
 import type { LineReadOptions } from './input.js'
 import type { Profile } from './profile.js'
 
@@ -110,10 +110,7 @@ export function readElements(
   options: LineReadOptions = {},
 ): Profile[] {
   const plain = maybeGunzip(bytes, format, options.maxInputSize)
-  const splitter = new ElementSplitter(parser)
-  const step = options.chunkSize ?? 1 << 20
-  for (let at = 0; at < plain.length; at += step) splitter.push(plain.subarray(at, at + step))
-  splitter.end()
+  pushAll(new ElementSplitter(parser), plain, options.chunkSize)
   return parser.finish()
 }
 
@@ -124,8 +121,6 @@ export async function readElementsStream(
   parser: ElementParser,
   options: LineReadOptions = {},
 ): Promise<Profile[]> {
-  const splitter = new ElementSplitter(parser)
-  await forEachInputChunk(chunks, format, (chunk) => splitter.push(chunk), options.maxInputSize)
-  splitter.end()
+  await pushStream(new ElementSplitter(parser), chunks, format, options.maxInputSize)
   return parser.finish()
 }
