@@ -1,12 +1,6 @@
 import { decodeMapping, decodeValueType } from './header-decoder.js'
-import {
-  isExact,
-  type LabelMessage,
-  type MappingMessage,
-  type Uint64,
-  type ValueTypeMessage,
-} from './proto.js'
-import { SampleDecoder } from './sample-decoder.js'
+import { isExact, type MappingMessage, type Uint64, type ValueTypeMessage } from './proto.js'
+import { LABEL_FIELDS, SampleDecoder } from './sample-decoder.js'
 import type { StringPool } from './string-pool.js'
 import { LENGTH_DELIMITED, VARINT, WireReader, grown, within } from './wire.js'
 
@@ -47,8 +41,12 @@ export class ProfileScan {
   sampleLocs: Int32Array = new Int32Array(1024)
   /** `metricCount` values per sample. */
   values: Float64Array = new Float64Array(64)
-  /** Labels of the samples that have some (undefined for the rest), as the wire has them. */
-  readonly labels: (LabelMessage[] | undefined)[] = []
+  /**
+   * Labels: sample `i`'s at `labelFields[labelAt[i] * LABEL_FIELDS..labelAt[i + 1] * LABEL_FIELDS)`,
+   * as the wire has them (key, str, num, num_unit string indexes and number).
+   */
+  labelAt: Int32Array = new Int32Array(65)
+  labelFields: Float64Array = new Float64Array(64 * LABEL_FIELDS)
   sampleCount = 0
   comments: number[] = []
   dropFrames = 0
@@ -337,10 +335,13 @@ export class ProfileScan {
     const decoder = new SampleDecoder(bytes)
     let n = 0
     let at = 0
-    this.labels.length = 0
+    let labelAt = 0
     while (decoder.next()) {
       if (decoder.valueCount !== metricCount) return false
-      if (n + 1 >= this.sampleAt.length) this.sampleAt = grown(this.sampleAt)
+      if (n + 1 >= this.sampleAt.length) {
+        this.sampleAt = grown(this.sampleAt)
+        this.labelAt = grown(this.labelAt)
+      }
       while ((n + 1) * metricCount > this.values.length) this.values = grown(this.values)
       for (let m = 0; m < metricCount; m++) {
         const v = decoder.values[m]
@@ -358,17 +359,23 @@ export class ProfileScan {
       }
       this.sampleAt[n] = at
       at += count
-      if (decoder.labels.length > 0) {
-        for (const l of decoder.labels) {
-          if (this.sid(l.key) < 0 || !isExact(l.num)) return false
-          if (l.str ? this.sid(l.str) < 0 : this.sid(l.numUnit) < 0) return false
+      this.labelAt[n] = labelAt
+      const fields = decoder.labelCount * LABEL_FIELDS
+      if (fields > 0) {
+        const f = decoder.labelFields
+        for (let l = 0; l < fields; l += LABEL_FIELDS) {
+          if (this.sid(f[l]) < 0 || !isExact(f[l + 2])) return false
+          if (f[l + 1] ? this.sid(f[l + 1]) < 0 : this.sid(f[l + 3]) < 0) return false
         }
-        this.labels[n] = decoder.labels
+        const from = labelAt * LABEL_FIELDS
+        while (from + fields > this.labelFields.length) this.labelFields = grown(this.labelFields)
+        for (let l = 0; l < fields; l++) this.labelFields[from + l] = f[l]
+        labelAt += decoder.labelCount
       }
       n++
     }
     this.sampleAt[n] = at
-    this.labels.length = n
+    this.labelAt[n] = labelAt
     this.sampleCount = n
     return true
   }

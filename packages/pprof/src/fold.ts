@@ -14,8 +14,9 @@ import {
   type ProfileMeta,
 } from '@profconv/model'
 import { ProfileScan } from './fold-scan.js'
-import type { LabelMessage, MappingMessage, Uint64 } from './proto.js'
+import type { MappingMessage, Uint64 } from './proto.js'
 import { modelMapping, newStack, readPprof, type PprofReadOptions } from './read.js'
+import { LABEL_FIELDS } from './sample-decoder.js'
 import { HASH_SEED, StackMemo, hashFinish, hashStep, stackHash } from './stack-memo.js'
 import { StringPool } from './string-pool.js'
 import { modelUnit } from './units.js'
@@ -62,7 +63,10 @@ export class PprofFold {
   private locationIds = new Int32Array(64)
   // Made anew per file, not cleared (see ProfileScan's `byId`).
   private fileFrames = new Map<number, number>()
-  private fileLabels = new Map<number, { labels: LabelMessage[]; id: number }[]>()
+  /** A file's label sets by hash: where the first sample of each has its labels, and its id. */
+  private fileLabels = new Map<number, { from: number; to: number; id: number }[]>()
+  /** The label set of the file's last sample that had labels. */
+  private lastLabels = { from: 0, to: 0, id: 0 }
   private stack = new Int32Array(64)
   private hashes = new Int32Array(64)
   private readonly key = new Int32Array(8)
@@ -149,24 +153,18 @@ export class PprofFold {
     const addresses = this.options.positions !== false
     if (this.locationIds.length < scan.locCount) this.locationIds = new Int32Array(scan.locCount)
     this.fileFrames = new Map()
-    const frames: number[] = []
-    const lines: number[] = []
+    const locations = this.locations
     for (let i = 0; i < scan.locCount; i++) {
       const mapping = scan.locMapping[i]
       const module = mapping === 0 ? 0 : scan.sid(scan.mappings[mapping - 1].filename)
       const address = scan.locAddress[i]
       const first = scan.locLines[i]
       const last = scan.locLines[i + 1] - 1
-      frames.length = lines.length = 0
+      locations.begin(addresses ? address : 0)
       if (last < first) {
         // Unsymbolized: pprof shows the address.
-        frames.push(
-          this.frames.intern({
-            name: `0x${address.toString(16)}`,
-            module: this.str(module) || undefined,
-          }),
-        )
-        lines.push(0)
+        const name = `0x${address.toString(16)}`
+        locations.push(this.frames.intern({ name, module: this.str(module) || undefined }), 0)
       }
       for (let k = last; k >= first; k--) {
         const fn = scan.lineFn[k]
@@ -178,11 +176,10 @@ export class PprofFold {
           frame = this.frame(fn, inlined, module, address)
           this.fileFrames.set(key, frame)
         }
-        frames.push(frame)
         const line = scan.lineNo[k]
-        lines.push(line > 0 && line <= 0x7fffffff ? line : 0)
+        locations.push(frame, line > 0 && line <= 0x7fffffff ? line : 0)
       }
-      this.locationIds[i] = this.locations.id(frames, lines, addresses ? address : 0)
+      this.locationIds[i] = locations.end()
     }
   }
 
@@ -193,16 +190,9 @@ export class PprofFold {
     const system = scan.fnSystem[fn]
     const file = scan.fnFile[fn]
     const line = scan.fnStart[fn]
-    const make = (): Frame => ({
-      name: this.str(name) || this.str(system) || `0x${address.toString(16)}`,
-      systemName: this.str(system),
-      file: this.str(file),
-      line: line ? line : undefined,
-      module: this.str(module) || undefined,
-      inlined: inlined === 1,
-    })
     // A nameless function is named by an address: interned by its whole identity.
-    if ((name === 0 && system === 0) || line !== (line | 0)) return this.frames.intern(make())
+    if ((name === 0 && system === 0) || line !== (line | 0))
+      return this.frames.intern(this.newFrame(fn, inlined, module, address))
     const key = this.key
     key[0] = name
     key[1] = system
@@ -213,10 +203,24 @@ export class PprofFold {
     const hash = stackHash(key, 0, 6)
     let id = this.frameIds.get(key, 0, 6, hash)
     if (id === undefined) {
-      id = this.frames.intern(make())
+      id = this.frames.intern(this.newFrame(fn, inlined, module, address))
       this.frameIds.set(key, 0, 6, hash, id)
     }
     return id
+  }
+
+  /** The frame of function `fn` of the file as the reader makes it. */
+  private newFrame(fn: number, inlined: number, module: number, address: Uint64): Frame {
+    const scan = this.scan
+    const line = scan.fnStart[fn]
+    return {
+      name: this.str(scan.fnName[fn]) || this.str(scan.fnSystem[fn]) || `0x${address.toString(16)}`,
+      systemName: this.str(scan.fnSystem[fn]),
+      file: this.str(scan.fnFile[fn]),
+      line: line ? line : undefined,
+      module: this.str(module) || undefined,
+      inlined: inlined === 1,
+    }
   }
 
   /** Every sample, its stack found (or made) in the result's tree as the reader walks it. */
@@ -224,8 +228,9 @@ export class PprofFold {
     const scan = this.scan
     const sums = this.sums!
     const M = this.metrics.length
-    const { sampleAt, sampleLocs, values, labels } = scan
+    const { sampleAt, sampleLocs, values, labelAt } = scan
     this.fileLabels = new Map()
+    this.lastLabels.from = this.lastLabels.to = 0
     for (let s = 0; s < scan.sampleCount; s++) {
       const from = sampleAt[s]
       const n = sampleAt[s + 1] - from
@@ -251,37 +256,51 @@ export class PprofFold {
           this.stacks.set(stack, 0, n, key, node)
         }
       }
-      const set = labels[s] ? this.labelSet(labels[s]!) : 0
+      const set = labelAt[s + 1] > labelAt[s] ? this.labelSet(s) : 0
       sums.addSample(node, set, values, s * M)
     }
   }
 
-  /** The result's id of a sample's label set (built as the reader builds it). */
-  private labelSet(labels: LabelMessage[]): number {
+  /** The result's id of sample `s`'s label set (built as the reader builds it). */
+  private labelSet(s: number): number {
+    const scan = this.scan
+    const f = scan.labelFields
+    const from = scan.labelAt[s] * LABEL_FIELDS
+    const to = scan.labelAt[s + 1] * LABEL_FIELDS
+    // Most often the previous sample's (a fleet's profiles label whole runs of samples alike).
+    const last = this.lastLabels
+    if (sameLabels(f, last.from, last.to, from, to)) return last.id
+    last.from = from
+    last.to = to
     // The file's sets by their string indexes and numbers, as the reader caches them.
-    let h = labels.length
-    for (const l of labels) {
-      h = hashStep(h, l.key)
-      h = hashStep(h, l.str)
-      h = hashStep(h, l.num | 0)
-      h = hashStep(h, (l.num / 4294967296) | 0)
-      h = hashStep(h, l.numUnit)
+    let h = to - from
+    for (let at = from; at < to; at += LABEL_FIELDS) {
+      h = hashStep(h, f[at])
+      h = hashStep(h, f[at + 1])
+      h = hashStep(h, f[at + 2] | 0)
+      h = hashStep(h, (f[at + 2] / 4294967296) | 0)
+      h = hashStep(h, f[at + 3])
     }
     let bucket = this.fileLabels.get(h)
     if (bucket) {
-      for (const known of bucket) if (sameLabels(known.labels, labels)) return known.id
+      for (const known of bucket)
+        if (sameLabels(f, known.from, known.to, from, to)) return (last.id = known.id)
     } else this.fileLabels.set(h, (bucket = []))
-    const scan = this.scan
     const str = (index: number) => this.str(scan.sid(index))
-    const set = labels.map((l): Label => {
-      const key = str(l.key)
-      if (l.str) return { key, str: str(l.str) }
-      const unit = str(l.numUnit)
-      return unit ? { key, num: l.num, unit } : { key, num: l.num }
-    })
+    const set: Label[] = []
+    for (let at = from; at < to; at += LABEL_FIELDS) {
+      const key = str(f[at])
+      if (f[at + 1]) {
+        set.push({ key, str: str(f[at + 1]) })
+        continue
+      }
+      const num = f[at + 2]
+      const unit = str(f[at + 3])
+      set.push(unit ? { key, num, unit } : { key, num })
+    }
     const id = this.sums!.labelSetId(set)
-    bucket.push({ labels, id })
-    return id
+    bucket.push({ from, to, id })
+    return (last.id = id)
   }
 
   /** The file's meta as the reader makes it. */
@@ -328,14 +347,16 @@ export class PprofFold {
   }
 }
 
-function sameLabels(a: readonly LabelMessage[], b: readonly LabelMessage[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]
-    const y = b[i]
-    if (x.key !== y.key || x.str !== y.str || x.num !== y.num || x.numUnit !== y.numUnit)
-      return false
-  }
+/** True when the labels at `fields[knownFrom..knownTo)` and `fields[from..to)` are the same. */
+function sameLabels(
+  fields: Float64Array,
+  knownFrom: number,
+  knownTo: number,
+  from: number,
+  to: number,
+): boolean {
+  if (knownTo - knownFrom !== to - from) return false
+  for (let i = 0; i < to - from; i++) if (fields[knownFrom + i] !== fields[from + i]) return false
   return true
 }
 
@@ -351,21 +372,31 @@ class LocationSet {
   addressLo: Uint32Array = new Uint32Array(256)
   private count = 0
   private readonly ids = new StackMemo()
-  private key = new Int32Array(64)
+  /** The location begun: address (high, low half), then frame and line of each frame. */
+  private key: Int32Array = new Int32Array(64)
+  private keyLength = 0
 
-  /** The id of the location of `frames`, `lines` (root-most first) and `address` (0 unknown). */
-  id(frames: readonly number[], lines: readonly number[], address: Uint64): number {
-    const hi = address === 0 ? 0 : addressHi(address)
-    const lo = address === 0 ? 0 : addressLo(address)
-    const n = 2 + 2 * frames.length
-    if (n > this.key.length) this.key = new Int32Array(n * 2)
+  /** Starts a location at `address` (0 unknown): its frames come next, root-most first. */
+  begin(address: Uint64): void {
+    this.key[0] = address === 0 ? 0 : addressHi(address)
+    this.key[1] = address === 0 ? 0 : addressLo(address)
+    this.keyLength = 2
+  }
+
+  /** A frame of the location begun, and its line (0 unknown). */
+  push(frame: number, line: number): void {
+    if (this.keyLength + 2 > this.key.length) this.key = grown(this.key)
+    this.key[this.keyLength++] = frame
+    this.key[this.keyLength++] = line
+  }
+
+  /** The id of the location begun, interned by its address, frames and lines. */
+  end(): number {
     const key = this.key
-    key[0] = hi
-    key[1] = lo
-    for (let k = 0; k < frames.length; k++) {
-      key[2 + 2 * k] = frames[k]
-      key[3 + 2 * k] = lines[k]
-    }
+    const n = this.keyLength
+    const hi = key[0]
+    const lo = key[1]
+    const frameCount = (n - 2) / 2
     const hash = stackHash(key, 0, n)
     const known = this.ids.get(key, 0, n, hash)
     if (known !== undefined) return known
@@ -376,15 +407,15 @@ class LocationSet {
       this.addressLo = grown(this.addressLo)
     }
     const at = this.start[id]
-    while (at + frames.length > this.frames.length) {
+    while (at + frameCount > this.frames.length) {
       this.frames = grown(this.frames)
       this.lines = grown(this.lines)
     }
-    for (let k = 0; k < frames.length; k++) {
-      this.frames[at + k] = frames[k]
-      this.lines[at + k] = lines[k]
+    for (let k = 0; k < frameCount; k++) {
+      this.frames[at + k] = key[2 + 2 * k]
+      this.lines[at + k] = key[3 + 2 * k]
     }
-    this.start[id + 1] = at + frames.length
+    this.start[id + 1] = at + frameCount
     this.addressHi[id] = hi
     this.addressLo[id] = lo
     this.ids.set(key, 0, n, hash, id)

@@ -153,7 +153,11 @@ class ProfileReader {
           memo.set(stack, from, n, key, node)
         }
       }
-      builder.add(node, values, this.labels(decoder.labels, labelSets))
+      builder.add(
+        node,
+        values,
+        decoder.labelCount > 0 ? this.labels(decoder.labels, labelSets) : undefined,
+      )
     }
     if (pruned > 0) {
       this.notes.push(

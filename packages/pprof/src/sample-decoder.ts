@@ -11,6 +11,9 @@ const LABEL_STR = 2
 const LABEL_NUM = 3
 const LABEL_NUM_UNIT = 4
 
+/** Numbers per label in `SampleDecoder.labelFields`: key, str, num, num_unit. */
+export const LABEL_FIELDS = 4
+
 /**
  * Walks the `Sample` messages of an encoded `Profile`, one at a time, into buffers reused from
  * sample to sample: no object per sample. protobufjs decodes everything else (proto.ts leaves
@@ -27,8 +30,12 @@ export class SampleDecoder {
   /** Values of the current sample; `valueCount` may differ from the profile's sample types. */
   values: Float64Array = new Float64Array(8)
   valueCount = 0
-  /** Labels of the current sample (a fresh array when it has any). */
-  labels: LabelMessage[] = []
+  /**
+   * Labels of the current sample, {@link LABEL_FIELDS} numbers each (key, str, num, num_unit):
+   * `labelCount` of them. No object per label: a fleet's profiles label every sample.
+   */
+  labelFields: Float64Array = new Float64Array(4 * LABEL_FIELDS)
+  labelCount = 0
   private readonly profile: WireReader
   private readonly sample: WireReader
 
@@ -60,7 +67,7 @@ export class SampleDecoder {
     r.end = end
     this.idCount = 0
     this.valueCount = 0
-    if (this.labels.length > 0) this.labels = []
+    this.labelCount = 0
     while (r.pos < end) {
       const tag = r.tag()
       const field = tag >>> 3
@@ -71,7 +78,7 @@ export class SampleDecoder {
         this.repeated(wireType, true)
       } else if (field === SAMPLE_LABEL && wireType === LENGTH_DELIMITED) {
         const length = r.length()
-        this.labels.push(this.label(r.pos + length))
+        this.label(r.pos + length)
       } else if (field <= SAMPLE_LABEL) {
         throw r.error(`sample field ${field} has wire type ${wireType}`)
       } else {
@@ -146,11 +153,24 @@ export class SampleDecoder {
     this.values[this.valueCount++] = value
   }
 
-  private label(end: number): LabelMessage {
+  /** The current sample's labels as messages (a fresh array: read only when `labelCount > 0`). */
+  get labels(): LabelMessage[] {
+    const labels: LabelMessage[] = []
+    const f = this.labelFields
+    for (let at = 0; at < this.labelCount * LABEL_FIELDS; at += LABEL_FIELDS)
+      labels.push({ key: f[at], str: f[at + 1], num: f[at + 2], numUnit: f[at + 3] })
+    return labels
+  }
+
+  private label(end: number): void {
     const r = this.sample
     const outer = r.end
     r.end = end
-    const label: LabelMessage = { key: 0, str: 0, num: 0, numUnit: 0 }
+    if ((this.labelCount + 1) * LABEL_FIELDS > this.labelFields.length)
+      this.labelFields = doubled(this.labelFields)
+    const f = this.labelFields
+    const at = this.labelCount++ * LABEL_FIELDS
+    f[at] = f[at + 1] = f[at + 2] = f[at + 3] = 0
     while (r.pos < end) {
       const tag = r.tag()
       const field = tag >>> 3
@@ -160,13 +180,12 @@ export class SampleDecoder {
         continue
       }
       const value = r.int64()
-      if (field === LABEL_KEY) label.key = value
-      else if (field === LABEL_STR) label.str = value
-      else if (field === LABEL_NUM) label.num = value
-      else label.numUnit = value
+      if (field === LABEL_KEY) f[at] = value
+      else if (field === LABEL_STR) f[at + 1] = value
+      else if (field === LABEL_NUM) f[at + 2] = value
+      else f[at + 3] = value
     }
     r.end = outer
-    return label
   }
 }
 

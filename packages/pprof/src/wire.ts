@@ -44,10 +44,18 @@ export class WireReader {
     const start = this.pos
     const value = this.varint(true)
     if (value <= Number.MAX_SAFE_INTEGER) return value
-    let exact = 0n
-    for (let pos = this.pos - 1; pos >= start; pos--)
-      exact = (exact << 7n) | BigInt(this.bytes[pos] & 0x7f)
-    return BigInt.asUintN(64, exact)
+    // Its low and high 32 bits again (the varint is valid: `varint` read it), then one bigint.
+    let lo = 0
+    let hi = 0
+    for (let pos = start, shift = 0; pos < this.pos && shift < 64; pos++, shift += 7) {
+      const bits = this.bytes[pos] & 0x7f
+      if (shift < 32) {
+        lo |= bits << shift
+        // The bits that pass bit 31 go to the high half.
+        if (shift > 25) hi |= bits >>> (32 - shift)
+      } else hi |= bits << (shift - 32)
+    }
+    return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)
   }
 
   /** A signed varint (int64, two's complement in 10 bytes when negative) as a number. */
