@@ -47,17 +47,19 @@ export function getFormat(name: string): FormatDescriptor {
  * ```
  */
 export function detectFormat(bytes: Uint8Array, fileName?: string): FormatDescriptor | undefined {
-  const readable = FORMATS.filter((f) => f.read)
   const head = peek(bytes)
-  const byContent = readable.find((f) => f.sniff?.(head))
+  const byContent = READABLE.find((f) => f.sniff?.(head))
   if (byContent) return byContent
   const name = fileName?.toLowerCase().replace(/\.gz$/, '') ?? ''
   const base = name.slice(name.lastIndexOf('/') + 1)
-  return readable.find(
+  return READABLE.find(
     (f) =>
       f.extensions.some((ext) => name.endsWith(ext)) || f.fileNames?.some((re) => re.test(base)),
   )
 }
+
+/** The formats that read, in sniffing order (a merge sniffs every file of a folder). */
+const READABLE = FORMATS.filter((f) => f.read)
 
 function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined

@@ -257,11 +257,9 @@ export class ProfileScan {
 
   /** Ids to indexes and string indexes to pool ids; false for a reference to nothing. */
   private resolve(): boolean {
-    let byId = (this.byId = new Map<number, number>())
+    // The reader keeps the last function of an id; one id twice is left to it.
+    if (!this.index(this.fnIds, this.fnCount)) return false
     for (let i = 0; i < this.fnCount; i++) {
-      // The reader keeps the last function of an id; one id twice is left to it.
-      if (byId.has(this.fnIds[i])) return false
-      byId.set(this.fnIds[i], i)
       const name = this.sid(this.fnName[i])
       const system = this.sid(this.fnSystem[i])
       const file = this.sid(this.fnFile[i])
@@ -271,11 +269,11 @@ export class ProfileScan {
       this.fnFile[i] = file
     }
     for (let k = 0; k < this.lineCount; k++) {
-      const at = byId.get(this.lineFn[k])
-      if (at === undefined) return false
+      const at = this.indexOf(this.lineFn[k])
+      if (at < 0) return false
       this.lineFn[k] = at
     }
-    byId = this.byId = new Map<number, number>()
+    const byId = (this.byId = new Map<number, number>())
     for (let m = 0; m < this.mappings.length; m++) {
       const { id, filename, buildId } = this.mappings[m]
       if (!isExact(id) || byId.has(id) || this.sid(filename) < 0 || this.sid(buildId) < 0)
@@ -301,26 +299,25 @@ export class ProfileScan {
   }
 
   /**
-   * Location ids to indexes, through `dense` (the ids of every real profile are 1…n) or, for ids
-   * far beyond the number of locations, the map; false for an id used twice.
+   * Ids to indexes for `indexOf`, through `dense` (the ids of every real profile are 1…n) or, for
+   * ids far beyond their number, the map; false for an id used twice.
    */
-  private indexLocations(): boolean {
-    const n = this.locCount
+  private index(ids: Float64Array, n: number): boolean {
     let max = 0
-    for (let i = 0; i < n; i++) max = Math.max(max, this.locIds[i])
+    for (let i = 0; i < n; i++) max = Math.max(max, ids[i])
     this.byId = new Map<number, number>()
     if (max > 4 * n + 1024) {
       this.dense = undefined
       for (let i = 0; i < n; i++) {
-        if (this.byId.has(this.locIds[i])) return false
-        this.byId.set(this.locIds[i], i)
+        if (this.byId.has(ids[i])) return false
+        this.byId.set(ids[i], i)
       }
       return true
     }
     if (!this.denseIds || this.denseIds.length <= max) this.denseIds = new Int32Array(2 * max + 2)
     const dense = this.denseIds.subarray(0, max + 1).fill(-1)
     for (let i = 0; i < n; i++) {
-      const id = this.locIds[i]
+      const id = ids[i]
       if (dense[id] >= 0) return false
       dense[id] = i
     }
@@ -328,8 +325,15 @@ export class ProfileScan {
     return true
   }
 
+  /** The index of id `id` (see `index`); -1 for none. */
+  private indexOf(id: number): number {
+    const dense = this.dense
+    return dense ? (id < dense.length ? dense[id] : -1) : (this.byId.get(id) ?? -1)
+  }
+
   private samples(bytes: Uint8Array, metricCount = this.sampleTypes.length / 2): boolean {
-    if (metricCount !== this.sampleTypes.length / 2 || !this.indexLocations()) return false
+    if (metricCount !== this.sampleTypes.length / 2 || !this.index(this.locIds, this.locCount))
+      return false
     const dense = this.dense
     const byId = this.byId
     const decoder = new SampleDecoder(bytes)
