@@ -75,6 +75,31 @@ const noPageAssets = {
   },
 }
 
+/**
+ * The same assets in the CLI's bundle, loaded from dist/page-assets.cjs when the html writer first
+ * reads them: kept in the bundle, their 1.3 MB of string literals were read, and deserialised
+ * from the code cache (half of its 2.4 MB), at every start of every command (~10 ms of CPU and
+ * ~8 MB of memory; docs/performance.md).
+ */
+const lazyPageAssets = {
+  name: 'lazy-page-assets',
+  setup(build) {
+    build.onResolve({ filter: /[/\\]generated[/\\](page|viz)\.js$/ }, (args) => ({
+      path: args.path,
+      namespace: 'lazy-page-assets',
+    }))
+    build.onLoad({ filter: /.*/, namespace: 'lazy-page-assets' }, () => ({
+      contents: `let assets
+        for (const name of ['PAGE_SCRIPT', 'VIZ_WORKER', 'VIZ_WASM_BASE64'])
+          Object.defineProperty(exports, name, {
+            enumerable: true,
+            get: () => (assets ??= require(require('node:path').join(__dirname, 'page-assets.cjs')))[name],
+          })`,
+      loader: 'js',
+    }))
+  },
+}
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -92,7 +117,17 @@ await build({
   ...common,
   entryPoints: ['dist/bin.js'],
   outfile: 'dist/profconv.cjs',
-  plugins: [lazyStringWidth, noLong],
+  plugins: [lazyStringWidth, noLong, lazyPageAssets],
+})
+// The html writer's page script and Graphviz, which the CLI's bundle loads from here.
+await build({
+  ...common,
+  stdin: {
+    contents: "export * from './page.js'\nexport * from './viz.js'",
+    resolveDir: '../html/dist/generated',
+    sourcefile: 'page-assets.js',
+  },
+  outfile: 'dist/page-assets.cjs',
 })
 // A merge's worker threads (src/worker.ts): the readers and the merge, no command line.
 await build({
