@@ -96,12 +96,14 @@ export function addressHex(hi: number, lo: number): string {
  * ids. Arguments, not an array: this runs for every cost line of a big file. Tuples end in
  * (line, address hi, address lo); those that differ only in the low 6 bits of line and address
  * hash to one block of 64 slots, so a function's neighbouring lines probe the same few cache
- * lines of a table far larger than the cache, while distant ones still spread.
+ * lines of a table far larger than the cache, while distant ones still spread. Rows may also be
+ * appended unindexed (`append`) and indexed later (`index`): the caller (`RunIndex`) knows
+ * which rows a lookup can meet.
  */
 class TupleIndex {
   keys: Int32Array
   count = 0
-  /** Rows `[0, indexed)` are in `slots`; later ones were appended unindexed (see `append`). */
+  /** The number of rows in `slots`. */
   private indexed = 0
   /**
    * Two numbers per slot: row + 1 (0: empty) and the row's hash, so a probe passes other rows
@@ -114,9 +116,8 @@ class TupleIndex {
     this.keys = new Int32Array(width * 256)
   }
 
-  /** The row of the tuple, the next new one if absent. */
+  /** The row of the tuple among the indexed ones, a new indexed one if absent. */
   id(a: number, b: number, c: number, d: number, e: number, f: number): number {
-    if (this.indexed < this.count) this.catchUp()
     const w = this.width
     const slots = this.slots
     const mask = (slots.length >> 1) - 1
@@ -124,29 +125,32 @@ class TupleIndex {
     const h = keyHash(w, a, b, c, d, e, f)
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = slots[2 * slot]
-      if (entry === 0) return this.add(slot, h, a, b, c, d, e, f)
+      if (entry === 0) {
+        const row = this.append(a, b, c, d, e, f)
+        this.put(slot, row, h)
+        return row
+      }
       if (slots[2 * slot + 1] === h && keysAt(keys, (entry - 1) * w, w, a, b, c, d, e, f)) {
         return entry - 1
       }
     }
   }
 
-  private add(
-    slot: number,
-    h: number,
-    a: number,
-    b: number,
-    c: number,
-    d: number,
-    e: number,
-    f: number,
-  ): number {
-    const row = this.append(a, b, c, d, e, f)
+  /** Indexes `row`, appended unindexed and known to differ from every indexed row. */
+  index(row: number): void {
+    const h = rowHash(this.keys, row * this.width, this.width)
+    const slots = this.slots
+    const mask = (slots.length >> 1) - 1
+    let slot = h & mask
+    while (slots[2 * slot] !== 0) slot = (slot + 1) & mask
+    this.put(slot, row, h)
+  }
+
+  private put(slot: number, row: number, h: number): void {
     this.slots[2 * slot] = row + 1
     this.slots[2 * slot + 1] = h
     this.indexed++
     if (this.indexed * 4 > this.slots.length) this.rehash(this.slots.length)
-    return row
   }
 
   /** Adds the tuple as a new row without indexing it: for a caller that knows it is new. */
@@ -169,26 +173,6 @@ class TupleIndex {
     return row
   }
 
-  /** Indexes the rows appended unindexed, in a table grown to keep it half empty. */
-  private catchUp(): void {
-    let size = this.slots.length >> 1
-    while (this.count * 2 > size) size *= 2
-    if (size !== this.slots.length >> 1) this.rehash(size)
-    const w = this.width
-    const k = this.keys
-    const slots = this.slots
-    const mask = size - 1
-    for (let row = this.indexed; row < this.count; row++) {
-      const at = row * w
-      const h = rowHash(k, at, w)
-      let slot = h & mask
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask
-      slots[2 * slot] = row + 1
-      slots[2 * slot + 1] = h
-    }
-    this.indexed = this.count
-  }
-
   /** Moves the indexed rows to a table of `size` slots, by their kept hashes. */
   private rehash(size: number): void {
     const old = this.slots
@@ -206,22 +190,66 @@ class TupleIndex {
   }
 }
 
+/** What a `RunIndex` knows of a first member's rows. */
+const enum Member {
+  /** Not met yet. */
+  unseen,
+  /** Met in one run only: its rows are `runOf`'s range of rows, unindexed. */
+  oneRun,
+  /** Its rows are in the big table. */
+  hashed,
+  /** Its rows of one file and no address are in a window by line; the others are hashed. */
+  windowed,
+}
+
+/**
+ * Slots of a window per line of its first run's rows, and a window's slots at most: the
+ * window spans the first run's lines, `WINDOW_PAD + span / 4` lines before them and
+ * `WINDOW_PAD + span` after (later runs mostly go on past the first one's lines), unless that
+ * is more than `WINDOW_PER_ROW` slots per row of the run plus `WINDOW_SLACK` (sparse lines: the
+ * member's rows go to the big table).
+ */
+const WINDOW_PAD = 8
+const WINDOW_PER_ROW = 8
+const WINDOW_SLACK = 64
+
 /**
  * A `TupleIndex` for tuples that come in runs of one first member (a function's rows, a caller's
  * call sites), as readers give them. While a run is of a first member met for the first time, its
  * tuples are appended to the big table unindexed and looked up in a small table of the run's rows
- * alone; the big table indexes them only when some earlier first member comes back. A file that
- * gives each function once (callgrind's own files) never probes the big table. Within such a
- * run, a tuple past every earlier one of the run (address, then line, then the rest: the order
- * callgrind writes a function's costs in) is new without a lookup; the run's table indexes the
- * rows so appended only when some tuple goes back.
+ * alone; a file that gives each function once (callgrind's own files) never probes the big table.
+ * Within such a run, a tuple past every earlier one of the run (address, then line, then the
+ * rest: the order callgrind writes a function's costs in) is new without a lookup; the run's
+ * table indexes the rows so appended only when some tuple goes back.
+ *
+ * When a first member comes back, its first run's rows (side by side) are looked at once: if
+ * their lines of one file without addresses lie close together, they go into a window of that
+ * member's own, one slot per line (of the second member too, for call sites: a slot holds the
+ * first row at its line, others of that line go to the big table), and later tuples of those
+ * lines are found there with no hash and no key read; every other row is indexed in the big
+ * table. A window never moves nor grows, so a tuple's place (window or big table) never
+ * changes. Files that come back to functions (several dumps or threads in one file) thus find
+ * most rows with one read of a small array.
  */
 class RunIndex {
   readonly all: TupleIndex
   private runKey = -1
   private runStart = 0
   private fresh = false
-  private seen = new Uint8Array(256)
+  /** Per first member, a `Member`. */
+  private member = new Uint8Array(256)
+  /** Per first member met in one run: where its rows start and end. */
+  private runOf = new Int32Array(512)
+  /** Per windowed first member: its window's file, first line, end line and first slot. */
+  private windows = new Int32Array(1024)
+  /** Window slots: row + 1 (0: empty); for width 6, followed by the row's second member. */
+  private pool = new Int32Array(4096)
+  private poolUsed = 0
+  /** The window of the current run (`winEnd` ≤ `winLine` when it has none). */
+  private winFile = 0
+  private winLine = 0
+  private winEnd = 0
+  private winStart = 0
   /** The greatest tuple of the run so far (members 1 to 5; see `past`), if `hasTop`. */
   private readonly top = new Int32Array(6)
   private hasTop = false
@@ -236,7 +264,31 @@ class RunIndex {
   /** The row of the tuple, the next new one if absent. */
   id(a: number, b: number, c: number, d: number, e: number, f: number): number {
     if (a !== this.runKey) this.startRun(a)
-    if (!this.fresh) return this.all.id(a, b, c, d, e, f)
+    if (!this.fresh) {
+      if (this.winEnd > this.winLine) {
+        const wide = this.all.width === 6
+        const file = wide ? c : b
+        const line = wide ? d : c
+        if (
+          file === this.winFile &&
+          line >= this.winLine &&
+          line < this.winEnd &&
+          (wide ? e | f : d | e) === 0
+        ) {
+          const pool = this.pool
+          const at = this.winStart + (wide ? 2 * (line - this.winLine) : line - this.winLine)
+          const entry = pool[at]
+          if (entry === 0) {
+            const row = this.all.append(a, b, c, d, e, f)
+            pool[at] = row + 1
+            if (wide) pool[at + 1] = b
+            return row
+          }
+          if (!wide || pool[at + 1] === b) return entry - 1
+        }
+      }
+      return this.all.id(a, b, c, d, e, f)
+    }
     if (!this.hasTop || this.past(b, c, d, e, f)) {
       const top = this.top
       top[1] = b
@@ -306,21 +358,118 @@ class RunIndex {
   }
 
   private startRun(a: number): void {
+    const all = this.all
+    // The run that ends: where a first member's first rows end.
+    if (this.fresh) this.runOf[2 * this.runKey + 1] = all.count
     this.runKey = a
-    if (a >= this.seen.length) {
-      const grown = new Uint8Array(Math.max(a + 1, this.seen.length * 2))
-      grown.set(this.seen)
-      this.seen = grown
+    this.winEnd = this.winLine
+    if (a >= this.member.length) {
+      const size = Math.max(a + 1, this.member.length * 2)
+      const member = new Uint8Array(size)
+      member.set(this.member)
+      this.member = member
+      const runOf = new Int32Array(2 * size)
+      runOf.set(this.runOf)
+      this.runOf = runOf
     }
-    this.fresh = a >= 0 && this.seen[a] === 0
-    if (a >= 0) this.seen[a] = 1
+    const kind = a >= 0 ? this.member[a] : Member.hashed
+    this.fresh = kind === Member.unseen
+    if (this.fresh) {
+      this.member[a] = Member.oneRun
+      this.runOf[2 * a] = all.count
+    } else if (kind === Member.oneRun) {
+      this.settle(a)
+    }
+    if (a >= 0 && this.member[a] === Member.windowed) {
+      const at = 4 * a
+      this.winFile = this.windows[at]
+      this.winLine = this.windows[at + 1]
+      this.winEnd = this.windows[at + 2]
+      this.winStart = this.windows[at + 3]
+    }
     if (this.runIndexed > this.runStart) {
       // The last run used its table: empty it.
       if (this.runSlots.length === 64) this.runSlots.fill(0)
       else this.runSlots = new Int32Array(64)
     }
-    this.runStart = this.runIndexed = this.all.count
+    this.runStart = this.runIndexed = all.count
     this.hasTop = false
+  }
+
+  /**
+   * First member `a` comes back: its first run's rows go into a window of its own where they
+   * can (see the class), the others into the big table.
+   */
+  private settle(a: number): void {
+    const all = this.all
+    const w = all.width
+    const keys = all.keys
+    const from = this.runOf[2 * a]
+    const to = this.runOf[2 * a + 1]
+    const wide = w === 6
+    // The window's file: the first row's without an address.
+    let file = 0
+    let first = Infinity
+    let last = -Infinity
+    let n = 0
+    for (let row = from; row < to; row++) {
+      const at = row * w
+      if ((wide ? keys[at + 4] | keys[at + 5] : keys[at + 3] | keys[at + 4]) !== 0) continue
+      const rowFile = keys[at + (wide ? 2 : 1)]
+      const line = keys[at + (wide ? 3 : 2)]
+      if (n === 0) file = rowFile
+      else if (rowFile !== file) continue
+      n++
+      if (line < first) first = line
+      if (line > last) last = line
+    }
+    const span = last - first + 1
+    const start = first - WINDOW_PAD - (span >> 2)
+    const end = last + 1 + WINDOW_PAD + span
+    if (
+      n === 0 ||
+      end - start > WINDOW_PER_ROW * (to - from) + WINDOW_SLACK ||
+      start < -0x80000000 ||
+      end > 0x7fffffff
+    ) {
+      this.member[a] = Member.hashed
+      for (let row = from; row < to; row++) all.index(row)
+      return
+    }
+    const stride = wide ? 2 : 1
+    const size = (end - start) * stride
+    if (this.poolUsed + size > this.pool.length) {
+      const pool = new Int32Array(Math.max(2 * this.pool.length, this.poolUsed + size))
+      pool.set(this.pool.subarray(0, this.poolUsed))
+      this.pool = pool
+    }
+    const base = this.poolUsed
+    this.poolUsed += size
+    if (4 * a + 4 > this.windows.length) {
+      const windows = new Int32Array(Math.max(4 * a + 4, 2 * this.windows.length))
+      windows.set(this.windows)
+      this.windows = windows
+    }
+    this.windows[4 * a] = file
+    this.windows[4 * a + 1] = start
+    this.windows[4 * a + 2] = end
+    this.windows[4 * a + 3] = base
+    this.member[a] = Member.windowed
+    const pool = this.pool
+    for (let row = from; row < to; row++) {
+      const at = row * w
+      const line = keys[at + (wide ? 3 : 2)]
+      const fits =
+        keys[at + (wide ? 2 : 1)] === file &&
+        (wide ? keys[at + 4] | keys[at + 5] : keys[at + 3] | keys[at + 4]) === 0
+      const slot = base + (line - start) * stride
+      if (fits && pool[slot] === 0) {
+        pool[slot] = row + 1
+        if (wide) pool[slot + 1] = keys[at + 1]
+      } else {
+        all.index(row)
+      }
+    }
   }
 }
 

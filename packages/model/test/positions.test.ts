@@ -76,6 +76,67 @@ describe('PositionBuilder', () => {
     expect([d.hasLines, d.hasAddresses]).toEqual([true, true])
   })
 
+  test('functions that come back (rounds, windows by line): the rows of a plain map', () => {
+    // Functions visited in rounds, as a file of several dumps gives them: near lines (a
+    // function's window), far ones, other files, addresses, lines far from any window, call
+    // sites of several callees at one line. Every row and sum must be those of a plain map.
+    let seed = 7
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return (seed >>> 8) % n
+    }
+    const b = new PositionBuilder(2)
+    // Rows by their text (see `rows`), in first-appearance order.
+    const self = new Map<string, number[]>()
+    const site = new Map<string, number[]>()
+    const add = (map: Map<string, number[]>, key: string, v: number[]) => {
+      const row = map.get(key)
+      if (row) for (let i = 0; i < v.length; i++) row[i] += v[i]
+      else map.set(key, [...v])
+    }
+    const at = (file: number, line: number, hi: number, lo: number) =>
+      `${['a.c', 'b.h'][file]}:${line}${hi || lo ? ` @${addressHex(hi, lo)}` : ''}`
+    for (let round = 0; round < 6; round++) {
+      for (let fn = 0; fn < 40; fn++) {
+        const start = 10 + (fn % 7) * 30
+        let line = start + (round > 3 && fn % 5 === 0 ? -20 : 0)
+        for (let k = 0; k < 1 + rand(8); k++) {
+          const pick = rand(20)
+          const file = pick === 0 ? 1 : 0
+          const lo = pick === 1 ? 0x400000 + line : 0
+          const hi = pick === 2 ? 0xffffffff : 0
+          const where = pick === 3 ? line + 5000 : pick === 4 ? 0x7fffffff - rand(3) : line
+          const v = [1 + rand(9), rand(3)]
+          b.addSelf(fn, file, where, hi, lo, v)
+          add(self, `${fn} ${at(file, where, hi, lo)}`, v)
+          if (rand(3) === 0) {
+            const callee = rand(4)
+            const calls = rand(5) === 0 ? NaN : 1 + rand(4)
+            b.addSite(fn, callee, file, where, hi, lo, v, 0, calls)
+            // Unknown calls plus known ones are the known ones.
+            const key = `${fn}>${callee} ${at(file, where, hi, lo)}`
+            const known = site.get(key)?.[2] ?? NaN
+            add(site, key, [...v, 0])
+            site.get(key)![2] = Number.isNaN(known)
+              ? calls
+              : Number.isNaN(calls)
+                ? known
+                : known + calls
+          }
+          line += rand(4)
+        }
+      }
+    }
+    const d = b.finish(['a.c', 'b.h'])
+    const want = [
+      ...[...self].map(([key, v]) => `${key} = ${v}`),
+      ...[...site].map(([key, v]) => `${key} = ${v.slice(0, 2)} x${v[2]}`),
+    ]
+    expect(rows(d)).toEqual(want)
+    expect(d.lines.length).toBeGreaterThan(400)
+    expect(d.sites.length).toBeGreaterThan(100)
+  })
+
   test('remap merges rows whose functions or files turn out equal', () => {
     const b = new PositionBuilder(1)
     b.addSelf(0, 0, 1, 0, 0, [1])
