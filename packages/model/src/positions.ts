@@ -224,8 +224,8 @@ const WINDOW_SLACK = 64
  *
  * When a first member comes back, its first run's rows (side by side) are looked at once: if
  * their lines of one file without addresses lie close together, they go into a window of that
- * member's own, one slot per line (of the second member too, for call sites: a slot holds the
- * first row at its line, others of that line go to the big table), and later tuples of those
+ * member's own, one slot per line (for call sites, the first row at the line, and the rows of
+ * other second members at that line chained to it), and later tuples of those
  * lines are found there with no hash and no key read; every other row is indexed in the big
  * table. A window never moves nor grows, so a tuple's place (window or big table) never
  * changes. Files that come back to functions (several dumps or threads in one file) thus find
@@ -242,8 +242,12 @@ class RunIndex {
   private runOf = new Int32Array(512)
   /** Per windowed first member: its window's file, first line, end line and first slot. */
   private windows = new Int32Array(1024)
-  /** Window slots: row + 1 (0: empty); for width 6, followed by the row's second member. */
-  private pool = new Int32Array(4096)
+  /**
+   * Window entries: row + 1 (0: empty); for width 6, followed by the row's second member and
+   * the pool index of the next entry of the same line (0: none; such entries are added at the
+   * end of the pool).
+   */
+  private pool = new Int32Array(3 * 1024)
   private poolUsed = 0
   /** The window of the current run (`winEnd` ≤ `winLine` when it has none). */
   private winFile = 0
@@ -275,16 +279,14 @@ class RunIndex {
           line < this.winEnd &&
           (wide ? e | f : d | e) === 0
         ) {
-          const pool = this.pool
-          const at = this.winStart + (wide ? 2 * (line - this.winLine) : line - this.winLine)
-          const entry = pool[at]
-          if (entry === 0) {
-            const row = this.all.append(a, b, c, d, e, f)
-            pool[at] = row + 1
-            if (wide) pool[at + 1] = b
-            return row
-          }
-          if (!wide || pool[at + 1] === b) return entry - 1
+          if (wide)
+            return this.inWindow(this.winStart + 3 * (line - this.winLine), a, b, c, d, e, f)
+          const at = this.winStart + line - this.winLine
+          const entry = this.pool[at]
+          if (entry !== 0) return entry - 1
+          const row = this.all.append(a, b, c, d, e, f)
+          this.pool[at] = row + 1
+          return row
         }
       }
       return this.all.id(a, b, c, d, e, f)
@@ -300,6 +302,49 @@ class RunIndex {
       return this.all.append(a, b, c, d, e, f)
     }
     return this.inRun(a, b, c, d, e, f)
+  }
+
+  /**
+   * The call site of the window entry at `at` (its line's first) or of the entries chained to
+   * it with the same second member `b`, a new entry at the chain's end if none.
+   */
+  private inWindow(
+    at: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    e: number,
+    f: number,
+  ): number {
+    for (;;) {
+      const pool = this.pool
+      const entry = pool[at]
+      if (entry === 0) {
+        const row = this.all.append(a, b, c, d, e, f)
+        pool[at] = row + 1
+        pool[at + 1] = b
+        return row
+      }
+      if (pool[at + 1] === b) return entry - 1
+      if (pool[at + 2] === 0) {
+        const next = this.take(3)
+        this.pool[at + 2] = next
+      }
+      at = this.pool[at + 2]
+    }
+  }
+
+  /** `size` numbers at the end of the pool, empty: their index. */
+  private take(size: number): number {
+    const at = this.poolUsed
+    if (at + size > this.pool.length) {
+      const pool = new Int32Array(Math.max(2 * this.pool.length, at + size))
+      pool.set(this.pool.subarray(0, at))
+      this.pool = pool
+    }
+    this.poolUsed = at + size
+    return at
   }
 
   /** The row of the tuple among the run's, appended if absent. */
@@ -436,15 +481,8 @@ class RunIndex {
       for (let row = from; row < to; row++) all.index(row)
       return
     }
-    const stride = wide ? 2 : 1
-    const size = (end - start) * stride
-    if (this.poolUsed + size > this.pool.length) {
-      const pool = new Int32Array(Math.max(2 * this.pool.length, this.poolUsed + size))
-      pool.set(this.pool.subarray(0, this.poolUsed))
-      this.pool = pool
-    }
-    const base = this.poolUsed
-    this.poolUsed += size
+    const stride = wide ? 3 : 1
+    const base = this.take((end - start) * stride)
     if (4 * a + 4 > this.windows.length) {
       const windows = new Int32Array(Math.max(4 * a + 4, 2 * this.windows.length))
       windows.set(this.windows)
@@ -455,20 +493,28 @@ class RunIndex {
     this.windows[4 * a + 2] = end
     this.windows[4 * a + 3] = base
     this.member[a] = Member.windowed
-    const pool = this.pool
     for (let row = from; row < to; row++) {
       const at = row * w
-      const line = keys[at + (wide ? 3 : 2)]
       const fits =
         keys[at + (wide ? 2 : 1)] === file &&
         (wide ? keys[at + 4] | keys[at + 5] : keys[at + 3] | keys[at + 4]) === 0
-      const slot = base + (line - start) * stride
-      if (fits && pool[slot] === 0) {
-        pool[slot] = row + 1
-        if (wide) pool[slot + 1] = keys[at + 1]
-      } else {
+      if (!fits) {
         all.index(row)
+        continue
       }
+      let slot = base + (keys[at + (wide ? 3 : 2)] - start) * stride
+      if (wide) {
+        // Another callee at the line: a new entry chained to the line's last.
+        while (this.pool[slot] !== 0) {
+          if (this.pool[slot + 2] === 0) {
+            const next = this.take(3)
+            this.pool[slot + 2] = next
+          }
+          slot = this.pool[slot + 2]
+        }
+        this.pool[slot + 1] = keys[at + 1]
+      }
+      this.pool[slot] = row + 1
     }
   }
 }
