@@ -4,6 +4,9 @@ import { LABEL_FIELDS, SampleDecoder } from './sample-decoder.js'
 import type { StringPool } from './string-pool.js'
 import { LENGTH_DELIMITED, VARINT, WireReader, grown, within } from './wire.js'
 
+/** Integers per label in `ProfileScan.labels`. */
+export const LABEL_INTS = 5
+
 /**
  * One pprof file decoded for a fold (fold.ts) into columns reused from file to file: no object
  * per location, function or sample. `scan` checks everything the reader checks (and refuses a
@@ -42,11 +45,14 @@ export class ProfileScan {
   /** `metricCount` values per sample. */
   values: Float64Array = new Float64Array(64)
   /**
-   * Labels: sample `i`'s at `labelFields[labelAt[i] * LABEL_FIELDS..labelAt[i + 1] * LABEL_FIELDS)`,
-   * as the wire has them (key, str, num, num_unit string indexes and number).
+   * Labels: sample `i`'s at `labels[labelAt[i] * LABEL_INTS..labelAt[i + 1] * LABEL_INTS)`,
+   * {@link LABEL_INTS} integers each: the pool ids of key, str (+ 1; 0 for a str index of 0) and
+   * num_unit (-1 when str is set and num_unit is no string), and num as low and high 32 bits.
+   * Integers, as they are in every file: a fleet's files share label sets by them, and reading
+   * them costs no heap number before V8 has optimised the fold (Float64Array reads do).
    */
   labelAt: Int32Array = new Int32Array(65)
-  labelFields: Float64Array = new Float64Array(64 * LABEL_FIELDS)
+  labels: Int32Array = new Int32Array(64 * LABEL_INTS)
   sampleCount = 0
   comments: number[] = []
   dropFrames = 0
@@ -364,18 +370,26 @@ export class ProfileScan {
       this.sampleAt[n] = at
       at += count
       this.labelAt[n] = labelAt
-      const fields = decoder.labelCount * LABEL_FIELDS
-      if (fields > 0) {
-        const f = decoder.labelFields
-        for (let l = 0; l < fields; l += LABEL_FIELDS) {
-          if (this.sid(f[l]) < 0 || !isExact(f[l + 2])) return false
-          if (f[l + 1] ? this.sid(f[l + 1]) < 0 : this.sid(f[l + 3]) < 0) return false
-        }
-        const from = labelAt * LABEL_FIELDS
-        while (from + fields > this.labelFields.length) this.labelFields = grown(this.labelFields)
-        for (let l = 0; l < fields; l++) this.labelFields[from + l] = f[l]
-        labelAt += decoder.labelCount
+      const labelCount = decoder.labelCount
+      while ((labelAt + labelCount) * LABEL_INTS > this.labels.length)
+        this.labels = grown(this.labels)
+      const f = decoder.labelFields
+      for (let l = 0; l < labelCount; l++) {
+        const key = f[l * LABEL_FIELDS]
+        const str = f[l * LABEL_FIELDS + 1]
+        const num = f[l * LABEL_FIELDS + 2]
+        const unit = f[l * LABEL_FIELDS + 3]
+        if (this.sid(key) < 0 || !isExact(num)) return false
+        if (str ? this.sid(str) < 0 : this.sid(unit) < 0) return false
+        const at = (labelAt + l) * LABEL_INTS
+        this.labels[at] = this.sid(key)
+        this.labels[at + 1] = str ? this.sid(str) + 1 : 0
+        const high = Math.floor(num / 4294967296)
+        this.labels[at + 2] = num - high * 4294967296
+        this.labels[at + 3] = high
+        this.labels[at + 4] = this.sid(unit)
       }
+      labelAt += labelCount
       n++
     }
     this.sampleAt[n] = at

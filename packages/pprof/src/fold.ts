@@ -13,10 +13,9 @@ import {
   type Profile,
   type ProfileMeta,
 } from '@profconv/model'
-import { ProfileScan } from './fold-scan.js'
+import { LABEL_INTS, ProfileScan } from './fold-scan.js'
 import type { MappingMessage, Uint64 } from './proto.js'
 import { modelMapping, newStack, readPprof, type PprofReadOptions } from './read.js'
-import { LABEL_FIELDS } from './sample-decoder.js'
 import { HASH_SEED, StackMemo, hashFinish, hashStep, stackHash } from './stack-memo.js'
 import { StringPool } from './string-pool.js'
 import { modelUnit } from './units.js'
@@ -63,9 +62,9 @@ export class PprofFold {
   private locationIds = new Int32Array(64)
   // Made anew per file, not cleared (see ProfileScan's `byId`).
   private fileFrames = new Map<number, number>()
-  /** A file's label sets by hash: where the first sample of each has its labels, and its id. */
-  private fileLabels = new Map<number, { from: number; to: number; id: number }[]>()
-  /** The label set of the file's last sample that had labels. */
+  /** Label set ids by their labels (as `ProfileScan.labels` has them). */
+  private readonly labelSets = new StackMemo()
+  /** The label set of the file's last sample that had labels (in `ProfileScan.labels`). */
   private lastLabels = { from: 0, to: 0, id: 0 }
   private stack = new Int32Array(64)
   private hashes = new Int32Array(64)
@@ -229,7 +228,6 @@ export class PprofFold {
     const sums = this.sums!
     const M = this.metrics.length
     const { sampleAt, sampleLocs, values, labelAt } = scan
-    this.fileLabels = new Map()
     this.lastLabels.from = this.lastLabels.to = 0
     for (let s = 0; s < scan.sampleCount; s++) {
       const from = sampleAt[s]
@@ -261,45 +259,37 @@ export class PprofFold {
     }
   }
 
-  /** The result's id of sample `s`'s label set (built as the reader builds it). */
+  /**
+   * The result's id of sample `s`'s label set (built as the reader builds it), found by the pool
+   * ids and numbers of its labels: the same in every file that has it.
+   */
   private labelSet(s: number): number {
     const scan = this.scan
-    const f = scan.labelFields
-    const from = scan.labelAt[s] * LABEL_FIELDS
-    const to = scan.labelAt[s + 1] * LABEL_FIELDS
+    const labels = scan.labels
+    const from = scan.labelAt[s] * LABEL_INTS
+    const to = scan.labelAt[s + 1] * LABEL_INTS
     // Most often the previous sample's (a fleet's profiles label whole runs of samples alike).
     const last = this.lastLabels
-    if (sameLabels(f, last.from, last.to, from, to)) return last.id
+    if (sameLabels(labels, last.from, last.to, from, to)) return last.id
     last.from = from
     last.to = to
-    // The file's sets by their string indexes and numbers, as the reader caches them.
-    let h = to - from
-    for (let at = from; at < to; at += LABEL_FIELDS) {
-      h = hashStep(h, f[at])
-      h = hashStep(h, f[at + 1])
-      h = hashStep(h, f[at + 2] | 0)
-      h = hashStep(h, (f[at + 2] / 4294967296) | 0)
-      h = hashStep(h, f[at + 3])
-    }
-    let bucket = this.fileLabels.get(h)
-    if (bucket) {
-      for (const known of bucket)
-        if (sameLabels(f, known.from, known.to, from, to)) return (last.id = known.id)
-    } else this.fileLabels.set(h, (bucket = []))
-    const str = (index: number) => this.str(scan.sid(index))
-    const set: Label[] = []
-    for (let at = from; at < to; at += LABEL_FIELDS) {
-      const key = str(f[at])
-      if (f[at + 1]) {
-        set.push({ key, str: str(f[at + 1]) })
-        continue
+    const hash = stackHash(labels, from, to)
+    let id = this.labelSets.get(labels, from, to, hash)
+    if (id === undefined) {
+      const set: Label[] = []
+      for (let at = from; at < to; at += LABEL_INTS) {
+        const key = this.str(labels[at])
+        if (labels[at + 1]) {
+          set.push({ key, str: this.str(labels[at + 1] - 1) })
+          continue
+        }
+        const num = labels[at + 3] * 4294967296 + (labels[at + 2] >>> 0)
+        const unit = this.str(labels[at + 4])
+        set.push(unit ? { key, num, unit } : { key, num })
       }
-      const num = f[at + 2]
-      const unit = str(f[at + 3])
-      set.push(unit ? { key, num, unit } : { key, num })
+      id = this.sums!.labelSetId(set)
+      this.labelSets.set(labels, from, to, hash, id)
     }
-    const id = this.sums!.labelSetId(set)
-    bucket.push({ from, to, id })
     return (last.id = id)
   }
 
@@ -349,7 +339,7 @@ export class PprofFold {
 
 /** True when the labels at `fields[knownFrom..knownTo)` and `fields[from..to)` are the same. */
 function sameLabels(
-  fields: Float64Array,
+  fields: Int32Array,
   knownFrom: number,
   knownTo: number,
   from: number,

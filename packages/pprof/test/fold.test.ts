@@ -110,6 +110,80 @@ describe('PprofFold', () => {
     expect(mine.frames.frames.map((f) => f.name)).toContain('0x3000')
   })
 
+  test('label sets: numbers of every size and sign, a str naming an empty string, sets shared by files with other string tables', () => {
+    const labels = (size: number) => [
+      { key: 10, num: size, numUnit: 11 },
+      { key: 8, str: 9 },
+    ]
+    const first = tiny({
+      sample: [
+        { locationId: [2, 1], value: [1], label: labels(-1) },
+        { locationId: [3, 1], value: [2], label: labels(2 ** 40 + 5) },
+        { locationId: [1], value: [3], label: labels(-(2 ** 40)) },
+        { locationId: [2, 1], value: [4], label: labels(4294967295) },
+        // A str index that names an empty string: a str label all the same, as the reader has it.
+        { locationId: [3, 1], value: [5], label: [{ key: 8, str: 12 }] },
+        { locationId: [3, 1], value: [6], label: [{ key: 10, num: 7 }] },
+      ],
+      stringTable: [
+        '',
+        'cpu',
+        'nanoseconds',
+        'main',
+        'parse',
+        'lex',
+        'app.go',
+        'app',
+        'thread',
+        'T1',
+        'size',
+        'bytes',
+        '',
+      ],
+    })
+    // The same label sets through another string table (indexes moved by one).
+    const second = tiny({
+      sample: [
+        {
+          locationId: [1],
+          value: [7],
+          label: labels(-1).map((l) => ({
+            ...l,
+            key: l.key + 1,
+            ...(l.str ? { str: 10 } : { numUnit: 12 }),
+          })),
+        },
+        {
+          locationId: [2, 1],
+          value: [8],
+          label: [
+            { key: 11, num: 2 ** 40 + 5, numUnit: 12 },
+            { key: 9, str: 10 },
+          ],
+        },
+      ],
+      stringTable: [
+        '',
+        'cpu',
+        'nanoseconds',
+        'main',
+        'parse',
+        'lex',
+        'app.go',
+        'app',
+        'x',
+        'thread',
+        'T1',
+        'size',
+        'bytes',
+      ],
+    })
+    const files = [first, second, first]
+    const { fold, taken } = folded(files)
+    expect(taken).toEqual([true, true, true])
+    expect(written(fold.result())).toEqual(written(mergedByReading(files)))
+  })
+
   test('takes gzipped files as they are stored', () => {
     const fold = new PprofFold()
     expect(fold.add(fixture('pprof/cpu.pb.gz'), 'a')).toBe(true)
