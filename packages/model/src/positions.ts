@@ -101,7 +101,13 @@ export function addressHex(hi: number, lo: number): string {
  * which rows a lookup can meet.
  */
 class TupleIndex {
-  keys: Int32Array
+  /** The rows' members, a column each (`k5` unused for width 5), `count` rows in use. */
+  k0: Int32Array = new Int32Array(256)
+  k1: Int32Array = new Int32Array(256)
+  k2: Int32Array = new Int32Array(256)
+  k3: Int32Array = new Int32Array(256)
+  k4: Int32Array = new Int32Array(256)
+  k5: Int32Array = new Int32Array(256)
   count = 0
   /** The number of rows in `slots`. */
   private indexed = 0
@@ -112,8 +118,31 @@ class TupleIndex {
    */
   private slots = new Int32Array(2 * 1024)
 
-  constructor(readonly width: 5 | 6) {
-    this.keys = new Int32Array(width * 256)
+  constructor(readonly width: 5 | 6) {}
+
+  /** Whether row `row` holds the tuple (a 5-tuple's `f` is 0 and not compared). */
+  holds(row: number, a: number, b: number, c: number, d: number, e: number, f: number): boolean {
+    return (
+      this.k0[row] === a &&
+      this.k1[row] === b &&
+      this.k2[row] === c &&
+      this.k3[row] === d &&
+      this.k4[row] === e &&
+      (this.width === 5 || this.k5[row] === f)
+    )
+  }
+
+  /** `keyHash` of row `row`. */
+  hashOf(row: number): number {
+    return keyHash(
+      this.width,
+      this.k0[row],
+      this.k1[row],
+      this.k2[row],
+      this.k3[row],
+      this.k4[row],
+      this.width === 6 ? this.k5[row] : 0,
+    )
   }
 
   /** The row of the tuple among the indexed ones, a new indexed one if absent. */
@@ -121,7 +150,6 @@ class TupleIndex {
     const w = this.width
     const slots = this.slots
     const mask = (slots.length >> 1) - 1
-    const keys = this.keys
     const h = keyHash(w, a, b, c, d, e, f)
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = slots[2 * slot]
@@ -130,7 +158,7 @@ class TupleIndex {
         this.put(slot, row, h)
         return row
       }
-      if (slots[2 * slot + 1] === h && keysAt(keys, (entry - 1) * w, w, a, b, c, d, e, f)) {
+      if (slots[2 * slot + 1] === h && this.holds(entry - 1, a, b, c, d, e, f)) {
         return entry - 1
       }
     }
@@ -138,7 +166,7 @@ class TupleIndex {
 
   /** Indexes `row`, appended unindexed and known to differ from every indexed row. */
   index(row: number): void {
-    const h = rowHash(this.keys, row * this.width, this.width)
+    const h = this.hashOf(row)
     const slots = this.slots
     const mask = (slots.length >> 1) - 1
     let slot = h & mask
@@ -157,19 +185,21 @@ class TupleIndex {
   append(a: number, b: number, c: number, d: number, e: number, f: number): number {
     const w = this.width
     const row = this.count++
-    if ((row + 1) * w > this.keys.length) {
-      const grown = new Int32Array(this.keys.length * 2)
-      grown.set(this.keys)
-      this.keys = grown
+    if (row === this.k0.length) {
+      const size = 2 * row
+      this.k0 = grownKeys(this.k0, size)
+      this.k1 = grownKeys(this.k1, size)
+      this.k2 = grownKeys(this.k2, size)
+      this.k3 = grownKeys(this.k3, size)
+      this.k4 = grownKeys(this.k4, size)
+      if (w === 6) this.k5 = grownKeys(this.k5, size)
     }
-    const at = row * w
-    const keys = this.keys
-    keys[at] = a
-    keys[at + 1] = b
-    keys[at + 2] = c
-    keys[at + 3] = d
-    keys[at + 4] = e
-    if (w === 6) keys[at + 5] = f
+    this.k0[row] = a
+    this.k1[row] = b
+    this.k2[row] = c
+    this.k3[row] = d
+    this.k4[row] = e
+    if (w === 6) this.k5[row] = f
     return row
   }
 
@@ -359,10 +389,8 @@ class RunIndex {
     }
     const slots = this.runSlots
     const mask = slots.length - 1
-    const keys = all.keys
     for (let row = this.runIndexed; row < all.count; row++) {
-      const at = row * w
-      const h = rowHash(keys, at, w)
+      const h = all.hashOf(row)
       let slot = h & mask
       while (slots[slot] !== 0) slot = (slot + 1) & mask
       slots[slot] = row + 1
@@ -370,7 +398,7 @@ class RunIndex {
     let slot = keyHash(w, a, b, c, d, e, f) & mask
     for (; slots[slot] !== 0; slot = (slot + 1) & mask) {
       const row = slots[slot] - 1
-      if (keysAt(keys, row * w, w, a, b, c, d, e, f)) {
+      if (all.holds(row, a, b, c, d, e, f)) {
         this.runIndexed = all.count
         return row
       }
@@ -447,21 +475,22 @@ class RunIndex {
    */
   private settle(a: number): void {
     const all = this.all
-    const w = all.width
-    const keys = all.keys
+    const wide = all.width === 6
+    const fileOf = wide ? all.k2 : all.k1
+    const lineOf = wide ? all.k3 : all.k2
+    const hiOf = wide ? all.k4 : all.k3
+    const loOf = wide ? all.k5 : all.k4
     const from = this.runOf[2 * a]
     const to = this.runOf[2 * a + 1]
-    const wide = w === 6
     // The window's file: the first row's without an address.
     let file = 0
     let first = Infinity
     let last = -Infinity
     let n = 0
     for (let row = from; row < to; row++) {
-      const at = row * w
-      if ((wide ? keys[at + 4] | keys[at + 5] : keys[at + 3] | keys[at + 4]) !== 0) continue
-      const rowFile = keys[at + (wide ? 2 : 1)]
-      const line = keys[at + (wide ? 3 : 2)]
+      if ((hiOf[row] | loOf[row]) !== 0) continue
+      const rowFile = fileOf[row]
+      const line = lineOf[row]
       if (n === 0) file = rowFile
       else if (rowFile !== file) continue
       n++
@@ -494,15 +523,12 @@ class RunIndex {
     this.windows[4 * a + 3] = base
     this.member[a] = Member.windowed
     for (let row = from; row < to; row++) {
-      const at = row * w
-      const fits =
-        keys[at + (wide ? 2 : 1)] === file &&
-        (wide ? keys[at + 4] | keys[at + 5] : keys[at + 3] | keys[at + 4]) === 0
+      const fits = fileOf[row] === file && (hiOf[row] | loOf[row]) === 0
       if (!fits) {
         all.index(row)
         continue
       }
-      let slot = base + (keys[at + (wide ? 3 : 2)] - start) * stride
+      let slot = base + (lineOf[row] - start) * stride
       if (wide) {
         // Another callee at the line: a new entry chained to the line's last.
         while (this.pool[slot] !== 0) {
@@ -512,33 +538,11 @@ class RunIndex {
           }
           slot = this.pool[slot + 2]
         }
-        this.pool[slot + 1] = keys[at + 1]
+        this.pool[slot + 1] = all.k1[row]
       }
       this.pool[slot] = row + 1
     }
   }
-}
-
-/** Whether `keys[at..at + w)` holds the tuple (a 5-tuple's `f` is 0 and not compared). */
-function keysAt(
-  keys: Int32Array,
-  at: number,
-  w: number,
-  a: number,
-  b: number,
-  c: number,
-  d: number,
-  e: number,
-  f: number,
-): boolean {
-  return (
-    keys[at] === a &&
-    keys[at + 1] === b &&
-    keys[at + 2] === c &&
-    keys[at + 3] === d &&
-    keys[at + 4] === e &&
-    (w === 5 || keys[at + 5] === f)
-  )
 }
 
 /** The slot hash of a tuple of width `w` (see `nearHash`). */
@@ -546,22 +550,15 @@ function keyHash(w: number, a: number, b: number, c: number, d: number, e: numbe
   return w === 5 ? nearHash(a, b, 0, c, d, e) : nearHash(a, b, c, d, e, f)
 }
 
-/** `keyHash` of the row whose key starts at `keys[at]`. */
-function rowHash(keys: Int32Array, at: number, w: number): number {
-  return keyHash(
-    w,
-    keys[at],
-    keys[at + 1],
-    keys[at + 2],
-    keys[at + 3],
-    keys[at + 4],
-    w === 6 ? keys[at + 5] : 0,
-  )
-}
-
 /** The hash of a tuple ending in (line, hi, lo): a block per line >> 6 and lo >> 6, then the offset. */
 function nearHash(a: number, b: number, c: number, line: number, hi: number, lo: number): number {
   return (tupleHash(a, b, c, line >>> 6, hi, lo >>> 6) + ((line + lo) & 63)) | 0
+}
+
+function grownKeys(a: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size)
+  out.set(a)
+  return out
 }
 
 function tupleHash(a: number, b: number, c: number, d: number, e: number, f: number): number {
@@ -617,15 +614,7 @@ export class PositionBuilder {
   ): void {
     const M = this.metricCount
     let row = this.lastLine
-    const keys = this.lineIndex.all.keys
-    if (
-      row < 0 ||
-      keys[row * 5] !== frame ||
-      keys[row * 5 + 1] !== file ||
-      keys[row * 5 + 2] !== line ||
-      keys[row * 5 + 3] !== (hi | 0) ||
-      keys[row * 5 + 4] !== (lo | 0)
-    ) {
+    if (row < 0 || !this.lineIndex.all.holds(row, frame, file, line, hi | 0, lo | 0, 0)) {
       row = this.lastLine = this.lineIndex.id(frame, file, line, hi | 0, lo | 0, 0)
       if ((row + 1) * M > this.selfValues.length) this.selfValues = grown(this.selfValues, 0)
     }
@@ -666,56 +655,41 @@ export class PositionBuilder {
    */
   finish(files: readonly string[] = this.files): PositionDetail {
     const M = this.metricCount
-    const n = this.lineIndex.all.count
-    const lk = this.lineIndex.all.keys
-    const frame = new Int32Array(n)
-    const file = new Int32Array(n)
-    const line = new Int32Array(n)
-    const lineHi = new Uint32Array(n)
-    const lineLo = new Uint32Array(n)
+    // The key columns as they are (their unused rest was never written: it takes no memory).
+    const li = this.lineIndex.all
+    const n = li.count
+    const line = li.k2.subarray(0, n)
+    const lineHi = new Uint32Array(li.k3.buffer, 0, n)
+    const lineLo = new Uint32Array(li.k4.buffer, 0, n)
     let anyLine = 0
     let anyAddress = 0
-    for (let r = 0, at = 0; r < n; r++, at += 5) {
-      frame[r] = lk[at]
-      file[r] = lk[at + 1]
-      line[r] = lk[at + 2]
-      lineHi[r] = lk[at + 3]
-      lineLo[r] = lk[at + 4]
-      anyLine |= lk[at + 2]
-      anyAddress |= lk[at + 3] | lk[at + 4]
+    for (let r = 0; r < n; r++) {
+      anyLine |= line[r]
+      anyAddress |= lineHi[r] | lineLo[r]
     }
     const lines = {
       length: n,
-      frame,
-      file,
+      frame: li.k0.subarray(0, n),
+      file: li.k1.subarray(0, n),
       line,
       addressHi: lineHi,
       addressLo: lineLo,
       self: this.selfValues.subarray(0, n * M),
     }
-    const s = this.siteIndex.all.count
-    const sk = this.siteIndex.all.keys
-    const caller = new Int32Array(s)
-    const callee = new Int32Array(s)
-    const siteFile = new Int32Array(s)
-    const siteLine = new Int32Array(s)
-    const siteHi = new Uint32Array(s)
-    const siteLo = new Uint32Array(s)
-    for (let r = 0, at = 0; r < s; r++, at += 6) {
-      caller[r] = sk[at]
-      callee[r] = sk[at + 1]
-      siteFile[r] = sk[at + 2]
-      siteLine[r] = sk[at + 3]
-      siteHi[r] = sk[at + 4]
-      siteLo[r] = sk[at + 5]
-      anyLine |= sk[at + 3]
-      anyAddress |= sk[at + 4] | sk[at + 5]
+    const si = this.siteIndex.all
+    const s = si.count
+    const siteLine = si.k3.subarray(0, s)
+    const siteHi = new Uint32Array(si.k4.buffer, 0, s)
+    const siteLo = new Uint32Array(si.k5.buffer, 0, s)
+    for (let r = 0; r < s; r++) {
+      anyLine |= siteLine[r]
+      anyAddress |= siteHi[r] | siteLo[r]
     }
     const sites = {
       length: s,
-      caller,
-      callee,
-      file: siteFile,
+      caller: si.k0.subarray(0, s),
+      callee: si.k1.subarray(0, s),
+      file: si.k2.subarray(0, s),
       line: siteLine,
       addressHi: siteHi,
       addressLo: siteLo,
