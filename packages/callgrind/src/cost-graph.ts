@@ -97,8 +97,20 @@ export class CostGraph {
   arcCalls = new Float64Array(0)
   arcCaller = new Int32Array(0)
   arcCallee = new Int32Array(0)
-  /** Arc index + 1 per hash slot (0: empty); a power of two, kept at most half full. */
+  /**
+   * Arc index + 1 per hash slot (0: empty) of arcs `[0, indexedArcs)`; a power of two, kept at
+   * most half full. The arcs of a caller's first run of calls (a function's first block: a
+   * valgrind file of one dump has no other) are appended unindexed and found by a scan of the
+   * run's own, until some caller comes back: then every arc is indexed.
+   */
   private arcSlots = new Int32Array(1024)
+  private indexedArcs = 0
+  /** The caller of the current run of calls, where its arcs start, and whether it is new. */
+  private runCaller = -1
+  private runStart = 0
+  private freshRun = false
+  /** 1 per function that made a call. */
+  private calling = new Uint8Array(256)
   /** The arc found last: a caller's calls tend to come in the order of its earlier ones. */
   private lastArc = -1
 
@@ -207,17 +219,47 @@ export class CostGraph {
   }
 
   private findArc(caller: number, callee: number): number {
+    if (caller !== this.runCaller) this.startRun(caller)
+    if (this.freshRun) {
+      for (let a = this.runStart; a < this.arcCount; a++) if (this.arcCallee[a] === callee) return a
+      // A long run (a caller of many callees): indexed as any.
+      if (this.arcCount - this.runStart < 32) return this.addArc(caller, callee)
+      this.freshRun = false
+    }
+    if (this.indexedArcs < this.arcCount) this.indexArcs()
     const mask = this.arcSlots.length - 1
     for (let h = arcHash(caller, callee) & mask; ; h = (h + 1) & mask) {
       const a = this.arcSlots[h] - 1
       if (a < 0) {
         const added = this.addArc(caller, callee)
         this.arcSlots[h] = added + 1
+        this.indexedArcs = this.arcCount
         if (2 * this.arcCount > this.arcSlots.length) this.rehash(2 * this.arcSlots.length)
         return added
       }
       if (this.arcCaller[a] === caller && this.arcCallee[a] === callee) return a
     }
+  }
+
+  /** A run of calls from `caller` starts: fresh if it never called before. */
+  private startRun(caller: number): void {
+    this.runCaller = caller
+    this.runStart = this.arcCount
+    if (caller >= this.calling.length) {
+      const calling = new Uint8Array(Math.max(caller + 1, 2 * this.calling.length))
+      calling.set(this.calling)
+      this.calling = calling
+    }
+    this.freshRun = caller >= 0 && this.calling[caller] === 0
+    if (caller >= 0) this.calling[caller] = 1
+  }
+
+  /** Indexes the arcs appended unindexed (in a table grown to keep it half empty). */
+  private indexArcs(): void {
+    let size = this.arcSlots.length
+    while (2 * this.arcCount > size) size *= 2
+    this.rehash(size)
+    this.indexedArcs = this.arcCount
   }
 
   private addArc(caller: number, callee: number): number {

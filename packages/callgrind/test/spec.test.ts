@@ -31,6 +31,39 @@ describe('the callgrind format specification', () => {
     )
   })
 
+  test('a caller of many callees, calls repeated in a block and in a later block: arcs summed', () => {
+    // main's first block calls 40 functions (more than a new caller's calls are scanned for),
+    // some twice; another caller comes between; main's second block calls some again.
+    const lines = ['events: Ir', 'fl=(1) a.c', 'fn=(1) main', '1 1']
+    const want = new Map<string, number[]>()
+    const call = (caller: string, callee: number, cost: number) => {
+      lines.push(`cfn=(${callee + 10}) c${callee}`, 'calls=2 1', `2 ${cost}`)
+      const key = `${caller} -> c${callee}`
+      const [total, calls] = want.get(key) ?? [0, 0]
+      want.set(key, [total + cost, calls + 2])
+    }
+    for (let c = 0; c < 40; c++) call('main', c, c + 1)
+    call('main', 1, 100)
+    call('main', 35, 200)
+    lines.push('fn=(2) other', '1 1')
+    call('other', 2, 5)
+    lines.push('fn=(1)', '1 1')
+    call('main', 0, 1000)
+    call('main', 39, 2000)
+    call('main', 40, 3000)
+    for (let c = 0; c <= 40; c++) lines.push(`fn=(${c + 10})`, `1 ${50000}`)
+    const [p] = read(lines.join('\n'))
+    const names = p.frames.frames.map((f) => f.name)
+    const got = new Map<string, number[]>()
+    for (const e of p.graph!.edges) {
+      const key = `${names[e.caller]} -> ${names[e.callee]}`
+      expect(got.has(key)).toBe(false)
+      got.set(key, [e.total[0], e.calls ?? NaN])
+    }
+    expect([...got].sort()).toEqual([...want].sort())
+    expect(got.get('main -> c35')).toEqual([236, 4])
+  })
+
   test('separate id spaces; ids defined on cfn=, cfi= and cob= lines', () => {
     const text = [
       'events: Ir',
