@@ -19,6 +19,22 @@ function folded(files: Uint8Array[], positions = true): { fold: PprofFold; taken
   return { fold, taken: files.map((f, i) => fold.add(f, `f${i}`)) }
 }
 
+/** The strings of {@link tiny}'s profile. */
+const STRINGS = [
+  '',
+  'cpu',
+  'nanoseconds',
+  'main',
+  'parse',
+  'lex',
+  'app.go',
+  'app',
+  'thread',
+  'T1',
+  'size',
+  'bytes',
+]
+
 /** A hand-made profile of two samples with labels; `extra` overrides fields. */
 function tiny(extra: DeepPartial<ProfileMessage> = {}): Uint8Array {
   return encodeProfile({
@@ -47,20 +63,7 @@ function tiny(extra: DeepPartial<ProfileMessage> = {}): Uint8Array {
       { locationId: [3, 1], value: [12], label: [{ key: 10, num: 64, numUnit: 11 }] },
       { locationId: [2, 1], value: [5], label: [{ key: 8, str: 9 }] },
     ],
-    stringTable: [
-      '',
-      'cpu',
-      'nanoseconds',
-      'main',
-      'parse',
-      'lex',
-      'app.go',
-      'app',
-      'thread',
-      'T1',
-      'size',
-      'bytes',
-    ],
+    stringTable: STRINGS,
     durationNanos: 1e9,
     periodType: { type: 1, unit: 2 },
     period: 10_000_000,
@@ -125,21 +128,8 @@ describe('PprofFold', () => {
         { locationId: [3, 1], value: [5], label: [{ key: 8, str: 12 }] },
         { locationId: [3, 1], value: [6], label: [{ key: 10, num: 7 }] },
       ],
-      stringTable: [
-        '',
-        'cpu',
-        'nanoseconds',
-        'main',
-        'parse',
-        'lex',
-        'app.go',
-        'app',
-        'thread',
-        'T1',
-        'size',
-        'bytes',
-        '',
-      ],
+      // tiny()'s strings and one more: an empty string at index 12.
+      stringTable: [...STRINGS, ''],
     })
     // The same label sets through another string table (indexes moved by one).
     const second = tiny({
@@ -162,21 +152,8 @@ describe('PprofFold', () => {
           ],
         },
       ],
-      stringTable: [
-        '',
-        'cpu',
-        'nanoseconds',
-        'main',
-        'parse',
-        'lex',
-        'app.go',
-        'app',
-        'x',
-        'thread',
-        'T1',
-        'size',
-        'bytes',
-      ],
+      // tiny()'s strings with one more at index 8, so the label strings move by one.
+      stringTable: [...STRINGS.slice(0, 8), 'x', ...STRINGS.slice(8)],
     })
     const files = [first, second, first]
     const { fold, taken } = folded(files)
