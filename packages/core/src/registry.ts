@@ -33,6 +33,9 @@ export function getFormat(name: string): FormatDescriptor {
   )
 }
 
+/** The formats that read, in sniffing order (a merge sniffs every file of a folder). */
+const READABLE = FORMATS.filter((f) => f.read)
+
 /**
  * The readable format of `bytes` (gzip is looked through): by content first, then by the
  * file name's extension or a tool's naming pattern (`callgrind.out.<pid>`). Undefined when
@@ -57,9 +60,6 @@ export function detectFormat(bytes: Uint8Array, fileName?: string): FormatDescri
       f.extensions.some((ext) => name.endsWith(ext)) || f.fileNames?.some((re) => re.test(base)),
   )
 }
-
-/** The formats that read, in sniffing order (a merge sniffs every file of a folder). */
-const READABLE = FORMATS.filter((f) => f.read)
 
 function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined

@@ -187,12 +187,12 @@ class TupleIndex {
     const row = this.count++
     if (row === this.k0.length) {
       const size = 2 * row
-      this.k0 = grownKeys(this.k0, size)
-      this.k1 = grownKeys(this.k1, size)
-      this.k2 = grownKeys(this.k2, size)
-      this.k3 = grownKeys(this.k3, size)
-      this.k4 = grownKeys(this.k4, size)
-      if (w === 6) this.k5 = grownKeys(this.k5, size)
+      this.k0 = resized(this.k0, size)
+      this.k1 = resized(this.k1, size)
+      this.k2 = resized(this.k2, size)
+      this.k3 = resized(this.k3, size)
+      this.k4 = resized(this.k4, size)
+      if (w === 6) this.k5 = resized(this.k5, size)
     }
     this.k0[row] = a
     this.k1[row] = b
@@ -357,22 +357,24 @@ class RunIndex {
         return row
       }
       if (pool[at + 1] === b) return entry - 1
-      if (pool[at + 2] === 0) {
-        const next = this.take(3)
-        this.pool[at + 2] = next
-      }
-      at = this.pool[at + 2]
+      at = this.chained(at)
     }
+  }
+
+  /** The window entry chained after the one at `at`, a new empty one at the pool's end if none. */
+  private chained(at: number): number {
+    if (this.pool[at + 2] === 0) {
+      const next = this.take(3)
+      this.pool[at + 2] = next
+    }
+    return this.pool[at + 2]
   }
 
   /** `size` numbers at the end of the pool, empty: their index. */
   private take(size: number): number {
     const at = this.poolUsed
-    if (at + size > this.pool.length) {
-      const pool = new Int32Array(Math.max(2 * this.pool.length, at + size))
-      pool.set(this.pool.subarray(0, at))
-      this.pool = pool
-    }
+    if (at + size > this.pool.length)
+      this.pool = resized(this.pool, Math.max(2 * this.pool.length, at + size))
     this.poolUsed = at + size
     return at
   }
@@ -438,12 +440,8 @@ class RunIndex {
     this.winEnd = this.winLine
     if (a >= this.member.length) {
       const size = Math.max(a + 1, this.member.length * 2)
-      const member = new Uint8Array(size)
-      member.set(this.member)
-      this.member = member
-      const runOf = new Int32Array(2 * size)
-      runOf.set(this.runOf)
-      this.runOf = runOf
+      this.member = resized(this.member, size)
+      this.runOf = resized(this.runOf, 2 * size)
     }
     const kind = a >= 0 ? this.member[a] : Member.hashed
     this.fresh = kind === Member.unseen
@@ -512,11 +510,8 @@ class RunIndex {
     }
     const stride = wide ? 3 : 1
     const base = this.take((end - start) * stride)
-    if (4 * a + 4 > this.windows.length) {
-      const windows = new Int32Array(Math.max(4 * a + 4, 2 * this.windows.length))
-      windows.set(this.windows)
-      this.windows = windows
-    }
+    if (4 * a + 4 > this.windows.length)
+      this.windows = resized(this.windows, Math.max(4 * a + 4, 2 * this.windows.length))
     this.windows[4 * a] = file
     this.windows[4 * a + 1] = start
     this.windows[4 * a + 2] = end
@@ -531,13 +526,7 @@ class RunIndex {
       let slot = base + (lineOf[row] - start) * stride
       if (wide) {
         // Another callee at the line: a new entry chained to the line's last.
-        while (this.pool[slot] !== 0) {
-          if (this.pool[slot + 2] === 0) {
-            const next = this.take(3)
-            this.pool[slot + 2] = next
-          }
-          slot = this.pool[slot + 2]
-        }
+        while (this.pool[slot] !== 0) slot = this.chained(slot)
         this.pool[slot + 1] = all.k1[row]
       }
       this.pool[slot] = row + 1
@@ -555,8 +544,9 @@ function nearHash(a: number, b: number, c: number, line: number, hi: number, lo:
   return (tupleHash(a, b, c, line >>> 6, hi, lo >>> 6) + ((line + lo) & 63)) | 0
 }
 
-function grownKeys(a: Int32Array, size: number): Int32Array {
-  const out = new Int32Array(size)
+/** `a` copied into a new array of `size` elements, the rest 0. */
+function resized<T extends Int32Array | Uint8Array>(a: T, size: number): T {
+  const out = new (a.constructor as new (length: number) => T)(size)
   out.set(a)
   return out
 }

@@ -3,6 +3,7 @@ import { fixture } from '@profconv/testkit'
 import { gunzipSync } from 'fflate'
 import { PprofFold, readPprof, writePprof } from '../src/index.js'
 import { encodeProfile, type DeepPartial, type ProfileMessage } from '../src/proto.js'
+import { TINY_STRINGS } from './tiny-strings.js'
 
 const raw = (name: string) => gunzipSync(fixture(`pprof/${name}.pb.gz`))
 const written = (p: Profile) => writePprof(p, { gzip: false })
@@ -18,22 +19,6 @@ function folded(files: Uint8Array[], positions = true): { fold: PprofFold; taken
   const fold = new PprofFold({ positions })
   return { fold, taken: files.map((f, i) => fold.add(f, `f${i}`)) }
 }
-
-/** The strings of {@link tiny}'s profile. */
-const STRINGS = [
-  '',
-  'cpu',
-  'nanoseconds',
-  'main',
-  'parse',
-  'lex',
-  'app.go',
-  'app',
-  'thread',
-  'T1',
-  'size',
-  'bytes',
-]
 
 /** A hand-made profile of two samples with labels; `extra` overrides fields. */
 function tiny(extra: DeepPartial<ProfileMessage> = {}): Uint8Array {
@@ -63,7 +48,7 @@ function tiny(extra: DeepPartial<ProfileMessage> = {}): Uint8Array {
       { locationId: [3, 1], value: [12], label: [{ key: 10, num: 64, numUnit: 11 }] },
       { locationId: [2, 1], value: [5], label: [{ key: 8, str: 9 }] },
     ],
-    stringTable: STRINGS,
+    stringTable: [...TINY_STRINGS],
     durationNanos: 1e9,
     periodType: { type: 1, unit: 2 },
     period: 10_000_000,
@@ -129,7 +114,7 @@ describe('PprofFold', () => {
         { locationId: [3, 1], value: [6], label: [{ key: 10, num: 7 }] },
       ],
       // tiny()'s strings and one more: an empty string at index 12.
-      stringTable: [...STRINGS, ''],
+      stringTable: [...TINY_STRINGS, ''],
     })
     // The same label sets through another string table (indexes moved by one).
     const second = tiny({
@@ -153,7 +138,7 @@ describe('PprofFold', () => {
         },
       ],
       // tiny()'s strings with one more at index 8, so the label strings move by one.
-      stringTable: [...STRINGS.slice(0, 8), 'x', ...STRINGS.slice(8)],
+      stringTable: [...TINY_STRINGS.slice(0, 8), 'x', ...TINY_STRINGS.slice(8)],
     })
     const files = [first, second, first]
     const { fold, taken } = folded(files)

@@ -3,23 +3,10 @@ import { fixture } from '@profconv/testkit'
 import { gunzipSync, gzipSync } from 'fflate'
 import { pprofFormat, readPprof, sniffPprof } from '../src/index.js'
 import { encodeProfile, type DeepPartial, type ProfileMessage } from '../src/proto.js'
+import { TINY_STRINGS } from './tiny-strings.js'
 
 /** A small hand-made profile: main → (parse → lex) with lex inlined into parse. */
 function tiny(extra: DeepPartial<ProfileMessage> = {}): DeepPartial<ProfileMessage> {
-  const strings = [
-    '',
-    'cpu',
-    'nanoseconds',
-    'main',
-    'parse',
-    'lex',
-    'app.go',
-    'app',
-    'thread',
-    'T1',
-    'size',
-    'bytes',
-  ]
   return {
     sampleType: [{ type: 1, unit: 2 }],
     mapping: [{ id: 1, filename: 7 }],
@@ -44,7 +31,7 @@ function tiny(extra: DeepPartial<ProfileMessage> = {}): DeepPartial<ProfileMessa
       { locationId: [2, 1], value: [30], label: [{ key: 8, str: 9 }] },
       { locationId: [3], value: [12], label: [{ key: 10, num: 64, numUnit: 11 }] },
     ],
-    stringTable: strings,
+    stringTable: [...TINY_STRINGS],
     ...extra,
   }
 }
