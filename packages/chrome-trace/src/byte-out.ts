@@ -97,19 +97,22 @@ export class ByteOut {
     if (d3 !== 0) buffer[this.length++] = 0x30 + d3
   }
 
-  /** Appends numbers separated by commas, as `JSON.stringify` writes them. */
-  numbers(values: ArrayLike<number>): void {
+  /** Appends numbers (each plus `add`) separated by commas, as `JSON.stringify` writes them. */
+  numbers(values: ArrayLike<number>, add = 0): void {
     for (let i = 0; i < values.length; i++) {
       this.room(25)
       if (i > 0) this.buffer[this.length++] = 0x2c // ,
-      const value = values[i]
+      const value = values[i] + add
       if (Number.isSafeInteger(value) && value >= 0) this.integer(value)
       else this.text(JSON.stringify(value))
     }
   }
 
-  /** Appends a non-negative safe integer, two digits at a time from its end. */
-  private integer(value: number): void {
+  /**
+   * Appends a non-negative safe integer, two digits at a time from its end. Needs room for 16
+   * bytes (`room`).
+   */
+  integer(value: number): void {
     let digits = 1
     for (let limit = 10; value >= limit && digits < 16; limit *= 10) digits++
     const buffer = this.buffer

@@ -1,5 +1,5 @@
 import { ByteOut } from './byte-out.js'
-import { cpuprofileData, type CpuprofileNode } from '@profconv/cpuprofile'
+import { cpuprofileColumns, type CpuprofileNode } from '@profconv/cpuprofile'
 import {
   ProfconvError,
   sampleTimeline,
@@ -14,6 +14,8 @@ const TID = 1
 const EVENT_ROOM = 128
 /** The size of the pieces `writeChromeTraceStream` hands out. */
 const CHUNK = 1 << 20
+const COMMA = ByteOut.encode(',')
+const CLOSE = ByteOut.encode('}')
 
 /**
  * Writes a profile's samples as a Chrome trace of `X` (complete) events, one flame chart on one
@@ -92,7 +94,7 @@ function writeTrace(
   out.text(meta('thread_name', `${metric.name} (${metric.unit})`))
 
   // The samples as a V8 CPU profile (DevTools and profiler-cli show it as a sampled profile).
-  const cpu = cpuprofileData(
+  const cpu = cpuprofileColumns(
     { ...profile, meta: { ...profile.meta, notes: [] } },
     options,
     'chrome-trace',
@@ -100,31 +102,42 @@ function writeTrace(
   const v8 = `"pid":${PID},"tid":${TID},"ts":0,"ph":"P","cat":"disabled-by-default-v8.cpu_profiler","id":"0x1"`
   out.text(`,{${v8},"name":"Profile","args":{"data":{"startTime":0}}}`)
   out.text(`,{${v8},"name":"ProfileChunk","args":{"data":{"cpuProfile":{"nodes":[`)
-  // The nodes' text in pieces of about 64 KiB, each encoded once.
-  const parentOf = new Int32Array(cpu.nodes.length + 1)
-  let nodesText = ''
-  cpu.nodes.forEach((node, i) => {
-    for (const child of node.children ?? []) parentOf[child] = node.id
-    const parent = parentOf[node.id] > 0 ? `,"parent":${parentOf[node.id]}` : ''
-    nodesText += `${i > 0 ? ',' : ''}{"id":${node.id},"callFrame":${callFrameJson(node.callFrame)}${parent}}`
-    if (nodesText.length > 1 << 16) {
-      out.text(nodesText)
-      nodesText = ''
+  // Each frame's `callFrame` text, encoded once, in the nodes' order (script ids are numbered
+  // as the nodes first name each file).
+  const callFrames: (Uint8Array | undefined)[] = []
+  const callFrameOf = (frame: number): Uint8Array =>
+    (callFrames[frame + 1] ??= ByteOut.encode(callFrameJson(cpu.callFrame(frame))))
+  const idStart = ByteOut.encode('{"id":')
+  const callFrameKey = ByteOut.encode(',"callFrame":')
+  const parentKey = ByteOut.encode(',"parent":')
+  for (let node = 0; node < cpu.nodeCount; node++) {
+    const callFrame = callFrameOf(cpu.nodeFrame[node])
+    out.room(64 + callFrame.length)
+    if (node > 0) out.put(COMMA)
+    out.put(idStart)
+    out.integer(node + 1)
+    out.put(callFrameKey)
+    out.put(callFrame)
+    if (node > 0) {
+      out.put(parentKey)
+      out.integer(cpu.nodeParent[node] + 1)
     }
-  })
-  out.text(nodesText)
+    out.put(CLOSE)
+  }
+  const count = cpu.sampleCount
   out.text(`],"samples":`)
   out.text('[')
-  out.numbers(cpu.samples)
+  out.numbers(cpu.samples.subarray(0, count), 1)
   out.text(']')
   out.text(`},"timeDeltas":`)
   out.text('[')
-  out.numbers(cpu.timeDeltas)
+  out.numbers(cpu.timeDeltas.subarray(0, count))
   out.text(']')
-  if (cpu.lines.some((line) => line > 0)) {
+  const lines = cpu.lines.subarray(0, count)
+  if (lines.some((line) => line > 0)) {
     out.text(`,"lines":`)
     out.text('[')
-    out.numbers(cpu.lines)
+    out.numbers(lines)
     out.text(']')
   }
   out.text(`,"endTime":${cpu.endTime}}}}`)

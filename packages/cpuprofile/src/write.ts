@@ -42,14 +42,71 @@ export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): s
 }
 
 /**
+ * The `.cpuprofile` of `writeCpuprofile` as columns, for writers that write it themselves (chrome-
+ * trace's `ProfileChunk`): node `i` has id `i + 1`; node 0 is `(root)`.
+ */
+export interface CpuprofileColumns {
+  /** The number of nodes. */
+  nodeCount: number
+  /** Each node's frame (-1 for the root). */
+  nodeFrame: Int32Array
+  /** Each node's parent node (-1 for the root). */
+  nodeParent: Int32Array
+  /** Each node's samples. */
+  hits: Int32Array
+  /** Per node with lines: its samples per 1-based line, in the order lines were first met. */
+  lineTicks: Map<number, Map<number, number>>
+  /** The `callFrame` of a frame (`frame` -1: the root's). */
+  callFrame(frame: number): CpuprofileNode['callFrame']
+  /** The number of samples written (gaps included). */
+  sampleCount: number
+  /** Each sample's node (0-based: its id is one more). */
+  samples: Int32Array
+  /** µs from the previous sample, to 3 decimals. */
+  timeDeltas: Float64Array
+  /** Each sample's 1-based line (0 unknown). */
+  lines: Int32Array
+  endTime: number
+}
+
+/**
  * The `.cpuprofile` of `writeCpuprofile` as data, with each sample's line, for writers that
- * embed a V8 CPU profile (chrome-trace's `ProfileChunk`); notes name `target`.
+ * embed a V8 CPU profile; notes name `target`.
  */
 export function cpuprofileData(
   profile: Profile,
   options: WriteOptions,
   target: string,
 ): CpuprofileData {
+  const columns = cpuprofileColumns(profile, options, target)
+  const { nodeCount, nodeFrame, nodeParent, hits, lineTicks, sampleCount } = columns
+  const nodes: CpuprofileNode[] = []
+  for (let i = 0; i < nodeCount; i++) {
+    nodes.push({ id: i + 1, callFrame: columns.callFrame(nodeFrame[i]), hitCount: hits[i] })
+    if (i > 0) (nodes[nodeParent[i]].children ??= []).push(i + 1)
+  }
+  for (const [index, ticks] of lineTicks) {
+    nodes[index].positionTicks = [...ticks].map(([line, count]) => ({ line, ticks: count }))
+  }
+  return {
+    nodes,
+    startTime: 0,
+    endTime: columns.endTime,
+    samples: Array.from(columns.samples.subarray(0, sampleCount), (node) => node + 1),
+    timeDeltas: Array.from(columns.timeDeltas.subarray(0, sampleCount)),
+    lines: Array.from(columns.lines.subarray(0, sampleCount)),
+  }
+}
+
+/**
+ * The `.cpuprofile` of `writeCpuprofile` in typed columns (no object per sample or node); notes
+ * name `target`.
+ */
+export function cpuprofileColumns(
+  profile: Profile,
+  options: WriteOptions,
+  target: string,
+): CpuprofileColumns {
   const samples = profile.samples
   if (!samples) throw new ProfconvError(target, 'the profile has no samples to write')
   const timeline = sampleTimeline(profile, samples, options.metric)
@@ -68,7 +125,8 @@ export function cpuprofileData(
     )
   }
 
-  // Script ids: one per file, "0" for none (V8's own numbering is not kept).
+  // Script ids: one per file, "0" for none (V8's own numbering is not kept), in the order the
+  // nodes first name each file.
   const scriptIds = new Map<string, string>()
   const scriptId = (url: string): string => {
     if (url === '') return '0'
@@ -76,26 +134,40 @@ export function cpuprofileData(
     if (id === undefined) scriptIds.set(url, (id = String(scriptIds.size + 1)))
     return id
   }
-  const root: CpuprofileNode = {
-    id: 1,
-    callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
-    hitCount: 0,
+  const callFrame = (frame: number): CpuprofileNode['callFrame'] => {
+    if (frame < 0)
+      return { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }
+    const f = profile.frames.get(frame)
+    const url = f.file ?? ''
+    return {
+      functionName: f.name,
+      scriptId: scriptId(url),
+      url,
+      lineNumber: f.line !== undefined ? f.line - 1 : -1,
+      columnNumber: f.column !== undefined ? f.column - 1 : -1,
+    }
   }
-  const nodes: CpuprofileNode[] = [root]
-  // Each node's hitCount, counted here and set at the end: the loop over the samples touches
-  // one array of numbers, not the nodes' objects.
-  const hits: number[] = [0]
-  // Stack-tree node -> cpuprofile node (nodes differing only in their line share one).
   const tree = samples.tree
+  // Nodes: the root, then one per (parent node, frame), numbered as first met.
+  let nodeFrame: Int32Array = new Int32Array(1024)
+  let nodeParent: Int32Array = new Int32Array(1024)
+  let hits: Int32Array = new Int32Array(1024)
+  nodeFrame[0] = -1
+  nodeParent[0] = -1
+  let nodeCount = 1
+  // Stack-tree node -> cpuprofile node (nodes differing only in their line share one).
   const outOf = new Int32Array(tree.length).fill(-1)
   // (parent, frame) as one number: below 2^53 for any profile that fits in memory.
   const frameCount = profile.frames.frames.length
   const byPath = new Map<number, number>()
+  // Script ids follow the nodes' order, as the frames' files are first named.
+  const named = new Uint8Array(frameCount)
+  const chain: number[] = []
   const outNode = (node: number): number => {
     if (node < 0) return 0
     if (outOf[node] >= 0) return outOf[node]
     // Walk up to the nearest mapped ancestor without recursion.
-    const chain: number[] = []
+    chain.length = 0
     for (let at = node; at >= 0 && outOf[at] < 0; at = tree.parent(at)) chain.push(at)
     for (let k = chain.length - 1; k >= 0; k--) {
       const at = chain[k]
@@ -105,22 +177,18 @@ export function cpuprofileData(
       const key = parentOut * frameCount + frame
       let index = byPath.get(key)
       if (index === undefined) {
-        const f = profile.frames.get(frame)
-        index = nodes.length
-        const url = f.file ?? ''
-        nodes.push({
-          id: index + 1,
-          callFrame: {
-            functionName: f.name,
-            scriptId: scriptId(url),
-            url,
-            lineNumber: f.line !== undefined ? f.line - 1 : -1,
-            columnNumber: f.column !== undefined ? f.column - 1 : -1,
-          },
-          hitCount: 0,
-        })
-        hits.push(0)
-        ;(nodes[parentOut].children ??= []).push(index + 1)
+        index = nodeCount++
+        if (index === nodeFrame.length) {
+          nodeFrame = grown(nodeFrame)
+          nodeParent = grown(nodeParent)
+          hits = grown(hits)
+        }
+        nodeFrame[index] = frame
+        nodeParent[index] = parentOut
+        if (!named[frame]) {
+          named[frame] = 1
+          scriptId(profile.frames.get(frame).file ?? '')
+        }
         byPath.set(key, index)
       }
       outOf[at] = index
@@ -128,27 +196,30 @@ export function cpuprofileData(
     return outOf[node]
   }
 
-  const ids: number[] = []
-  const deltas: number[] = []
-  const sampleLines: number[] = []
+  // At most one gap sample before each sample.
+  const ids = new Int32Array(2 * n)
+  const deltas = new Float64Array(2 * n)
+  const sampleLines = new Int32Array(2 * n)
+  let count = 0
   const lineTicks = new Map<number, Map<number, number>>()
   let last = 0 // time of the previous written sample, µs
   let end = 0 // end of the previous sample, µs
-  const push = (index: number, at: number): void => {
-    ids.push(index + 1)
-    sampleLines.push(0)
-    deltas.push(round(at - last))
-    last = at
-  }
   for (let i = 0; i < n; i++) {
     const leaf = samples.stack[i]
     const index = outNode(leaf)
     const at = timed ? times![i] / 1000 : end
-    if (at > end && i > 0) push(0, end) // a gap: time no sample covers, on (root)
-    push(index, at)
+    if (at > end && i > 0) {
+      // a gap: time no sample covers, on (root)
+      ids[count] = 0
+      deltas[count++] = round(end - last)
+      last = end
+    }
+    ids[count] = index
+    deltas[count] = round(at - last)
+    last = at
     hits[index]++
     const line = leaf >= 0 ? tree.line(leaf) : 0
-    sampleLines[sampleLines.length - 1] = line
+    sampleLines[count++] = line
     if (line > 0) {
       let ticks = lineTicks.get(index)
       if (!ticks) lineTicks.set(index, (ticks = new Map()))
@@ -156,18 +227,26 @@ export function cpuprofileData(
     }
     end = at + values[i] * scale
   }
-  nodes.forEach((node, index) => (node.hitCount = hits[index]))
-  for (const [index, ticks] of lineTicks) {
-    nodes[index].positionTicks = [...ticks].map(([line, count]) => ({ line, ticks: count }))
-  }
   return {
-    nodes,
-    startTime: 0,
-    endTime: round(end),
+    nodeCount,
+    nodeFrame,
+    nodeParent,
+    hits,
+    lineTicks,
+    callFrame,
+    sampleCount: count,
     samples: ids,
     timeDeltas: deltas,
     lines: sampleLines,
+    endTime: round(end),
   }
+}
+
+/** `array` in one twice as long. */
+function grown(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2)
+  bigger.set(array)
+  return bigger
 }
 
 /** Microseconds to 3 decimals (nanoseconds), without float noise in the text. */
