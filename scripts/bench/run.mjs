@@ -105,6 +105,21 @@ async function measure(command, stdoutPath, cwd) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
+/**
+ * The writer's own time (median of `RUNS`): `parse.mjs --write` reads `file`, then writes it as
+ * `target` in-process, the output counted and dropped, so the file system's time to take the
+ * output (seconds for a gigabyte on a virtual machine's page cache) is left out, as reader
+ * times leave out start-up.
+ */
+async function writerMs(format, file, target) {
+  const times = []
+  for (let i = 0; i < RUNS; i++) {
+    const r = await measure([...PARSE, format, file, '--write', target], join(OUT, 'stdout'))
+    times.push(JSON.parse(readFileSync(r.stdout, 'utf8')).writeMs)
+  }
+  return median(times)
+}
+
 /** Median wall and peak RSS over `runs`; a run slower than `slowMs` ends the series early. */
 async function series(command, runs, slowMs = 20_000, cwd = undefined) {
   const walls = []
@@ -445,10 +460,11 @@ function jobs(input, file) {
         { job: 'parse', parse: true },
         { job: '→ dot', profconv: profconv('-t', 'dot') },
         { job: '→ pprof', profconv: profconv('-t', 'pprof') },
-        // The V8/Chrome writers beside the speedscope writer, on the same 1M samples.
-        { job: '→ speedscope', profconv: profconv('-t', 'speedscope') },
-        { job: '→ chrome-trace', profconv: profconv('-t', 'chrome-trace') },
-        { job: '→ cpuprofile', profconv: profconv('-t', 'cpuprofile') },
+        // The V8/Chrome writers beside the speedscope writer, on the same 1M samples; `writer`:
+        // each writer's own time is measured too (in-process, output counted and dropped).
+        { job: '→ speedscope', profconv: profconv('-t', 'speedscope'), writer: 'speedscope' },
+        { job: '→ chrome-trace', profconv: profconv('-t', 'chrome-trace'), writer: 'chrome-trace' },
+        { job: '→ cpuprofile', profconv: profconv('-t', 'cpuprofile'), writer: 'cpuprofile' },
       ]
     case 'chrome-trace':
       return [
@@ -568,8 +584,11 @@ async function main() {
         }
         row.mbPerS = size / MB / (row.profconv.readerMs / 1000)
       } else {
+        // The writer alone first: a gigabyte written just before is still being written back.
+        const writer = j.writer && (await writerMs(input.format, file, j.writer))
         const r = await series(j.profconv, input.huge ? 1 : RUNS, 20_000, j.cwd)
         row.profconv = { ms: r.ms, rss: r.rss, runs: r.runs }
+        if (writer) row.profconv.writerMs = writer
         row.mbPerS = size / MB / (r.ms / 1000)
         if (j.draw) {
           const bytes = statSync(r.last.stdout).size
@@ -725,15 +744,20 @@ export function targets(rows) {
           }
         : { met: undefined, figures: 'not measured' }),
     },
+    // Issue 15: "writers of 1M samples finish within 2× the time of the speedscope writer": the
+    // writers' own times; the whole commands' (reading and the file system's included) beside.
     ...['→ chrome-trace', '→ cpuprofile'].map((job) => {
-      const writer = find('speedscope 1M', job)
-      const base = find('speedscope 1M', '→ speedscope')
+      const writer = find('speedscope 1M', job)?.profconv
+      const base = find('speedscope 1M', '→ speedscope')?.profconv
+      const ratio = (a, b) => `${(a / b).toFixed(1)}×`
       return {
-        target: `speedscope 1M samples ${job} within 2× of → speedscope`,
-        ...(writer && base
+        target: `speedscope 1M samples: writer ${job} within 2× of the speedscope writer`,
+        ...(writer?.writerMs && base?.writerMs
           ? {
-              met: writer.profconv.ms <= 2 * base.profconv.ms,
-              figures: `${fmtMs(writer.profconv.ms)} vs ${fmtMs(base.profconv.ms)} (${(writer.profconv.ms / base.profconv.ms).toFixed(1)}×)`,
+              met: writer.writerMs <= 2 * base.writerMs,
+              figures:
+                `writer ${fmtMs(writer.writerMs)} vs ${fmtMs(base.writerMs)} (${ratio(writer.writerMs, base.writerMs)}); ` +
+                `whole command into a file ${fmtMs(writer.ms)} vs ${fmtMs(base.ms)} (${ratio(writer.ms, base.ms)})`,
             }
           : { met: undefined, figures: 'not measured' }),
       }
@@ -791,7 +815,8 @@ function cells(row) {
     row.size ? fmtSize(row.size) : '',
     row.job,
     fmtMs(row.profconv.ms) +
-      (row.profconv.readerMs !== undefined ? ` (reader ${fmtMs(row.profconv.readerMs)})` : ''),
+      (row.profconv.readerMs !== undefined ? ` (reader ${fmtMs(row.profconv.readerMs)})` : '') +
+      (row.profconv.writerMs !== undefined ? ` (writer ${fmtMs(row.profconv.writerMs)})` : ''),
     fmtRss(row.profconv.rss),
     row.peer
       ? row.peer.name + (row.peer.missing ? ' (not installed)' : row.peer.error ? ' (failed)' : '')
