@@ -1,5 +1,5 @@
 import type { LabelMessage } from './proto.js'
-import { LENGTH_DELIMITED, VARINT, WireReader } from './wire.js'
+import { LENGTH_DELIMITED, VARINT, WireReader, grown } from './wire.js'
 
 // Field numbers in profile.proto.
 const PROFILE_SAMPLE = 2
@@ -110,7 +110,7 @@ export class SampleDecoder {
     const r = this.sample
     const bytes = r.bytes
     // Room for every id the run can hold (one byte at least each).
-    while (this.ids.length < this.idCount + (end - r.pos)) this.ids = doubled(this.ids)
+    while (this.ids.length < this.idCount + (end - r.pos)) this.ids = grown(this.ids)
     const ids = this.ids
     let count = this.idCount
     let pos = r.pos
@@ -144,12 +144,12 @@ export class SampleDecoder {
 
   private pushId(id: number): void {
     // Each id takes at least one byte of input, so the buffer stays within the input's size.
-    if (this.idCount === this.ids.length) this.ids = doubled(this.ids)
+    if (this.idCount === this.ids.length) this.ids = grown(this.ids)
     this.ids[this.idCount++] = id
   }
 
   private pushValue(value: number): void {
-    if (this.valueCount === this.values.length) this.values = doubled(this.values)
+    if (this.valueCount === this.values.length) this.values = grown(this.values)
     this.values[this.valueCount++] = value
   }
 
@@ -167,7 +167,7 @@ export class SampleDecoder {
     const outer = r.end
     r.end = end
     if ((this.labelCount + 1) * LABEL_FIELDS > this.labelFields.length)
-      this.labelFields = doubled(this.labelFields)
+      this.labelFields = grown(this.labelFields)
     const f = this.labelFields
     const at = this.labelCount++ * LABEL_FIELDS
     f[at] = f[at + 1] = f[at + 2] = f[at + 3] = 0
@@ -187,10 +187,4 @@ export class SampleDecoder {
     }
     r.end = outer
   }
-}
-
-function doubled(a: Float64Array): Float64Array {
-  const out = new Float64Array(a.length * 2)
-  out.set(a)
-  return out
 }
