@@ -1,6 +1,7 @@
 import {
   ProfconvError,
   frameText,
+  plainDecimal,
   resolveMetric,
   type Profile,
   type WriteOptions,
@@ -11,7 +12,8 @@ import {
  * frames as `name` or `name (file:line)`, then the count (an integer when integral). In folded
  * stacks (py-spy, austin) a frame's line is the line executing in it: where the stack node's line
  * is known (position detail) a frame whose identity has a line is written at the node's line, else
- * at its own; frames without a line stay one per function, whatever their nodes' lines. Without a
+ * at its own; frames without a line stay one per function, whatever their nodes' lines. Counts
+ * are plain decimals, never in exponent notation (flamegraph.pl skips such lines). Without a
  * `metric` option a differential profile (metrics `before`, `after`) keeps both counts; otherwise
  * one metric, the default. Stacks whose counts are all 0 are left out; `;` and line breaks in
  * names become `:` and spaces (noted).
@@ -73,7 +75,7 @@ export function writeFolded(profile: Profile, options: WriteOptions = {}): strin
   }
   const lines: string[] = []
   for (const [stack, sum] of byText)
-    if (!sum.every((v) => v === 0)) lines.push(`${stack} ${sum.map(String).join(' ')}\n`)
+    if (!sum.every((v) => v === 0)) lines.push(`${stack} ${sum.map(plainDecimal).join(' ')}\n`)
   if (renamed > 0)
     profile.meta.notes.push(`folded: ';' or line breaks replaced in ${renamed} frame name(s)`)
   if (emptyStacks > 0)

@@ -42,6 +42,28 @@ describe('folded writer', () => {
     ])
   })
 
+  test('counts in plain decimals, never exponent notation: flamegraph.pl and the reader take them', () => {
+    // Seconds of a pstats file (9.62e-7 s) and a count past 1e21 print in exponent notation as
+    // JavaScript strings; flamegraph.pl skips such lines and the folded reader rejects them.
+    const frames = new FrameTable()
+    const main = frames.intern({ name: 'main' })
+    const tiny = frames.intern({ name: 'tiny' })
+    const b = new SamplesBuilder(1)
+    b.addStack([main, tiny], [9.62e-7])
+    b.addStack([main], [1.5e21])
+    const p: Profile = {
+      metrics: [{ name: 'time', unit: 'seconds' }],
+      defaultMetric: 0,
+      frames,
+      samples: b.finish(),
+      meta: newMeta('test'),
+    }
+    const text = writeFolded(p)
+    expect(text).toBe('main;tiny 0.000000962\nmain 1500000000000000000000\n')
+    const back = readFolded(new TextEncoder().encode(text))
+    expect(Array.from(back.samples!.values[0])).toEqual([9.62e-7, 1.5e21])
+  })
+
   test('--metric by name', () => {
     expect(writeFolded(profile(), { metric: 'samples' })).toBe(
       'main (app.py:1);leaf 4\nmain (app.py:1);a:b c 2\n',

@@ -15,3 +15,23 @@ export function writeDecimal(bytes: Uint8Array, at: number, n: number, width = 0
   }
   return at + count
 }
+
+/**
+ * `v` as a plain decimal (`0.000000962`, `1000000000000000000000`), never in exponent notation
+ * (`9.62e-7`, `1e+21`), which line formats such as folded stacks cannot hold: the digits are
+ * JavaScript's shortest round-trip ones, so `Number(plainDecimal(v)) === v`.
+ */
+export function plainDecimal(v: number): string {
+  const text = String(v)
+  const e = text.indexOf('e')
+  if (e < 0) return text
+  const sign = text[0] === '-' ? '-' : ''
+  const mantissa = text.slice(sign.length, e)
+  const exponent = Number(text.slice(e + 1))
+  const digits = mantissa.replace('.', '')
+  // The decimal point sits after `point` digits of `digits`.
+  const point = (mantissa.indexOf('.') < 0 ? mantissa.length : mantissa.indexOf('.')) + exponent
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`
+}

@@ -75,7 +75,7 @@ export {
   textEncoding,
 } from './input.js'
 export { dumpGraph, dumpStacks, frameText } from './dump.js'
-export { writeDecimal } from './decimal.js'
+export { plainDecimal, writeDecimal } from './decimal.js'
 export type { LineParser, LineReadOptions } from './input.js'
 export type { FormatDescriptor, FormatOption, ReadOptions, WriteOptions } from './format.js'
 export { ElementSplitter, readElements, readElementsStream } from './xml-elements.js'

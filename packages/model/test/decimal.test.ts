@@ -1,4 +1,4 @@
-import { writeDecimal } from '../src/index.js'
+import { plainDecimal, writeDecimal } from '../src/index.js'
 
 describe('writeDecimal', () => {
   const text = (n: number, width?: number) => {
@@ -15,5 +15,30 @@ describe('writeDecimal', () => {
     expect(text(42, 9).text).toBe('000000042')
     expect(text(0, 3).text).toBe('000')
     expect(text(12345, 2).text).toBe('12345')
+  })
+})
+
+describe('plainDecimal', () => {
+  test.each([
+    [9.62e-7, '0.000000962'],
+    [1e-7, '0.0000001'],
+    [-2.5e-10, '-0.00000000025'],
+    [1.5e21, '1500000000000000000000'],
+    [1.234e22, '12340000000000000000000'],
+    [3.91, '3.91'],
+    [42, '42'],
+    [0, '0'],
+  ])('%p as %p, the same number read back', (v, text) => {
+    expect(plainDecimal(v)).toBe(text)
+    expect(Number(text)).toBe(v)
+  })
+
+  test('no exponent for any double, and the same number read back', () => {
+    for (let i = 0; i < 2000; i++) {
+      const v = (((i * 0.7919) % 1) + 0.1) * 10 ** ((i % 60) - 30)
+      const text = plainDecimal(v)
+      expect(text).toMatch(/^\d+(\.\d+)?$/)
+      expect(Number(text)).toBe(v)
+    }
   })
 })
