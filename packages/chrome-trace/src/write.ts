@@ -59,7 +59,7 @@ function writeTrace(
   const notes = profile.meta.notes
   if (!timeline.isTime) {
     notes.push(
-      `chrome-trace shows time: each ${metric.unit} of '${metric.name}' is drawn as 1 µs, samples laid end to end`,
+      `chrome-trace shows time: '${metric.name}' (${metric.unit}) is drawn as 1 µs per unit, samples laid end to end`,
     )
   } else if (!timed) {
     notes.push(

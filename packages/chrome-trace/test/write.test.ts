@@ -112,7 +112,7 @@ describe('chrome-trace writer', () => {
     p.metrics = [{ name: 'alloc', unit: 'bytes' }]
     const [back] = readChromeTrace(writeChromeTrace(p))
     expect(dumpStacks(back)).toBe(dumpStacks(p))
-    expect(p.meta.notes.join()).toMatch(/each bytes of 'alloc' is drawn as 1 µs/)
+    expect(p.meta.notes.join()).toMatch(/'alloc' \(bytes\) is drawn as 1 µs per unit/)
   })
 
   test('node --cpu-prof → chrome-trace: every sample at its true time, self times kept', () => {

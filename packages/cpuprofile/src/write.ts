@@ -117,7 +117,7 @@ export function cpuprofileColumns(
   const notes = profile.meta.notes
   if (!timeline.isTime) {
     notes.push(
-      `${target} holds time: each ${metric.unit} of '${metric.name}' is written as 1 µs, samples laid end to end`,
+      `${target} holds time: '${metric.name}' (${metric.unit}) is written as 1 µs per unit, samples laid end to end`,
     )
   } else if (!timed) {
     notes.push(

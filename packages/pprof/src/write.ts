@@ -106,7 +106,12 @@ class ProfileWriter {
   build(): { message: DeepPartial<ProfileMessage>; samples: Uint8Array } {
     const { profile, out } = this
     const samples = profile.samples!
-    const scales = profile.metrics.map((metric, m) => this.scale(m))
+    const rounded: string[] = []
+    const scales = profile.metrics.map((metric, m) => this.scale(m, rounded))
+    if (rounded.length > 0) {
+      const text = `values of ${rounded.join(', ')} were rounded to integers (pprof values are integers)`
+      if (!this.notes.includes(text)) this.notes.push(text)
+    }
     out.sampleType = profile.metrics.map((metric, m) => ({
       type: this.str(metric.name),
       unit: this.str(scales[m] === 1 ? metric.unit : 'nanoseconds'),
@@ -306,15 +311,17 @@ class ProfileWriter {
     }
   }
 
-  /** 1 to write metric m as is; nanoseconds per unit to write a fractional time metric in ns. */
-  private scale(m: number): number {
+  /**
+   * 1 to write metric m as is; nanoseconds per unit to write a fractional time metric in ns. A
+   * fractional metric of another unit is rounded: its name is added to `rounded`.
+   */
+  private scale(m: number, rounded: string[]): number {
     const column = this.profile.samples!.values[m]
     if (column.every(Number.isInteger)) return 1
     const metric = this.profile.metrics[m]
     const ns = nanosecondsPer(metric.unit)
     if (ns !== undefined && ns !== 1) return ns
-    const text = `values of ${metric.name} were rounded to integers (pprof values are integers)`
-    if (!this.notes.includes(text)) this.notes.push(text)
+    rounded.push(metric.name)
     return 1
   }
 

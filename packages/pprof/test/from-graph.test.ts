@@ -83,6 +83,17 @@ describeWithTool('go', 'call-graph sources written as pprof, read by go tool ppr
   })
 })
 
+test('estimated stacks of several count metrics: one note names every metric rounded', () => {
+  // rec-cache has 9 events (Ir, Dr, …); the estimate's fractions are rounded in each of them.
+  const prepared = withSamples(readCallgrind(fixture('callgrind/rec-cache.callgrind'))[0])
+  writePprof(prepared)
+  const rounded = prepared.meta.notes.filter((n) => n.includes('were rounded to integers'))
+  const names = prepared.metrics.map((m) => m.name)
+  expect(rounded).toEqual([
+    `values of ${names.join(', ')} were rounded to integers (pprof values are integers)`,
+  ])
+})
+
 describe('position detail beside a call graph (callgrind) written into the stacks', () => {
   /**
    * r1 and r2 call main (3:1), which calls f from lines 10 (3/4 of the cost) and 20; f's self
