@@ -1,3 +1,4 @@
+import { ProfconvError } from './error.js'
 import { maybeGunzip, pushAll, pushStream, textEncoding } from './input.js'
 import type { LineReadOptions } from './input.js'
 import type { Profile } from './profile.js'
@@ -17,7 +18,8 @@ export interface ElementParser {
 /**
  * Cuts XML arriving in chunks into the text of its record elements, never holding the whole
  * document as one string: big XML exports (Instruments, sysprof) are long lists of small
- * records. Text outside the records (the document's head, containers) is skipped.
+ * records. Text outside the records (the document's head, containers) is skipped. A document
+ * that ends inside a record or before its root element's end tag is cut short: an error.
  */
 export class ElementSplitter {
   private decoder: TextDecoder | undefined
@@ -25,20 +27,58 @@ export class ElementSplitter {
   /** Characters dropped from the front of `rest` so far (for offsets). */
   private consumed = 0
   private readonly starts: string[]
+  /** The document's first characters until its root element is known (undefined: not yet). */
+  private head = ''
+  private root: string | null | undefined
+  /** The document's last characters (its root's end tag). */
+  private tail = ''
 
-  constructor(private readonly parser: ElementParser) {
+  constructor(
+    private readonly parser: ElementParser,
+    private readonly format: string,
+  ) {
     this.starts = parser.names.map((n) => `<${n}`)
   }
 
   push(chunk: Uint8Array): void {
     this.decoder ??= new TextDecoder(textEncoding(chunk))
-    this.rest += this.decoder.decode(chunk, { stream: true })
+    const text = this.decoder.decode(chunk, { stream: true })
+    this.rest += text
+    this.see(text)
     this.cut()
   }
 
+  /**
+   * Keeps the tail, and the head (its first 4096 characters) until the root element is named:
+   * the same in chunks as whole.
+   */
+  private see(text: string): void {
+    if (this.root === undefined) {
+      this.head = (this.head + text).slice(0, 4096)
+      const root = /^(?:\s|<[?!][^>]*>)*<([A-Za-z_][\w.:-]*)[\s/>]/.exec(this.head)?.[1]
+      if (root !== undefined || this.head.length === 4096) {
+        this.root = root ?? null
+        this.head = ''
+      }
+    }
+    this.tail = text.length >= 256 ? text.slice(-256) : (this.tail + text).slice(-256)
+  }
+
   end(): void {
-    this.rest += this.decoder?.decode() ?? ''
+    const text = this.decoder?.decode() ?? ''
+    this.rest += text
+    this.see(text)
     this.cut()
+    const next = this.starts.map(() => -2)
+    const open = this.nextStart(this.rest, 0, next)
+    const cutShort = (reason: string) =>
+      new ProfconvError(this.format, `the document ends ${reason}: cut short?`)
+    if (open >= 0) {
+      const at = this.consumed + next[open]
+      throw cutShort(`inside the <${this.parser.names[open]}> at character ${at}`)
+    }
+    if (this.root && !this.tail.trimEnd().endsWith(`</${this.root}>`))
+      throw cutShort(`before the end tag of its root element </${this.root}>`)
     this.rest = ''
   }
 
@@ -110,7 +150,7 @@ export function readElements(
   options: LineReadOptions = {},
 ): Profile[] {
   const plain = maybeGunzip(bytes, format, options.maxInputSize)
-  pushAll(new ElementSplitter(parser), plain, options.chunkSize)
+  pushAll(new ElementSplitter(parser, format), plain, options.chunkSize)
   return parser.finish()
 }
 
@@ -121,6 +161,6 @@ export async function readElementsStream(
   parser: ElementParser,
   options: LineReadOptions = {},
 ): Promise<Profile[]> {
-  await pushStream(new ElementSplitter(parser), chunks, format, options.maxInputSize)
+  await pushStream(new ElementSplitter(parser, format), chunks, format, options.maxInputSize)
   return parser.finish()
 }
