@@ -70,7 +70,6 @@ export {
   readLinesStream,
   isGzip,
   maybeGunzip,
-  parseJson,
   peek,
   textEncoding,
 } from './input.js'
@@ -80,5 +79,5 @@ export type { LineParser, LineReadOptions } from './input.js'
 export type { FormatDescriptor, FormatOption, ReadOptions, WriteOptions } from './format.js'
 export { ElementSplitter, readElements, readElementsStream } from './xml-elements.js'
 export type { ElementParser } from './xml-elements.js'
-export { JsonStream, readJson, readJsonStream } from './json-stream.js'
+export { JsonStream, parseJson, readJson, readJsonStream } from './json-stream.js'
 export type { JsonKind, JsonParser, JsonPath, JsonTake, JsonVisitor } from './json-stream.js'

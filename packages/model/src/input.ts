@@ -146,24 +146,6 @@ export function textEncoding(bytes: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16b
   return 'utf-8'
 }
 
-/**
- * Parses a whole JSON document (BOM-aware). A syntax error becomes a ProfconvError of `format`
- * with the byte offset V8 reports, where it does.
- */
-export function parseJson(bytes: Uint8Array, format: string): unknown {
-  try {
-    return JSON.parse(decodeText(bytes))
-  } catch (error) {
-    const message = (error as Error).message
-    const at = /position (\d+)/.exec(message)
-    throw new ProfconvError(
-      format,
-      `not valid JSON (${message})`,
-      at ? { offset: Number(at[1]) } : {},
-    )
-  }
-}
-
 /** Decodes a whole (small) text input: BOM-aware, BOM dropped. For big inputs use `lines`. */
 export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder(textEncoding(bytes)).decode(bytes)

@@ -1,5 +1,5 @@
 import { ProfconvError } from './error.js'
-import { concatBytes, maybeGunzip, pushAll, pushStream, textEncoding } from './input.js'
+import { concatBytes, decodeText, maybeGunzip, pushAll, pushStream, textEncoding } from './input.js'
 import type { LineReadOptions } from './input.js'
 import type { Profile } from './profile.js'
 
@@ -569,4 +569,24 @@ export async function readJsonStream(
     options.chunkSize,
   )
   return parser.finish()
+}
+
+/**
+ * Parses a whole JSON document (BOM-aware) with `JSON.parse`. A syntax error becomes a
+ * ProfconvError of `format` at its byte offset: V8's messages give none for some errors
+ * (`Unexpected end of JSON input`, `Unexpected token …, "…" is not valid JSON`) and count
+ * characters, not bytes, so the document is scanned again (strictly, as `JsonStream` does) to
+ * find where it goes wrong.
+ */
+export function parseJson(bytes: Uint8Array, format: string): unknown {
+  try {
+    return JSON.parse(decodeText(bytes))
+  } catch (error) {
+    const scan = new JsonStream(format, { select: () => 'skip' })
+    scan.push(bytes)
+    scan.end()
+    // The scan found nothing wrong where V8 did: V8's word.
+    const message = (error as Error).message
+    throw new ProfconvError(format, `not valid JSON (${message})`)
+  }
 }

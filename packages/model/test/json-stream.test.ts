@@ -1,4 +1,4 @@
-import { JsonStream, ProfconvError, type JsonPath, type JsonTake } from '../src/index.js'
+import { JsonStream, ProfconvError, parseJson, type JsonPath, type JsonTake } from '../src/index.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 
@@ -211,5 +211,34 @@ describe('JsonStream offers members by path', () => {
     stream.push(utf8(text))
     stream.end()
     expect(depth).toBe(99_999)
+  })
+})
+
+describe('parseJson', () => {
+  const error = (text: string) => {
+    try {
+      parseJson(new TextEncoder().encode(text), 'fmt')
+    } catch (e) {
+      return (e as Error).message
+    }
+    return 'parsed'
+  }
+
+  test('reads what JSON.parse reads', () => {
+    expect(parseJson(new TextEncoder().encode('{"a": [1, "é"]}'), 'fmt')).toEqual({ a: [1, 'é'] })
+  })
+
+  test.each([
+    // V8: "Unexpected end of JSON input", no position
+    [
+      '{"a": [1, 2',
+      'fmt: at byte 11: not valid JSON: the JSON ends early inside 2 open container(s)',
+    ],
+    // V8: "Unexpected token ']', …" is not valid JSON", no position
+    ['{"abc"]', "fmt: at byte 6: not valid JSON: ']' where ':' should be"],
+    // V8 counts characters (11); é is two bytes
+    ['{"a": "é", }', "fmt: at byte 12: not valid JSON: '}' where a key in quotes should be"],
+  ])('%p: one line with the byte offset where it goes wrong', (text, message) => {
+    expect(error(text)).toBe(message)
   })
 })
