@@ -103,12 +103,15 @@ export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): P
       }
       if (ph === 'B' || ph === 'E' || ph === 'X') {
         if (!hasTs) fail(`event ${index} ('${ph}') has no numeric 'ts'`, offset)
-        if (ts < origin) origin = ts
+        // Times in µs to the ns, as Perfetto reads them (integer ns): 2754.88 + 2219.088 is
+        // 4973.968000000001 in doubles, which would end after an event starting at 4973.968.
+        const at = atNanosecond(ts)
+        if (at < origin) origin = at
         const thread =
           last !== undefined && last.pid === pid && last.tid === tid ? last : threadOf(pid, tid)
         last = thread
         if (ph === 'E') {
-          thread.marks.ts.push(ts)
+          thread.marks.ts.push(at)
           thread.marks.kind.push(-1)
           thread.marks.frame.push(-1)
           thread.marks.seq.push(index)
@@ -116,7 +119,7 @@ export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): P
         }
         const frame = frameId(thread, event)
         if (ph === 'B') {
-          thread.marks.ts.push(ts)
+          thread.marks.ts.push(at)
           thread.marks.kind.push(1)
           thread.marks.frame.push(frame)
           thread.marks.seq.push(index)
@@ -124,8 +127,8 @@ export function readChromeTrace(bytes: Uint8Array, options: ReadOptions = {}): P
         }
         const dur = event.dur
         const length = Number.isFinite(dur) && dur > 0 ? dur : 0
-        thread.intervals.start.push(ts)
-        thread.intervals.end.push(ts + length)
+        thread.intervals.start.push(at)
+        thread.intervals.end.push(atNanosecond(at + length))
         thread.intervals.frame.push(frame)
         thread.intervals.seq.push(index)
         return
@@ -237,4 +240,10 @@ function isObject(value: unknown): value is Json {
 
 function fail(reason: string, offset: number): never {
   throw new ProfconvError(FORMAT, reason, { offset })
+}
+
+/** `us` (µs) rounded to the nanosecond (times past 2^53 ns have no finer digits to round). */
+function atNanosecond(us: number): number {
+  const ns = us * 1000
+  return Math.abs(ns) < 2 ** 53 ? Math.round(ns) / 1000 : us
 }

@@ -95,6 +95,24 @@ describe('duration events: node --trace-events-enabled', () => {
   })
 })
 
+test('X events end to end at ns times stay siblings (no end past the next start from float sums)', () => {
+  // 2754.88 + 2219.088 is 4973.968000000001 in doubles: past the next event's start.
+  const trace = {
+    traceEvents: [
+      { ph: 'X', pid: 1, tid: 1, ts: 2754.88, dur: 2219.088, name: 'a' },
+      { ph: 'X', pid: 1, tid: 1, ts: 4973.968, dur: 5683.623, name: 'b' },
+    ],
+  }
+  const [p] = readChromeTrace(new TextEncoder().encode(JSON.stringify(trace)))
+  expect(p.meta.notes).toEqual([])
+  const graph = graphOf(p)
+  expect(graph.edges).toEqual([])
+  const total = (name: string) =>
+    graph.nodes.find((n) => p.frames.get(n.frame).name === name)!.total[0]
+  expect(total('a')).toBeCloseTo(2219.088, 9)
+  expect(total('b')).toBeCloseTo(5683.623, 9)
+})
+
 describe('a DevTools Performance recording (headless Chromium)', () => {
   const profiles = readChromeTrace(fixture('chrome-trace/chromium-performance.json.gz'))
   const cpu = profiles.filter((p) => p.metrics.length === 2)
