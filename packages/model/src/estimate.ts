@@ -54,9 +54,31 @@ export function withSamples(profile: Profile, options?: EstimateOptions): Profil
   return { ...profile, samples, meta: { ...profile.meta, notes } }
 }
 
-/** The profile itself if it has a graph; else a copy with the graph derived (exactly). */
+/**
+ * The profile itself if it has a graph; else a copy with the graph derived (exactly). Samples
+ * without a stack (austin's threads without Python frames, pprof samples without locations)
+ * are in no function: their cost is left out of the graph, with a note.
+ */
 export function withGraph(profile: Profile): Profile {
-  return profile.graph ? profile : { ...profile, graph: graphOf(profile) }
+  if (profile.graph) return profile
+  const graph = graphOf(profile)
+  const samples = profile.samples
+  if (!samples) return { ...profile, graph }
+  const m = profile.defaultMetric
+  const column = samples.values[m]
+  let stackless = 0
+  let cost = 0
+  let all = 0
+  for (let i = 0; i < samples.stack.length; i++) {
+    all += column[i]
+    if (samples.stack[i] >= 0 || column[i] === 0) continue
+    stackless++
+    cost += column[i]
+  }
+  if (stackless === 0) return { ...profile, graph }
+  const share = all === 0 ? 0 : (100 * cost) / all
+  const note = `${stackless} sample(s) without a stack (${Number(share.toPrecision(3))}% of ${profile.metrics[m].name}) are in no function: left out of the call graph and its total`
+  return { ...profile, graph, meta: { ...profile.meta, notes: [...profile.meta.notes, note] } }
 }
 
 /** What a cycle member passes on along a followed entry: its partial, per call what it sends. */

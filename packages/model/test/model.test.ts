@@ -15,6 +15,7 @@ import {
   mergeProfiles,
   newMeta,
   samplesToGraph,
+  withGraph,
   withSamples,
   type CallGraph,
   type Profile,
@@ -141,6 +142,29 @@ describe('samples → graph (exact)', () => {
     }
     expect(graphCycles(closed)[0]).toHaveLength(n)
   })
+})
+
+test('withGraph: samples without a stack are in no function, left out of the graph with a note', () => {
+  // As austin's samples of threads without Python frames: 3 of the 10 µs have no stack.
+  const frames = new FrameTable()
+  const b = new SamplesBuilder(1)
+  b.addStack([frames.intern({ name: 'main' })], [7])
+  b.addStack([], [2])
+  b.addStack([], [1])
+  const p: Profile = {
+    metrics: [{ name: 'wall', unit: 'microseconds' }],
+    defaultMetric: 0,
+    frames,
+    samples: b.finish(),
+    meta: newMeta('test'),
+  }
+  const g = withGraph(p)
+  expect(dumpGraph(g)).toBe('fn main self=7 total=7')
+  expect(g.meta.notes).toEqual([
+    '2 sample(s) without a stack (30% of wall) are in no function: left out of the call graph and its total',
+  ])
+  expect(p.meta.notes).toEqual([])
+  expect(withGraph(fromStacks([['main', 1]])).meta.notes).toEqual([])
 })
 
 describe('graph → samples (estimated)', () => {
