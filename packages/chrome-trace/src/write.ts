@@ -2,6 +2,7 @@ import { ByteOut } from './byte-out.js'
 import { cpuprofileColumns, type CpuprofileNode } from '@profconv/cpuprofile'
 import {
   ProfconvError,
+  oneMetricNote,
   sampleTimeline,
   type Profile,
   type Samples,
@@ -57,6 +58,11 @@ function writeTrace(
   const n = samples.stack.length
   const timed = times !== undefined
   const notes = profile.meta.notes
+  // One sample is written per sample: a count of 1 in each is kept, as the samples themselves.
+  const one = oneMetricNote('chrome-trace', profile.metrics, timeline.metric, (k) =>
+    samples.values[k].every((v) => v === 1),
+  )
+  if (one) notes.push(one)
   if (!timeline.isTime) {
     notes.push(
       `chrome-trace shows time: '${metric.name}' (${metric.unit}) is drawn as 1 µs per unit, samples laid end to end`,

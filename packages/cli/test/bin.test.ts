@@ -21,7 +21,7 @@ describe('bin/profconv.js', () => {
   // A merge's worker threads load their own bundle (dist/worker.cjs) and its cache.
   test('starts merge workers from the worker bundle, with its code cache', () => {
     const inputs = Array.from({ length: 8 }, () => fixturePath('pprof/cpu.pb.gz'))
-    const r = spawnSync('node', [BIN, 'merge', ...inputs, '-t', 'folded', '--jobs', '2'], {
+    const r = spawnSync('node', [BIN, 'merge', ...inputs, '-t', 'folded', '--jobs', '2', '-q'], {
       encoding: 'utf8',
       env: { ...process.env, PROFCONV_DEBUG_CODE_CACHE: '1' },
     })

@@ -1,4 +1,10 @@
-import { ProfconvError, sampleTimeline, type Profile, type WriteOptions } from '@profconv/model'
+import {
+  ProfconvError,
+  oneMetricNote,
+  sampleTimeline,
+  type Profile,
+  type WriteOptions,
+} from '@profconv/model'
 
 /** A written profile node (the `.cpuprofile` form: children listed). */
 export interface CpuprofileNode {
@@ -115,6 +121,11 @@ export function cpuprofileColumns(
   const n = samples.stack.length
   const timed = times !== undefined
   const notes = profile.meta.notes
+  // One sample is written per sample: a count of 1 in each is kept, as the samples themselves.
+  const one = oneMetricNote(target, profile.metrics, timeline.metric, (k) =>
+    samples.values[k].every((v) => v === 1),
+  )
+  if (one) notes.push(one)
   if (!timeline.isTime) {
     notes.push(
       `${target} holds time: '${metric.name}' (${metric.unit}) is written as 1 µs per unit, samples laid end to end`,

@@ -128,4 +128,26 @@ describe('cpuprofile writer', () => {
     ])
     expect(p.meta.notes.join()).toMatch(/lays them end to end/)
   })
+
+  test('metrics not written are named in a note; a count of 1 per sample is kept as the samples', () => {
+    // node --cpu-prof: time and samples (1 each), both kept.
+    expect(profile.meta.notes.join()).not.toMatch(/holds one metric/)
+    const frames = new FrameTable()
+    const b = new SamplesBuilder(3)
+    b.addStack([frames.intern({ name: 'main' })], [10, 1, 512])
+    b.addStack([frames.intern({ name: 'work' })], [20, 1, 0])
+    const p: Profile = {
+      metrics: [
+        { name: 'cpu', unit: 'microseconds' },
+        { name: 'samples', unit: 'count' },
+        { name: 'alloc', unit: 'bytes' },
+      ],
+      defaultMetric: 0,
+      frames,
+      samples: b.finish(),
+      meta: newMeta('test'),
+    }
+    writeCpuprofile(p)
+    expect(p.meta.notes).toContain("cpuprofile holds one metric: wrote 'cpu', dropped alloc")
+  })
 })

@@ -1,6 +1,7 @@
 import {
   ProfconvError,
   frameText,
+  oneMetricNote,
   plainDecimal,
   resolveMetric,
   type Profile,
@@ -76,6 +77,8 @@ export function writeFolded(profile: Profile, options: WriteOptions = {}): strin
   const lines: string[] = []
   for (const [stack, sum] of byText)
     if (!sum.every((v) => v === 0)) lines.push(`${stack} ${sum.map(plainDecimal).join(' ')}\n`)
+  const one = differential ? undefined : oneMetricNote('folded', profile.metrics, columns[0])
+  if (one) profile.meta.notes.push(one)
   if (renamed > 0)
     profile.meta.notes.push(`folded: ';' or line breaks replaced in ${renamed} frame name(s)`)
   if (emptyStacks > 0)

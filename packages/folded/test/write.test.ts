@@ -37,6 +37,7 @@ describe('folded writer', () => {
     const p = profile()
     expect(writeFolded(p)).toBe('main (app.py:1);leaf 1.5\n')
     expect(p.meta.notes).toEqual([
+      "folded holds one metric: wrote 'cpu', dropped samples",
       "folded: ';' or line breaks replaced in 1 frame name(s)",
       'folded: 1 sample(s) without a stack left out',
     ])

@@ -8,7 +8,7 @@
  */
 export { ProfconvError } from './error.js'
 export type { Position } from './error.js'
-export { nanosecondsPer, resolveMetric } from './metric.js'
+export { nanosecondsPer, oneMetricNote, resolveMetric } from './metric.js'
 export type { Metric } from './metric.js'
 export { FrameTable } from './frame-table.js'
 export type { Frame } from './frame-table.js'

@@ -38,3 +38,20 @@ export function resolveMetric(
   const names = metrics.map((m) => m.name).join(', ')
   throw new ProfconvError('profile', `no metric '${choice}': this profile has ${names}`)
 }
+
+/**
+ * The note of a writer that holds one metric (`target`: pstats, folded, cpuprofile, …) when it
+ * wrote metric `m` of several: which one, and which were dropped. Metrics the output keeps all
+ * the same (`kept`: a count of 1 per sample, where each sample is written) are not dropped.
+ * Undefined when nothing was.
+ */
+export function oneMetricNote(
+  target: string,
+  metrics: readonly Metric[],
+  m: number,
+  kept: (m: number) => boolean = () => false,
+): string | undefined {
+  const dropped = metrics.filter((_, i) => i !== m && !kept(i)).map((x) => x.name)
+  if (dropped.length === 0) return undefined
+  return `${target} holds one metric: wrote '${metrics[m].name}', dropped ${dropped.join(', ')}`
+}

@@ -6,6 +6,7 @@ import {
   nanosecondsPer,
   newEdgeColumns,
   newMeta,
+  oneMetricNote,
   resolveMetric,
   type CallGraph,
   type Frame,
@@ -252,10 +253,8 @@ export function profileToEntries(profile: Profile, metricChoice?: string | numbe
   if (perNs === undefined) {
     notes.push(`pstats holds times in seconds; '${metric.name}' (${metric.unit}) was written as-is`)
   }
-  if (profile.metrics.length > 1) {
-    const dropped = profile.metrics.filter((_, i) => i !== m).map((x) => x.name)
-    notes.push(`pstats holds one metric: wrote '${metric.name}', dropped ${dropped.join(', ')}`)
-  }
+  const one = oneMetricNote('pstats', profile.metrics, m)
+  if (one) notes.push(one)
   const graph = graphOf(profile)
   const keys = uniqueKeys(
     profile.frames,
