@@ -54,8 +54,8 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
     timeDeltas: unknown
   }
   if (!Array.isArray(nodes)) fail("missing 'nodes'")
-  if (!isNumbers(samples)) fail("missing 'samples' (an array of node ids)")
-  if (!isNumbers(timeDeltas)) fail("missing 'timeDeltas' (an array of microseconds)")
+  checkNumbers(samples, 'samples', 'an array of node ids')
+  checkNumbers(timeDeltas, 'timeDeltas', 'an array of microseconds')
   if (samples.length !== timeDeltas.length) {
     fail(`${samples.length} samples but ${timeDeltas.length} timeDeltas`)
   }
@@ -144,8 +144,15 @@ export function readCpuprofile(bytes: Uint8Array, options: CpuprofileReadOptions
   }
 }
 
-function isNumbers(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v))
+/** Fails unless `value` is an array of finite numbers, naming the member that is not. */
+function checkNumbers(value: unknown, key: string, what: string): asserts value is number[] {
+  if (!Array.isArray(value)) fail(`missing '${key}' (${what})`)
+  const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v))
+  if (bad < 0) return
+  const v: unknown = value[bad]
+  // JSON has no infinity: a number there was too large for a double (1e999).
+  if (typeof v === 'number') fail(`${key}[${bad}] is too large for a number`)
+  fail(`${key}[${bad}] is not a number: ${String(JSON.stringify(v)).slice(0, 40)}`)
 }
 
 function fail(reason: string): never {

@@ -234,9 +234,20 @@ describe('cpuprofile reader: the shapes and errors', () => {
     [{ ...base, timeDeltas: [1] }, /4 samples but 1 timeDeltas/],
     [{ ...base, nodes: undefined }, /missing 'nodes'/],
     [{ ...base, nodes: [{ id: 1 }] }, /node 0 needs an id and a callFrame/],
+    [{ ...base, samples: [2, '3', 2, 2] }, /samples\[1\] is not a number: "3"/],
   ])('errors: %#', (file, message) => {
     expect(() => readCpuprofile(json(file))).toThrow(ProfconvError)
     expect(() => readCpuprofile(json(file))).toThrow(message)
+  })
+
+  test('a time delta too large for a double (1e999) is named as such, not as missing', () => {
+    const text = JSON.stringify({ ...base, timeDeltas: [1, 2, 3, 4] }).replace(
+      '"timeDeltas":[1,2,',
+      '"timeDeltas":[1,1e999,',
+    )
+    expect(() => readCpuprofile(new TextEncoder().encode(text))).toThrow(
+      new ProfconvError('cpuprofile', 'timeDeltas[1] is too large for a number'),
+    )
   })
 
   describe('positionTicks', () => {
