@@ -65,7 +65,7 @@ function writeTrace(
   if (one) notes.push(one)
   if (!timeline.isTime) {
     notes.push(
-      `chrome-trace shows time: '${metric.name}' (${metric.unit}) is drawn as 1 µs per unit, samples laid end to end`,
+      `chrome-trace shows time: '${metric.name}' (${metric.unit}) is drawn as ${scale === 1000 ? '1 ms' : '1 µs'} per unit, samples laid end to end`,
     )
   } else if (!timed) {
     notes.push(

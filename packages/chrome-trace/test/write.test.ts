@@ -107,12 +107,20 @@ describe('chrome-trace writer', () => {
     expect(dumpStacks(readChromeTrace(bytes)[0])).toBe(dumpStacks(p))
   })
 
-  test('a non-time metric is drawn 1 µs per unit, with a note', () => {
+  test('a non-time metric is drawn 1 ms per unit (1 µs past 1,000 s), with a note', () => {
     const p = small(false)
     p.metrics = [{ name: 'alloc', unit: 'bytes' }]
     const [back] = readChromeTrace(writeChromeTrace(p))
-    expect(dumpStacks(back)).toBe(dumpStacks(p))
-    expect(p.meta.notes.join()).toMatch(/'alloc' \(bytes\) is drawn as 1 µs per unit/)
+    // Read back in µs: each unit is 1000 µs.
+    const times1000 = (dump: string) => dump.replace(/ (\d+)$/gm, (_, v) => ` ${Number(v) * 1000}`)
+    expect(dumpStacks(back)).toBe(times1000(dumpStacks(p)))
+    expect(p.meta.notes.join()).toMatch(/'alloc' \(bytes\) is drawn as 1 ms per unit/)
+    const big = small(false)
+    big.metrics = [{ name: 'Ir', unit: 'count' }]
+    big.samples!.values[0].forEach((v, i, column) => (column[i] = v * 1e6))
+    const [backBig] = readChromeTrace(writeChromeTrace(big))
+    expect(dumpStacks(backBig)).toBe(dumpStacks(big))
+    expect(big.meta.notes.join()).toMatch(/'Ir' \(count\) is drawn as 1 µs per unit/)
   })
 
   test('node --cpu-prof → chrome-trace: every sample at its true time, self times kept', () => {

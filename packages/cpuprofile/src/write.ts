@@ -128,7 +128,7 @@ export function cpuprofileColumns(
   if (one) notes.push(one)
   if (!timeline.isTime) {
     notes.push(
-      `${target} holds time: '${metric.name}' (${metric.unit}) is written as 1 µs per unit, samples laid end to end`,
+      `${target} holds time: '${metric.name}' (${metric.unit}) is written as ${scale === 1000 ? '1 ms' : '1 µs'} per unit, samples laid end to end`,
     )
   } else if (!timed) {
     notes.push(

@@ -50,5 +50,18 @@ describeWithProfilerCli(
       expect(theirs.length).toBeGreaterThan(20)
       expect(byName(functionsOf(out))).toEqual(theirs)
     }, 120_000)
+
+    test('sample counts (folded) → cpuprofile: every function is there (samples 1 ms each)', () => {
+      // The Firefox Profiler resamples a .cpuprofile at 0.5 ms: written at 1 µs per count, all
+      // of perf.folded's samples vanished there (0 functions).
+      const folded = getFormat('folded')
+      const profile = mergeProfiles(folded.read!(fixture('folded/perf.folded'), {}))
+      const out = join(dir, 'perf.cpuprofile')
+      writeFileSync(out, getFormat('cpuprofile').write!(profile, {}) as string)
+      const theirs = new Map(functionsOf(out).map((f) => [f.name, f.totalSamples]))
+      const names = profile.frames.frames.map((f) => f.name)
+      expect(names.length).toBeGreaterThan(3)
+      for (const name of names) expect([name, theirs.get(name) ?? 0]).not.toEqual([name, 0])
+    }, 120_000)
   },
 )

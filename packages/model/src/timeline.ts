@@ -9,7 +9,12 @@ export interface SampleTimeline {
   readonly values: Float64Array
   /** True when the metric's unit is a time. */
   readonly isTime: boolean
-  /** Microseconds per unit of the metric; 1 when the unit is not a time. */
+  /**
+   * Microseconds per unit of the metric. A metric that is not a time (sample counts, bytes) is
+   * laid out at 1 ms per unit, so a sample of 1 lasts as long as a typical sampling interval (the
+   * Firefox Profiler resamples Chrome profiles at 0.5 ms: samples of 1 µs all vanished there),
+   * unless the timeline would pass 1,000 s: then 1 µs per unit (callgrind's instruction counts).
+   */
   readonly usPerUnit: number
   /**
    * Sample times in nanoseconds since the start, only when the metric is a time and every
@@ -33,7 +38,13 @@ export function sampleTimeline(
   for (let i = 0; i < samples.stack.length && ordered; i++) {
     ordered = Number.isFinite(time![i]) && (i === 0 || time![i] >= time![i - 1])
   }
-  const usPerUnit = isTime ? nsPer / 1000 : 1
+  let usPerUnit = 1
+  if (isTime) usPerUnit = nsPer / 1000
+  else {
+    let total = 0
+    for (let i = 0; i < values.length; i++) total += Math.abs(values[i])
+    if (total <= 1e6) usPerUnit = 1000
+  }
   return ordered
     ? { metric, values, isTime, usPerUnit, times: time }
     : { metric, values, isTime, usPerUnit }
