@@ -180,9 +180,18 @@ function writeTrace(
     if (depth < open) open = depth
   }
   let cursor = 0
+  // Samples without a stack (austin's threads without Python frames): time on no frame.
+  let stackless = 0
+  let stacklessCost = 0
+  let allCost = 0
   for (let i = 0; i < n; i++) {
     const value = values[i]
     if (!(value > 0)) continue
+    allCost += value
+    if (samples.stack[i] < 0) {
+      stackless++
+      stacklessCost += value
+    }
     const startAt = timed ? times![i] / 1000 : cursor
     if (startAt > cursor) close(0, cursor)
     // The path from the sample's leaf to the root; its frames from the root on that are open
@@ -209,6 +218,12 @@ function writeTrace(
     cursor = at + value * scale
   }
   close(0, cursor)
+  if (stackless > 0) {
+    const share = Number(((100 * stacklessCost) / allCost).toPrecision(3))
+    notes.push(
+      `${stackless} sample(s) without a stack (${share}% of '${metric.name}') have no X event: their time is a gap in the flame chart (the trace's V8 CPU profile keeps them as (root) samples)`,
+    )
+  }
   out.text('],"displayTimeUnit":"ms","otherData":')
   out.text(
     JSON.stringify({

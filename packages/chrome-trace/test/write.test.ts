@@ -67,7 +67,7 @@ describe('chrome-trace writer', () => {
     expect(p.meta.notes).toEqual([])
   })
 
-  test('a sample with an empty stack takes its time and writes no event', () => {
+  test('a sample with an empty stack takes its time and writes no event, with a note', () => {
     const p = small(false)
     const s = new SamplesBuilder(1)
     s.add(-1, [7])
@@ -75,6 +75,9 @@ describe('chrome-trace writer', () => {
     const out = JSON.parse(text(writeChromeTrace({ ...p, samples: s.finish() })))
     const xs = (out.traceEvents as Record<string, unknown>[]).filter((e) => e.ph === 'X')
     expect(xs.map((e) => [e.name, e.ts, e.dur])).toEqual([['main', 7, 3]])
+    const note = "1 sample(s) without a stack (70% of 'cpu') have no X event"
+    expect(p.meta.notes.filter((n) => n.startsWith(note))).toHaveLength(1)
+    expect(out.otherData.notes).toContain(note)
   })
 
   test('read back: the same stacks and values (times given or laid out)', () => {
