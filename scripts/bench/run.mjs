@@ -112,26 +112,28 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
  * times leave out start-up.
  */
 async function writerMs(format, file, target) {
-  const times = []
-  for (let i = 0; i < RUNS; i++) {
-    const r = await measure([...PARSE, format, file, '--write', target], join(OUT, 'stdout'))
-    times.push(JSON.parse(readFileSync(r.stdout, 'utf8')).writeMs)
-  }
-  return median(times)
+  const r = await series([...PARSE, format, file, '--write', target], RUNS)
+  return r.printed('writeMs')
 }
 
-/** Median wall and peak RSS over `runs`; a run slower than `slowMs` ends the series early. */
+/**
+ * Median wall and peak RSS over `runs`; a run slower than `slowMs` ends the series early.
+ * `printed`: the median of what each run printed (the in-process times of `parse.mjs`).
+ */
 async function series(command, runs, slowMs = 20_000, cwd = undefined) {
   const walls = []
   const rsss = []
+  const outs = []
   let last
   for (let i = 0; i < runs; i++) {
     last = await measure(command, join(OUT, 'stdout'), cwd)
     walls.push(last.ms)
     rsss.push(last.rss)
+    if (command[1] === PARSE[1]) outs.push(readFileSync(last.stdout, 'utf8'))
     if (last.ms > slowMs) break
   }
-  return { ms: median(walls), rss: Math.max(...rsss), runs: walls.length, last }
+  const printed = (key) => median(outs.map((text) => JSON.parse(text)[key]))
+  return { ms: median(walls), rss: Math.max(...rsss), runs: walls.length, last, printed }
 }
 
 async function inputs() {
@@ -580,7 +582,7 @@ async function main() {
           ms: r.ms,
           rss: r.rss,
           runs: r.runs,
-          readerMs: JSON.parse(readFileSync(r.last.stdout, 'utf8')).ms,
+          readerMs: r.printed('ms'),
         }
         row.mbPerS = size / MB / (row.profconv.readerMs / 1000)
       } else {
