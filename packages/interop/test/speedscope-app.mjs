@@ -67,13 +67,26 @@ export async function withSpeedscopeApp(files, body) {
   }
 }
 
-/** Names in speedscope's sandwich view (its DOM table of every function), as shown. */
+/**
+ * Names in speedscope's sandwich view (its DOM table of every function), as shown. With `expected`,
+ * the table is read again until every expected name is in it or 10 s have passed (the app fills
+ * the table after the view appears; a read right after the header could miss rows).
+ */
 /* global document */
-export async function sandwichNames(page) {
+export async function sandwichNames(page, expected = []) {
   await page.keyboard.press('3')
   await page.waitForSelector('text=Symbol Name', { timeout: 30000 })
-  return page.evaluate(() => {
-    const rows = [...document.querySelectorAll('tr, [role=row]')]
-    return rows.map((r) => r.textContent ?? '')
-  })
+  const read = () =>
+    page.evaluate(() => {
+      const rows = [...document.querySelectorAll('tr, [role=row]')]
+      return rows.map((r) => r.textContent ?? '')
+    })
+  let rows = await read()
+  for (let waited = 0; waited < 10000; waited += 200) {
+    const text = rows.join('\n')
+    if (expected.every((name) => text.includes(name))) break
+    await page.waitForTimeout(200)
+    rows = await read()
+  }
+  return rows
 }
