@@ -112,15 +112,22 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
  * times leave out start-up.
  */
 async function writerMs(format, file, target) {
-  const r = await series([...PARSE, format, file, '--write', target], RUNS)
+  const r = await series(
+    [...PARSE, format, file, '--write', target],
+    RUNS,
+    undefined,
+    undefined,
+    true,
+  )
   return r.printed('writeMs')
 }
 
 /**
- * Median wall and peak RSS over `runs`; a run slower than `slowMs` ends the series early.
- * `printed`: the median of what each run printed (the in-process times of `parse.mjs`).
+ * Median wall and peak RSS over `runs`; a run slower than `slowMs` ends the series early. With
+ * `printed` (commands that print one JSON line: `parse.mjs`), `printed(key)` is the median of
+ * that key over the runs.
  */
-async function series(command, runs, slowMs = 20_000, cwd = undefined) {
+async function series(command, runs, slowMs = 20_000, cwd = undefined, printed = false) {
   const walls = []
   const rsss = []
   const outs = []
@@ -129,11 +136,11 @@ async function series(command, runs, slowMs = 20_000, cwd = undefined) {
     last = await measure(command, join(OUT, 'stdout'), cwd)
     walls.push(last.ms)
     rsss.push(last.rss)
-    if (command[1] === PARSE[1]) outs.push(readFileSync(last.stdout, 'utf8'))
+    if (printed) outs.push(readFileSync(last.stdout, 'utf8'))
     if (last.ms > slowMs) break
   }
-  const printed = (key) => median(outs.map((text) => JSON.parse(text)[key]))
-  return { ms: median(walls), rss: Math.max(...rsss), runs: walls.length, last, printed }
+  const medianOf = (key) => median(outs.map((text) => JSON.parse(text)[key]))
+  return { ms: median(walls), rss: Math.max(...rsss), runs: walls.length, last, printed: medianOf }
 }
 
 async function inputs() {
@@ -577,7 +584,13 @@ async function main() {
       if (j.parse) {
         // In-process: the reader alone, no start-up; wall and RSS of the whole process.
         const keep = j.parse === 'positions' ? ['positions'] : []
-        const r = await series([...PARSE, input.format, file, ...keep], input.huge ? 1 : RUNS)
+        const r = await series(
+          [...PARSE, input.format, file, ...keep],
+          input.huge ? 1 : RUNS,
+          undefined,
+          undefined,
+          true,
+        )
         row.profconv = {
           ms: r.ms,
           rss: r.rss,
