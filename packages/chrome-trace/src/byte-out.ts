@@ -68,6 +68,29 @@ export class ByteOut {
     this.length += bytes.length
   }
 
+  /** Appends `,"dur":` where `room` was made: byte by byte, cheaper than a copy this short. */
+  durKey(): void {
+    const buffer = this.buffer
+    const at = this.length
+    buffer[at] = 0x2c // ,
+    buffer[at + 1] = 0x22 // "
+    buffer[at + 2] = 0x64 // d
+    buffer[at + 3] = 0x75 // u
+    buffer[at + 4] = 0x72 // r
+    buffer[at + 5] = 0x22 // "
+    buffer[at + 6] = 0x3a // :
+    this.length = at + 7
+  }
+
+  /**
+   * Takes back the last `n` bytes written, which must still be in the buffer: no `room` (nor
+   * anything making room) since they were written.
+   */
+  takeBack(n: number): void {
+    if (n > this.length) throw new Error('ByteOut.takeBack: the bytes were handed out already')
+    this.length -= n
+  }
+
   /** Appends `text` (encoded now: for pieces written once). */
   text(text: string): void {
     this.bytes(encoder.encode(text))

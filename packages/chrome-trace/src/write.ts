@@ -1,4 +1,5 @@
 import { ByteOut } from './byte-out.js'
+import { writeFlameEvents } from './flame-events.js'
 import { cpuprofileColumns, type CpuprofileNode } from '@profconv/cpuprofile'
 import {
   ProfconvError,
@@ -55,7 +56,6 @@ function writeTrace(
   const timeline = sampleTimeline(profile, samples, options.metric)
   const { values, usPerUnit: scale, times } = timeline
   const metric = profile.metrics[timeline.metric]
-  const n = samples.stack.length
   const timed = times !== undefined
   const notes = profile.meta.notes
   // One sample is written per sample: a count of 1 in each is kept, as the samples themselves.
@@ -73,7 +73,10 @@ function writeTrace(
     )
   }
 
-  // Each frame's event text after the times, encoded once.
+  // Each frame's event text after the times, encoded once, followed by the next event's text
+  // up to its start (`,{"ph":"X",…,"ts":`): one copy per event writes both. The last event's
+  // is taken back at the end.
+  const eventStart = `,{"ph":"X","pid":${PID},"tid":${TID},"ts":`
   const frameBytes = profile.frames.frames.map((f) => {
     const args: Record<string, string | number> = {}
     if (f.file !== undefined) args.file = f.file
@@ -82,12 +85,9 @@ function writeTrace(
     if (f.module !== undefined) args.module = f.module
     const hasArgs = Object.keys(args).length > 0
     return ByteOut.encode(
-      `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}`,
+      `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}${eventStart}`,
     )
   })
-  const eventStart = ByteOut.encode(`,{"ph":"X","pid":${PID},"tid":${TID},"ts":`)
-  const durStart = ByteOut.encode(',"dur":')
-  const tree = samples.tree
 
   const out = sink
     ? new ByteOut(CHUNK, sink)
@@ -148,76 +148,17 @@ function writeTrace(
   }
   out.text(`,"endTime":${cpu.endTime}}}}`)
 
-  // The open frames, outermost first: each one's stack-tree node and start (µs); `open` of
-  // them. Typed arrays, grown by doubling, as is the sample's path (leaf first).
-  let openNode = new Int32Array(64)
-  let openStart = new Float64Array(64)
-  let open = 0
-  let path = new Int32Array(64)
-  // Frames closing together are written outer first: readers place the first of two events
-  // with the same start and end outside the second. Frames opened together also share their
-  // times: the text up to the duration is written once and copied for the next ones.
-  const close = (depth: number, at: number): void => {
-    const end = round(at)
-    let timesOf = NaN
-    let timesFrom = 0
-    let timesTo = 0
-    for (let d = depth; d < open; d++) {
-      const start = openStart[d]
-      const frame = frameBytes[tree.frame(openNode[d])]
-      out.room(EVENT_ROOM + frame.length)
-      if (start !== timesOf || !out.repeat(timesFrom, timesTo)) {
-        timesFrom = out.position
-        out.put(eventStart)
-        out.fixed3(start)
-        out.put(durStart)
-        out.fixed3(end - start)
-        timesTo = out.position
-        timesOf = start
-      }
-      out.put(frame)
-    }
-    if (depth < open) open = depth
-  }
-  let cursor = 0
-  // Samples without a stack (austin's threads without Python frames): time on no frame.
-  let stackless = 0
-  let stacklessCost = 0
-  let allCost = 0
-  for (let i = 0; i < n; i++) {
-    const value = values[i]
-    if (!(value > 0)) continue
-    allCost += value
-    if (samples.stack[i] < 0) {
-      stackless++
-      stacklessCost += value
-    }
-    const startAt = timed ? times![i] / 1000 : cursor
-    if (startAt > cursor) close(0, cursor)
-    // The path from the sample's leaf to the root; its frames from the root on that are open
-    // already stay open.
-    let depth = 0
-    for (let node = samples.stack[i]; node >= 0; node = tree.parent(node)) {
-      if (depth === path.length) path = grown(path)
-      path[depth++] = node
-    }
-    let same = 0
-    while (same < open && same < depth && openNode[same] === path[depth - 1 - same]) same++
-    const at = Math.max(startAt, cursor)
-    close(same, at)
-    while (openNode.length < depth) {
-      openNode = grown(openNode)
-      openStart = grown(openStart)
-    }
-    const start = round(at)
-    for (let d = same; d < depth; d++) {
-      openNode[d] = path[depth - 1 - d]
-      openStart[d] = start
-    }
-    open = depth
-    cursor = at + value * scale
-  }
-  close(0, cursor)
+  // The events' text up to the first one's start: each frame's text brings the next one's.
+  out.text(eventStart)
+  const { stackless, stacklessCost, allCost } = writeFlameEvents(
+    out,
+    samples,
+    values,
+    times,
+    scale,
+    frameBytes,
+  )
+  out.takeBack(eventStart.length)
   if (stackless > 0) {
     const share = Number(((100 * stacklessCost) / allCost).toPrecision(3))
     notes.push(
@@ -273,16 +214,4 @@ function sizeAtMost(
 function callFrameJson(frame: CpuprofileNode['callFrame']): string {
   const { functionName, scriptId, url, lineNumber, columnNumber } = frame
   return `{"functionName":${JSON.stringify(functionName)},"scriptId":${JSON.stringify(scriptId)},"url":${JSON.stringify(url)},"lineNumber":${JSON.stringify(lineNumber)},"columnNumber":${JSON.stringify(columnNumber)}}`
-}
-
-/** `array` in one twice as long. */
-function grown<T extends Int32Array | Float64Array>(array: T): T {
-  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2)
-  bigger.set(array)
-  return bigger
-}
-
-/** Microsecond times to 3 decimals (nanoseconds), without float noise in the text. */
-function round(us: number): number {
-  return Math.round(us * 1000) / 1000
 }

@@ -80,6 +80,18 @@ describe('chrome-trace writer', () => {
     expect(out.otherData.notes).toContain(note)
   })
 
+  test('only samples without a stack: no X event, and still one JSON document', () => {
+    const p = small(false)
+    const s = new SamplesBuilder(1)
+    s.add(-1, [2])
+    s.add(-1, [3])
+    const out = JSON.parse(text(writeChromeTrace({ ...p, samples: s.finish() })))
+    const kinds = (out.traceEvents as { ph: string }[]).map((e) => e.ph)
+    expect(kinds).not.toContain('X')
+    expect(kinds).toContain('M')
+    expect(out.displayTimeUnit).toBe('ms')
+  })
+
   test('read back: the same stacks and values (times given or laid out)', () => {
     for (const timed of [true, false]) {
       const p = small(timed)
