@@ -105,21 +105,31 @@ async function measure(command, stdoutPath, cwd) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
+/** Runs of each writer in `writersMs`: more than `RUNS`, as a writer's run is about a second. */
+const WRITER_RUNS = Math.max(5, RUNS)
+
 /**
- * The writer's own time (median of `RUNS`): `parse.mjs --write` reads `file`, then writes it as
- * `target` in-process, the output counted and dropped, so the file system's time to take the
- * output (seconds for a gigabyte on a virtual machine's page cache) is left out, as reader
- * times leave out start-up.
+ * Each writer's own time (median of `WRITER_RUNS`): `parse.mjs --write` reads `file`, then
+ * writes it as the target in-process, the output counted and dropped, so the file system's time
+ * to take the output (seconds for a gigabyte on a virtual machine's page cache) is left out, as
+ * reader times leave out start-up. The writers take turns run by run (A B C A B C …), so a slow
+ * minute of the machine falls on all of them alike: their ratios are what the targets judge.
  */
-async function writerMs(format, file, target) {
-  const r = await series(
-    [...PARSE, format, file, '--write', target],
-    RUNS,
-    undefined,
-    undefined,
-    true,
-  )
-  return r.printed('writeMs')
+async function writersMs(format, file, targets) {
+  const times = new Map(targets.map((target) => [target, []]))
+  for (let i = 0; i < WRITER_RUNS; i++) {
+    for (const target of targets) {
+      const r = await series(
+        [...PARSE, format, file, '--write', target],
+        1,
+        undefined,
+        undefined,
+        true,
+      )
+      times.get(target).push(r.printed('writeMs'))
+    }
+  }
+  return new Map([...times].map(([target, ms]) => [target, median(ms)]))
 }
 
 /**
@@ -578,8 +588,15 @@ async function main() {
     const size = statSync(file).isDirectory()
       ? readdirSync(file).reduce((n, f) => n + statSync(join(file, f)).size, 0)
       : statSync(file).size
-    for (const j of jobs(input, file)) {
-      if (ONLY && !`${input.name} ${j.job}`.includes(ONLY)) continue
+    const selected = jobs(input, file).filter(
+      (j) => !ONLY || `${input.name} ${j.job}`.includes(ONLY),
+    )
+    // The writers alone first, in turns (a gigabyte written by a whole command just before
+    // would still be being written back).
+    const writers = selected.filter((j) => j.writer).map((j) => j.writer)
+    const writerTimes =
+      writers.length > 0 ? await writersMs(input.format, file, writers) : new Map()
+    for (const j of selected) {
       const row = { input: input.name, size, job: j.job }
       if (j.parse) {
         // In-process: the reader alone, no start-up; wall and RSS of the whole process.
@@ -599,8 +616,7 @@ async function main() {
         }
         row.mbPerS = size / MB / (row.profconv.readerMs / 1000)
       } else {
-        // The writer alone first: a gigabyte written just before is still being written back.
-        const writer = j.writer && (await writerMs(input.format, file, j.writer))
+        const writer = j.writer && writerTimes.get(j.writer)
         const r = await series(j.profconv, input.huge ? 1 : RUNS, 20_000, j.cwd)
         row.profconv = { ms: r.ms, rss: r.rss, runs: r.runs }
         if (writer) row.profconv.writerMs = writer
