@@ -1,5 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs'
-import { fixturePath } from '@profconv/testkit'
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describeWithTool, fixturePath, run } from '@profconv/testkit'
 import { cli } from './cli-io.js'
 
 const text = (rel: string) => readFileSync(fixturePath(rel), 'utf8')
@@ -91,6 +93,50 @@ describe('-t top against go tool pprof -top -nodecount=0', () => {
     const cums = parseOurs(r.stdout).rows.map((row) => row.cum)
     expect(cums).toEqual([...cums].sort((a, b) => b - a))
     expect(cums[0]).toBe(650_000_000)
+  })
+})
+
+describeWithTool('go', '-t top total against go tool pprof -top (samples without a stack)', () => {
+  test('samples without locations count in the total and the shares, in no row', async () => {
+    // austin's samples of threads without Python frames become pprof samples without locations.
+    const out = join(mkdtempSync(join(tmpdir(), 'profconv-top-')), 'wall.pb.gz')
+    expect(
+      (await cli([fixturePath('austin/wall.austin'), '-t', 'pprof', '-o', out, '-q'])).code,
+    ).toBe(0)
+    const reading = run('go', [
+      'tool',
+      'pprof',
+      '-top',
+      '-nodecount=0',
+      '-nodefraction=0',
+      '-edgefraction=0',
+      '-symbolize=none',
+      '-unit=us',
+      out,
+    ])
+    const pprofTotal = Number(/ of (\d+)us total/.exec(reading)![1])
+    const r = await cli([out, '-t', 'top', '-q'])
+    expect(r.code).toBe(0)
+    const { rows, decimals } = parseOurs(r.stdout, 1e3) // microseconds
+    const ourTotal = /of ([\d.]+) s total/.exec(r.stdout)![1]
+    expect(Math.abs(Number(ourTotal) * 1e6 - pprofTotal)).toBeLessThanOrEqual(500)
+    // The stackless samples are outside every row: the rows' flat sum is below the total.
+    const flatSum = rows.reduce((sum, row) => sum + row.flat, 0)
+    expect(pprofTotal - flatSum).toBeGreaterThan(1000)
+    // pprof keys rows by name alone: compare the functions whose name no other file shares.
+    const bare = (row: Row) => row.name.replace(/ \(.*\)$/, '')
+    const unique = rows.filter(
+      (row) => rows.filter((other) => bare(other) === bare(row)).length === 1,
+    )
+    expect(unique.length).toBeGreaterThan(20)
+    const expected = new Map(parsePprof(reading).map((row) => [row.name, row]))
+    for (const row of unique) {
+      const want = expected.get(bare(row))!
+      expect(want).toBeDefined()
+      expect(Math.abs(row.flat - want.flat)).toBeLessThanOrEqual(decimals / 2)
+      for (const k of ['flatPct', 'cumPct'] as const)
+        expect(Math.abs(row[k] - want[k])).toBeLessThanOrEqual(0.0051 + want[k] * 0.01)
+    }
   })
 })
 

@@ -2,7 +2,7 @@ import { graphOf } from './derive.js'
 import { graphTotals, type CallGraph } from './graph.js'
 import { cycleGraphOf, estimateCycleTotals, type EntryPath } from './cycles.js'
 import type { Profile } from './profile.js'
-import { SamplesBuilder, type Samples } from './samples.js'
+import { SamplesBuilder, stacklessCost, type Samples } from './samples.js'
 
 export interface EstimateOptions {
   /** Paths whose share of every metric's total is below this fraction are cut. Default 1e-6. */
@@ -65,19 +65,12 @@ export function withGraph(profile: Profile): Profile {
   const samples = profile.samples
   if (!samples) return { ...profile, graph }
   const m = profile.defaultMetric
-  const column = samples.values[m]
-  let stackless = 0
-  let cost = 0
+  const { count, cost } = stacklessCost(samples, m)
+  if (count === 0) return { ...profile, graph }
   let all = 0
-  for (let i = 0; i < samples.stack.length; i++) {
-    all += column[i]
-    if (samples.stack[i] >= 0 || column[i] === 0) continue
-    stackless++
-    cost += column[i]
-  }
-  if (stackless === 0) return { ...profile, graph }
-  const share = all === 0 ? 0 : (100 * cost) / all
-  const note = `${stackless} sample(s) without a stack (${Number(share.toPrecision(3))}% of ${profile.metrics[m].name}) are in no function: left out of the call graph and its total`
+  for (const v of samples.values[m]) all += v
+  const share = all === 0 ? 0 : (100 * cost[m]) / all
+  const note = `${count} sample(s) without a stack (${Number(share.toPrecision(3))}% of ${profile.metrics[m].name}) are in no function: left out of the call graph`
   return { ...profile, graph, meta: { ...profile.meta, notes: [...profile.meta.notes, note] } }
 }
 

@@ -14,7 +14,7 @@ export { FrameTable } from './frame-table.js'
 export type { Frame } from './frame-table.js'
 export { StackTree } from './stack-tree.js'
 export type { StackColumns } from './stack-tree.js'
-export { SamplesBuilder } from './samples.js'
+export { SamplesBuilder, stacklessCost } from './samples.js'
 export type { Label, Samples } from './samples.js'
 export {
   GraphBuilder,

@@ -21,6 +21,22 @@ export interface Samples {
   readonly time?: Float64Array
 }
 
+/**
+ * The samples without a stack (leaf -1: austin's threads without Python frames, pprof samples
+ * without locations): how many carry a non-zero value of metric `m`, and their cost per metric.
+ * No function holds this cost, but it is part of the profile's total (pprof's `N total` counts it).
+ */
+export function stacklessCost(samples: Samples, m: number): { count: number; cost: number[] } {
+  const cost = new Array<number>(samples.values.length).fill(0)
+  let count = 0
+  for (let i = 0; i < samples.stack.length; i++) {
+    if (samples.stack[i] >= 0) continue
+    if (samples.values[m][i] !== 0) count++
+    for (let k = 0; k < cost.length; k++) cost[k] += samples.values[k][i]
+  }
+  return { count, cost }
+}
+
 /** Collects samples into columns that grow by doubling. */
 export class SamplesBuilder {
   readonly tree: StackTree

@@ -15,6 +15,7 @@ import {
   mergeProfiles,
   newMeta,
   samplesToGraph,
+  stacklessCost,
   withGraph,
   withSamples,
   type CallGraph,
@@ -161,10 +162,12 @@ test('withGraph: samples without a stack are in no function, left out of the gra
   const g = withGraph(p)
   expect(dumpGraph(g)).toBe('fn main self=7 total=7')
   expect(g.meta.notes).toEqual([
-    '2 sample(s) without a stack (30% of wall) are in no function: left out of the call graph and its total',
+    '2 sample(s) without a stack (30% of wall) are in no function: left out of the call graph',
   ])
   expect(p.meta.notes).toEqual([])
   expect(withGraph(fromStacks([['main', 1]])).meta.notes).toEqual([])
+  // Their cost, per metric, for writers whose total counts it (pprof's does).
+  expect(stacklessCost(p.samples!, 0)).toEqual({ count: 2, cost: [3] })
 })
 
 describe('graph → samples (estimated)', () => {

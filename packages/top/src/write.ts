@@ -3,6 +3,7 @@ import {
   graphTotals,
   shareTotals,
   resolveMetric,
+  stacklessCost,
   type GraphNode,
   type Granularity,
   type Profile,
@@ -47,15 +48,18 @@ const ROWS: Record<Granularity, (n: number) => string> = {
  * like `go tool pprof -top` (flat = self cost, cum = inclusive cost, sum% = running total of
  * flat%) with print_stats' call counts (`total/primitive` when they differ). One metric
  * (`--metric`, default the profile's), in one unit per table named in the header. Functions with
- * neither cost nor calls are left out, as pprof leaves them out.
+ * neither cost nor calls are left out, as pprof leaves them out. The total counts samples without
+ * a stack, which no row holds, as pprof's does.
  */
 export function writeTop(profile: Profile, options: TopOptions = {}): string {
   const graph = profile.graph!
   const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
   const metric = profile.metrics[m]
-  const total = graphTotals(graph, profile.metrics.length)[m]
-  // Shares are of the larger of the self sum and the largest total (no row above 100 %).
-  const whole = shareTotals(graph, profile.metrics.length)[m]
+  // Samples without a stack are in no row but in the total, as in pprof's `N of M total`.
+  const stackless = profile.samples ? stacklessCost(profile.samples, m).cost[m] : 0
+  const total = graphTotals(graph, profile.metrics.length)[m] + stackless
+  // Shares are of the larger of the total and the largest row total (no row above 100 %).
+  const whole = Math.max(shareTotals(graph, profile.metrics.length)[m], total)
   const hasCalls = graph.nodes.some((n) => n.calls !== undefined)
   const shown = graph.nodes.filter((n) => n.self[m] !== 0 || n.total[m] !== 0 || (n.calls ?? 0) > 0)
   // Per shown function, by index: cost columns and names, read once (no Map keyed by node).

@@ -111,6 +111,27 @@ describe('writeTop', () => {
     ])
   })
 
+  test('samples without a stack: in the total and the shares (pprof -top), in no row', () => {
+    const source = samplesProfile()
+    const s = new SamplesBuilder(2, source.samples!.tree)
+    const { stack, values } = source.samples!
+    for (let i = 0; i < stack.length; i++) s.add(stack[i], [values[0][i], values[1][i]])
+    s.add(-1, [1_500_000, 0]) // e.g. a pprof sample without locations
+    const p = withGraph({ ...source, samples: s.finish() })
+    expect(writeTop(p)).toBe(
+      [
+        'cpu (nanoseconds): all 2 functions, accounting for 3.500 ms (70.00%) of 5.000 ms total',
+        'flat (ms)   flat%    sum%  cum (ms)    cum%  name',
+        '    3.000  60.00%  60.00%     3.000  60.00%  work',
+        '    0.500  10.00%  70.00%     3.500  70.00%  main',
+      ].join('\n') + '\n',
+    )
+    // A stackless sample with no cost in the metric shown changes nothing.
+    expect(rows(writeTop(p, { metric: 'alloc' }))[0]).toBe(
+      '    4096  99.76%   99.76%     4096   99.76%  work',
+    )
+  })
+
   test('colour only when asked: hot rows red, header bold', () => {
     expect(writeTop(graphProfile())).not.toContain('\u001b[')
     const coloured = writeTop(graphProfile(), { color: true })
