@@ -215,9 +215,12 @@ export function cpuprofileColumns(
   const lineTicks = new Map<number, Map<number, number>>()
   let last = 0 // time of the previous written sample, µs
   let end = 0 // end of the previous sample, µs
+  const stacks = samples.stack
+  const leafLines = tree.allColumns().line
   for (let i = 0; i < n; i++) {
-    const leaf = samples.stack[i]
-    const index = outNode(leaf)
+    const leaf = stacks[i]
+    let index = leaf < 0 ? 0 : outOf[leaf]
+    if (index < 0) index = outNode(leaf)
     const at = timed ? times![i] / 1000 : end
     if (at > end && i > 0) {
       // a gap: time no sample covers, on (root)
@@ -229,7 +232,7 @@ export function cpuprofileColumns(
     deltas[count] = round(at - last)
     last = at
     hits[index]++
-    const line = leaf >= 0 ? tree.line(leaf) : 0
+    const line = leaf >= 0 && leafLines !== undefined ? leafLines[leaf] : 0
     sampleLines[count++] = line
     if (line > 0) {
       let ticks = lineTicks.get(index)
