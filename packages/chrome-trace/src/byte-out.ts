@@ -9,23 +9,35 @@ const encoder = new TextEncoder()
  * output's size (and the buffer stays in the CPU's cache). Without one, the output is one
  * buffer: a writer that knows about how much it writes says so (`capacity`), the buffer is then
  * allocated once (pages it never touches cost no memory), else it doubles as it fills.
+ *
+ * A `dictionary` (pieces written millions of times, one after the other) sits at the head of the
+ * buffer, before the output: `copy` writes a piece of it with one copy inside the buffer, where
+ * millions of small arrays scattered in memory cost a cache miss each (2–3× slower measured).
  */
 export class ByteOut {
   private buffer: Uint8Array
-  private length = 0
+  /** Where the output starts in the buffer: after the dictionary. */
+  private readonly base: number
+  private length: number
   /** Bytes handed to the sink before the buffer's. */
   private flushed = 0
 
   /**
-   * @param capacity - the buffer's first size (with a sink, its size for good).
+   * @param capacity - the buffer's first size, the dictionary's not counted (with a sink, its
+   *   size for good).
    * @param sink - takes each full buffer's bytes; they are only valid during the call.
+   * @param dictionary - bytes for `copy`, not part of the output.
    */
   constructor(
     capacity = 1 << 20,
     private readonly sink?: (chunk: Uint8Array) => void,
+    dictionary: Uint8Array = new Uint8Array(0),
   ) {
     const size = Number.isFinite(capacity) ? Math.min(capacity, MAX_START) : 0
-    this.buffer = new Uint8Array(Math.max(1024, size))
+    this.base = dictionary.length
+    this.buffer = new Uint8Array(this.base + Math.max(1024, size))
+    this.buffer.set(dictionary)
+    this.length = this.base
   }
 
   /** `text` as UTF-8 bytes, for pieces written many times. */
@@ -46,7 +58,7 @@ export class ByteOut {
 
   /** How many bytes have been written so far: a position for `repeat`. */
   get position(): number {
-    return this.flushed + this.length
+    return this.flushed + this.length - this.base
   }
 
   /**
@@ -56,9 +68,16 @@ export class ByteOut {
    */
   repeat(from: number, to: number): boolean {
     if (from < this.flushed) return false
-    this.buffer.copyWithin(this.length, from - this.flushed, to - this.flushed)
+    const at = this.base - this.flushed
+    this.buffer.copyWithin(this.length, at + from, at + to)
     this.length += to - from
     return true
+  }
+
+  /** Appends the dictionary's bytes `from` to `to`, where `room` was made. */
+  copy(from: number, to: number): void {
+    this.buffer.copyWithin(this.length, from, to)
+    this.length += to - from
   }
 
   /** Appends `bytes` where `room` was made. */
@@ -87,7 +106,9 @@ export class ByteOut {
    * anything making room) since they were written.
    */
   takeBack(n: number): void {
-    if (n > this.length) throw new Error('ByteOut.takeBack: the bytes were handed out already')
+    if (n > this.length - this.base) {
+      throw new Error('ByteOut.takeBack: the bytes were handed out already')
+    }
     this.length -= n
   }
 
@@ -161,7 +182,7 @@ export class ByteOut {
    * the sink and nothing is returned.
    */
   finish(): Uint8Array {
-    if (!this.sink) return this.buffer.subarray(0, this.length)
+    if (!this.sink) return this.buffer.subarray(this.base, this.length)
     this.flush()
     return new Uint8Array(0)
   }
@@ -169,7 +190,7 @@ export class ByteOut {
   private flushOrGrow(needed: number): void {
     if (this.sink) {
       this.flush()
-      if (needed <= this.buffer.length) return
+      if (this.length + needed <= this.buffer.length) return
     }
     let size = Math.max(1024, this.buffer.length * 2)
     while (size < this.length + needed) size *= 2
@@ -179,9 +200,9 @@ export class ByteOut {
   }
 
   private flush(): void {
-    if (this.length > 0) this.sink!(this.buffer.subarray(0, this.length))
-    this.flushed += this.length
-    this.length = 0
+    if (this.length > this.base) this.sink!(this.buffer.subarray(this.base, this.length))
+    this.flushed += this.length - this.base
+    this.length = this.base
   }
 }
 

@@ -75,9 +75,10 @@ function writeTrace(
 
   // Each frame's event text after the times, encoded once, followed by the next event's text
   // up to its start (`,{"ph":"X",…,"ts":`): one copy per event writes both. The last event's
-  // is taken back at the end.
+  // is taken back at the end. The texts are the output's dictionary: frame f's is its bytes
+  // `frameAt[f]` to `frameAt[f + 1]`.
   const eventStart = `,{"ph":"X","pid":${PID},"tid":${TID},"ts":`
-  const frameBytes = profile.frames.frames.map((f) => {
+  const frameTexts = profile.frames.frames.map((f) => {
     const args: Record<string, string | number> = {}
     if (f.file !== undefined) args.file = f.file
     if (f.line !== undefined) args.line = f.line
@@ -88,10 +89,14 @@ function writeTrace(
       `,"name":${JSON.stringify(f.name)}${hasArgs ? `,"args":${JSON.stringify(args)}` : ''}}${eventStart}`,
     )
   })
+  const frameAt = new Int32Array(frameTexts.length + 1)
+  for (let f = 0; f < frameTexts.length; f++) frameAt[f + 1] = frameAt[f] + frameTexts[f].length
+  const dictionary = new Uint8Array(frameAt[frameTexts.length])
+  frameTexts.forEach((text, f) => dictionary.set(text, frameAt[f]))
 
   const out = sink
-    ? new ByteOut(CHUNK, sink)
-    : new ByteOut(sizeAtMost(samples, values, frameBytes, EVENT_ROOM))
+    ? new ByteOut(CHUNK, sink, dictionary)
+    : new ByteOut(sizeAtMost(samples, values, frameAt, EVENT_ROOM), undefined, dictionary)
   out.text('{"traceEvents":[')
   const meta = (name: string, value: string) =>
     `{"ph":"M","pid":${PID},"tid":${TID},"name":"${name}","args":{"name":${JSON.stringify(value)}}}`
@@ -156,7 +161,7 @@ function writeTrace(
     values,
     times,
     scale,
-    frameBytes,
+    frameAt,
   )
   out.takeBack(eventStart.length)
   if (stackless > 0) {
@@ -187,9 +192,10 @@ function writeTrace(
 function sizeAtMost(
   samples: Samples,
   values: ArrayLike<number>,
-  frameBytes: Uint8Array[],
+  frameAt: Int32Array,
   perEvent: number,
 ): number {
+  const frameBytes = (frame: number) => frameAt[frame + 1] - frameAt[frame]
   const tree = samples.tree
   const nodes = tree.length
   // A node's whole stack: its parent's plus its own event (a parent's id is smaller).
@@ -197,11 +203,11 @@ function sizeAtMost(
   for (let node = 0; node < nodes; node++) {
     const parent = tree.parent(node)
     stackBytes[node] =
-      (parent >= 0 ? stackBytes[parent] : 0) + perEvent + frameBytes[tree.frame(node)].length
+      (parent >= 0 ? stackBytes[parent] : 0) + perEvent + frameBytes(tree.frame(node))
   }
   // The CPU profile: nodes (about a frame's text each) and three numbers per sample.
   let total = 1 << 16
-  for (let node = 0; node < nodes; node++) total += 64 + frameBytes[tree.frame(node)].length
+  for (let node = 0; node < nodes; node++) total += 64 + frameBytes(tree.frame(node))
   for (let i = 0; i < samples.stack.length; i++) {
     total += 3 * 24
     const node = samples.stack[i]
