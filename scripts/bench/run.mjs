@@ -479,11 +479,12 @@ function jobs(input, file) {
         { job: 'parse', parse: true },
         { job: '→ dot', profconv: profconv('-t', 'dot') },
         { job: '→ pprof', profconv: profconv('-t', 'pprof') },
-        // The V8/Chrome writers beside the speedscope writer, on the same 1M samples; `writer`:
+        // The browser viewers' writers beside the speedscope writer, on the same 1M samples; `writer`:
         // each writer's own time is measured too (in-process, output counted and dropped).
         { job: '→ speedscope', profconv: profconv('-t', 'speedscope'), writer: 'speedscope' },
         { job: '→ chrome-trace', profconv: profconv('-t', 'chrome-trace'), writer: 'chrome-trace' },
         { job: '→ cpuprofile', profconv: profconv('-t', 'cpuprofile'), writer: 'cpuprofile' },
+        { job: '→ firefox', profconv: profconv('-t', 'firefox'), writer: 'firefox' },
       ]
     case 'chrome-trace':
       return [
@@ -777,7 +778,7 @@ export function targets(rows) {
     },
     // Issue 15: "writers of 1M samples finish within 2× the time of the speedscope writer": the
     // writers' own times; the whole commands' (reading and the file system's included) beside.
-    ...['→ chrome-trace', '→ cpuprofile'].map((job) => {
+    ...['→ chrome-trace', '→ cpuprofile', '→ firefox'].map((job) => {
       const writer = find('speedscope 1M', job)?.profconv
       const base = find('speedscope 1M', '→ speedscope')?.profconv
       const ratio = (a, b) => `${(a / b).toFixed(1)}×`
