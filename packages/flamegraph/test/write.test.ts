@@ -26,7 +26,10 @@ const FIXTURES: [string, () => Profile][] = [
 describe('flame graph boxes against the folded output of the same profile', () => {
   test.each(FIXTURES)('%s: every stack prefix is one box of its folded total', (_name, read) => {
     const profile = read()
-    const { prefixes, total } = foldedPrefixes(writeFolded(profile))
+    // Folded writes times with fractions in whole nanoseconds; as counts, the values as they
+    // are, which the boxes must equal exactly.
+    const asCounts = { ...profile, metrics: profile.metrics.map((m) => ({ ...m, unit: 'count' })) }
+    const { prefixes, total } = foldedPrefixes(writeFolded(asCounts))
     const { boxes } = parseBoxes(writeFlamegraph(profile, { minwidth: 0 }))
     expect(boxes[0].label).toBe('all')
     expect(close(boxes[0].w, total)).toBe(true)

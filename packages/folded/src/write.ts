@@ -1,6 +1,7 @@
 import {
   ProfconvError,
   frameText,
+  nanosecondsPer,
   oneMetricNote,
   plainDecimal,
   resolveMetric,
@@ -16,8 +17,10 @@ import {
  * at its own; frames without a line stay one per function, whatever their nodes' lines. Counts
  * are plain decimals, never in exponent notation (flamegraph.pl skips such lines). Without a
  * `metric` option a differential profile (metrics `before`, `after`) keeps both counts; otherwise
- * one metric, the default. Stacks whose counts are all 0 are left out; `;` and line breaks in
- * names become `:` and spaces (noted).
+ * one metric, the default. A time metric with fractions (cProfile's seconds, estimated stacks) is
+ * written in whole nanoseconds, noted: folded counts are integers to inferno, which drops
+ * fractions, and to flamegraph.pl's tooltips. Stacks whose counts are all 0 are left out; `;` and
+ * line breaks in names become `:` and spaces (noted).
  */
 export function writeFolded(profile: Profile, options: WriteOptions = {}): string {
   const samples = profile.samples
@@ -74,6 +77,17 @@ export function writeFolded(profile: Profile, options: WriteOptions = {}): strin
     if (total) sum.forEach((v, k) => (total[k] += v))
     else byText.set(stack, sum)
   }
+  // Time with fractions in whole nanoseconds (pprof's unit and its writer's rule), per column.
+  columns.forEach((m, k) => {
+    const ns = nanosecondsPer(profile.metrics[m].unit)
+    const sums = [...byText.values()]
+    if (ns === undefined || sums.every((sum) => Number.isInteger(sum[k]))) return
+    for (const sum of sums) sum[k] = Math.round(sum[k] * ns)
+    const { name, unit } = profile.metrics[m]
+    profile.meta.notes.push(
+      `folded: '${name}' (${unit}, with fractions) written in whole nanoseconds: folded counts are integers to inferno and flamegraph.pl (flamegraph.pl --countname ns names them)`,
+    )
+  })
   const lines: string[] = []
   for (const [stack, sum] of byText)
     if (!sum.every((v) => v === 0)) lines.push(`${stack} ${sum.map(plainDecimal).join(' ')}\n`)

@@ -35,8 +35,9 @@ function profile(): Profile {
 describe('folded writer', () => {
   test('default metric, one line per stack, integral counts as integers, zero stacks left out', () => {
     const p = profile()
-    expect(writeFolded(p)).toBe('main (app.py:1);leaf 1.5\n')
+    expect(writeFolded(p)).toBe('main (app.py:1);leaf 1500000000\n')
     expect(p.meta.notes).toEqual([
+      "folded: 'cpu' (seconds, with fractions) written in whole nanoseconds: folded counts are integers to inferno and flamegraph.pl (flamegraph.pl --countname ns names them)",
       "folded holds one metric: wrote 'cpu', dropped samples",
       "folded: ';' or line breaks replaced in 1 frame name(s)",
       'folded: 1 sample(s) without a stack left out',
@@ -44,8 +45,8 @@ describe('folded writer', () => {
   })
 
   test('counts in plain decimals, never exponent notation: flamegraph.pl and the reader take them', () => {
-    // Seconds of a pstats file (9.62e-7 s) and a count past 1e21 print in exponent notation as
-    // JavaScript strings; flamegraph.pl skips such lines and the folded reader rejects them.
+    // A tiny fraction (9.62e-7) and a count past 1e21 print in exponent notation as JavaScript
+    // strings; flamegraph.pl skips such lines and the folded reader rejects them.
     const frames = new FrameTable()
     const main = frames.intern({ name: 'main' })
     const tiny = frames.intern({ name: 'tiny' })
@@ -53,7 +54,7 @@ describe('folded writer', () => {
     b.addStack([main, tiny], [9.62e-7])
     b.addStack([main], [1.5e21])
     const p: Profile = {
-      metrics: [{ name: 'time', unit: 'seconds' }],
+      metrics: [{ name: 'weight', unit: 'count' }],
       defaultMetric: 0,
       frames,
       samples: b.finish(),
@@ -63,6 +64,40 @@ describe('folded writer', () => {
     expect(text).toBe('main;tiny 0.000000962\nmain 1500000000000000000000\n')
     const back = readFolded(new TextEncoder().encode(text))
     expect(Array.from(back.samples!.values[0])).toEqual([9.62e-7, 1.5e21])
+  })
+
+  test('time with fractions (cProfile seconds) in whole nanoseconds, noted; whole times as they are', () => {
+    // cProfile's tt: 892 ns is 8.920000000000001e-7 s. inferno drops a count's fraction and
+    // flamegraph.pl prints rounded counts and shares (0 samples, 0.00%) in its tooltips.
+    const frames = new FrameTable()
+    const [main, fib, exec] = ['main', 'fib', 'exec'].map((name) => frames.intern({ name }))
+    const seconds = (values: number[], unit = 'seconds'): Profile => {
+      const b = new SamplesBuilder(1)
+      b.addStack([main, fib], [values[0]])
+      b.addStack([main], [values[1]])
+      b.addStack([main, fib], [values[2]])
+      b.addStack([exec], [values[3]])
+      return {
+        metrics: [{ name: 'time', unit }],
+        defaultMetric: 0,
+        frames,
+        samples: b.finish(),
+        meta: newMeta('test'),
+      }
+    }
+    const p = seconds([0.008422473, 8.920000000000001e-7, 0.000944778, 2e-10])
+    // Lines summed first (main;fib 9367251 ns), rounded once; 0.2 ns rounds to 0: left out.
+    expect(writeFolded(p)).toBe('main;fib 9367251\nmain 892\n')
+    expect(p.meta.notes).toEqual([
+      "folded: 'time' (seconds, with fractions) written in whole nanoseconds: folded counts are integers to inferno and flamegraph.pl (flamegraph.pl --countname ns names them)",
+    ])
+    const ms = seconds([1.25, 2, 0.5, 1], 'milliseconds')
+    expect(writeFolded(ms)).toBe('main;fib 1750000\nmain 2000000\nexec 1000000\n')
+    const ns = seconds([10.4, 2, 0.5, 1], 'nanoseconds') // estimated stacks: fractions of ns
+    expect(writeFolded(ns)).toBe('main;fib 11\nmain 2\nexec 1\n')
+    const whole = seconds([3, 2, 1, 1])
+    expect(writeFolded(whole)).toBe('main;fib 4\nmain 2\nexec 1\n')
+    expect(whole.meta.notes).toEqual([])
   })
 
   test('--metric by name', () => {
