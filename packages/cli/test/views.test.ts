@@ -56,6 +56,16 @@ describe('profconv list', () => {
     expect(plain.stderr).not.toMatch(/granularity/)
   })
 
+  test('notes of a listing name -t list, never a --granularity the user did not pass', async () => {
+    const pstats = await cli([fixturePath('pstats/recursion.prof'), '-t', 'list', '--list', 'fib'])
+    expect(pstats.code).toBe(0)
+    expect(pstats.stderr).toMatch(/note: -t list: the profile has no source lines/)
+    const callgrind = await cli(['list', 'main', fixturePath('callgrind/rec-instr.callgrind')])
+    expect(callgrind.code).toBe(0)
+    expect(callgrind.stderr).toMatch(/note: -t list: the call graph does not say which line/)
+    for (const r of [pstats, callgrind]) expect(r.stderr).not.toMatch(/granularity/)
+  })
+
   test('a pattern that matches nothing exits 2 with one line', async () => {
     const r = await cli(['list', 'no_such_function', fixturePath('pprof/cpu.pb.gz')])
     expect(r.code).toBe(2)

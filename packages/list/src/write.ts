@@ -62,7 +62,7 @@ export function writeList(profile: Profile, options: ListOptions = {}): string {
   }
   const m = resolveMetric(profile.metrics, profile.defaultMetric, options.metric)
   const metric = profile.metrics[m]
-  const view = unitView(profile, 'lines')
+  const view = unitView(profile, 'lines', '-t list')
   for (const note of view.profile.meta.notes)
     if (!profile.meta.notes.includes(note)) profile.meta.notes.push(note)
   const graph = graphOf(view.profile)

@@ -66,4 +66,26 @@ describe('writeList', () => {
     expect(() => writeList(profile(), { list: 'nothing' })).toThrow(ProfconvError)
     expect(() => writeList(profile(), { list: '(' })).toThrow(/--list: /)
   })
+
+  test('notes name -t list, not a --granularity the user did not pass', () => {
+    // The same stacks without lines on their nodes (a format without lines, or read without them).
+    const frames = new FrameTable()
+    const main = frames.intern({ name: 'main', file: 'a.c', line: 5 })
+    const b = new SamplesBuilder(1)
+    b.addStack([main], [5])
+    const p: Profile = {
+      metrics: [{ name: 'cpu', unit: 'milliseconds' }],
+      defaultMetric: 0,
+      frames,
+      samples: b.finish(),
+      meta: newMeta('test'),
+    }
+    expect(writeList(p)).toContain('(no line information)')
+    expect(p.meta.notes).toEqual([
+      '-t list: the profile has no source lines or addresses (the format has none, or it was read without them), so no function is split into lines',
+    ])
+    const withLines = profile()
+    writeList(withLines)
+    expect(withLines.meta.notes).toEqual([])
+  })
 })

@@ -65,30 +65,40 @@ export function withGranularity(profile: Profile, granularity: Granularity): Pro
   return granularity === 'functions' ? profile : unitView(profile, granularity).profile
 }
 
-/** The view of `profile` at `granularity` with what each unit is (see `withGranularity`). */
-export function unitView(profile: Profile, granularity: Granularity): UnitView {
+/**
+ * The view of `profile` at `granularity` with what each unit is (see `withGranularity`). Its
+ * notes begin with `subject`, what the user asked for: `--granularity lines` by default, a writer
+ * whose units are always lines (`-t list`) names itself.
+ */
+export function unitView(
+  profile: Profile,
+  granularity: Granularity,
+  subject = `--granularity ${granularity}`,
+): UnitView {
   if (!GRANULARITIES.includes(granularity))
     throw new Error(`unknown granularity '${String(granularity)}'`)
   const index = new UnitIndex(profile.frames, granularity)
   const notes = [...profile.meta.notes]
   const base = { metrics: profile.metrics, defaultMetric: profile.defaultMetric }
+  // What a function is split into, in the notes.
+  const parts = granularity === 'filefunctions' ? 'units' : granularity
   let view: Profile
   if (profile.samples) {
     const samples = unitSamples(profile.samples, profile.frames, index)
     view = { ...base, frames: index.frames, samples, meta: { ...profile.meta, notes } }
     if (needsLines(granularity) && !profile.samples.tree.hasPositions)
-      notes.push(noLinesNote(granularity))
+      notes.push(noLinesNote(subject, parts))
   } else {
     const { graph, estimated, shared } = unitGraph(profile, index)
     view = { ...base, frames: index.frames, graph, meta: { ...profile.meta, notes } }
-    if (needsLines(granularity) && !profile.positions) notes.push(noLinesNote(granularity))
+    if (needsLines(granularity) && !profile.positions) notes.push(noLinesNote(subject, parts))
     if (estimated > 0)
       notes.push(
-        `--granularity ${granularity}: the source is a call graph, so the totals of ${estimated} ${estimated === 1 ? 'unit' : 'units'} on call cycles between units were estimated (own cost plus calls to other units, at most the profile total)`,
+        `${subject}: the source is a call graph, so the totals of ${estimated} ${estimated === 1 ? 'unit' : 'units'} on call cycles between units were estimated (own cost plus calls to other units, at most the profile total)`,
       )
     if (shared)
       notes.push(
-        `--granularity ${granularity}: the call graph does not say which ${granularity === 'files' ? 'file' : granularity === 'addresses' ? 'address' : 'line'} of a called function was running, so each call into a function shown as several units was shared among them in proportion to their own cost and calls`,
+        `${subject}: the call graph does not say which ${granularity === 'files' ? 'file' : granularity === 'addresses' ? 'address' : 'line'} of a called function was running, so each call into a function shown as several ${parts} was shared among them in proportion to their own cost and calls`,
       )
   }
   return { profile: view, units: index.table() }
@@ -98,8 +108,8 @@ function needsLines(granularity: Granularity): boolean {
   return granularity === 'lines' || granularity === 'addresses'
 }
 
-function noLinesNote(granularity: Granularity): string {
-  return `--granularity ${granularity}: the profile has no source lines or addresses (the format has none, or it was read without them), so each function is one unit`
+function noLinesNote(subject: string, parts: string): string {
+  return `${subject}: the profile has no source lines or addresses (the format has none, or it was read without them), so no function is split into ${parts}`
 }
 
 /**
