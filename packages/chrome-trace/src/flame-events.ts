@@ -14,8 +14,8 @@ const EVENT_ROOM = 64
 /**
  * Writes the samples as `X` events, one flame chart: consecutive samples sharing the start of
  * their stacks keep those frames open, so every frame becomes one event per stretch of time it
- * stayed on the stack. Sample `i` starts at `times[i]` (ns) when there are times (a gap between
- * samples closes every frame), else where the one before ended; it lasts `values[i] * scale` µs.
+ * stayed on the stack. Sample `i` starts at `starts[i]` µs (`SampleTimeline.starts`: a gap
+ * between samples closes every frame) and lasts `values[i] * scale` µs.
  *
  * Frame `f`'s event text after the times (`,"name":…}`), followed by the next event's text up to
  * its start (`,{"ph":"X",…,"ts":`), is `out`'s dictionary from `frameAt[f]` to `frameAt[f + 1]`:
@@ -28,7 +28,7 @@ export function writeFlameEvents(
   out: ByteOut,
   samples: Samples,
   values: Float64Array,
-  times: Float64Array | undefined,
+  starts: Float64Array,
   scale: number,
   frameAt: Int32Array,
 ): FlameEventsWritten {
@@ -54,8 +54,8 @@ export function writeFlameEvents(
       stackless++
       stacklessCost += value
     }
-    const startAt = times !== undefined ? times[i] / 1000 : cursor
-    if (startAt > cursor) {
+    const at = starts[i]
+    if (at > cursor) {
       closeFrames(out, openNode, openStart, frame, frameAt, 0, open, round(cursor))
       open = 0
     }
@@ -65,7 +65,6 @@ export function writeFlameEvents(
     for (let node = leaf; node >= 0; node = parent[node]) path[depth++] = node
     let same = 0
     while (same < open && same < depth && openNode[same] === path[depth - 1 - same]) same++
-    const at = Math.max(startAt, cursor)
     if (same < open) closeFrames(out, openNode, openStart, frame, frameAt, same, open, round(at))
     const start = round(at)
     for (let d = same; d < depth; d++) {

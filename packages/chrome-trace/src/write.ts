@@ -3,6 +3,7 @@ import { writeFlameEvents } from './flame-events.js'
 import { cpuprofileColumns, type CpuprofileNode } from '@profconv/cpuprofile'
 import {
   ProfconvError,
+  movedSamplesNote,
   oneMetricNote,
   sampleTimeline,
   type Profile,
@@ -25,9 +26,11 @@ const CLOSE = ByteOut.encode('}')
  * start of their stacks keep those frames open, so every frame becomes one `X` event per
  * stretch of time it stayed on the stack. `M` events name the process (the profile's name) and
  * the thread (the metric). With sample times (cpuprofile, perf, trace inputs) and a time metric
- * the events sit at their true times (a gap between samples closes every frame); otherwise the
- * samples are laid end to end in their order, which is noted. Times are microseconds; a
- * non-time metric is drawn as 1 µs per unit (noted). Frame file, line and column go to `args`.
+ * the events sit at their true times (a gap between samples closes every frame; a sample whose
+ * time falls inside the one before starts when that one ends, noted); otherwise the samples are
+ * laid end to end in their order, which is noted. Every sample lasts its value. Times are
+ * microseconds; a non-time metric is drawn as 1 ms per unit (1 µs past 1,000 s; noted). Frame
+ * file, line and column go to `args`.
  */
 export function writeChromeTrace(profile: Profile, options: WriteOptions = {}): Uint8Array {
   return writeTrace(profile, options)
@@ -54,9 +57,9 @@ function writeTrace(
   const samples = profile.samples
   if (!samples) throw new ProfconvError('chrome-trace', 'the profile has no samples to write')
   const timeline = sampleTimeline(profile, samples, options.metric)
-  const { values, usPerUnit: scale, times } = timeline
+  const { values, usPerUnit: scale, starts } = timeline
   const metric = profile.metrics[timeline.metric]
-  const timed = times !== undefined
+  const timed = timeline.times !== undefined
   const notes = profile.meta.notes
   // One sample is written per sample: a count of 1 in each is kept, as the samples themselves.
   const one = oneMetricNote('chrome-trace', profile.metrics, timeline.metric, (k) =>
@@ -72,6 +75,8 @@ function writeTrace(
       'the samples have no times (or not in order): the chrome-trace flame chart lays them end to end in their order',
     )
   }
+  const moved = movedSamplesNote(timeline, 'chrome-trace')
+  if (moved) notes.push(moved)
 
   // Each frame's event text after the times, encoded once, followed by the next event's text
   // up to its start (`,{"ph":"X",…,"ts":`): one copy per event writes both. The last event's
@@ -159,7 +164,7 @@ function writeTrace(
     out,
     samples,
     values,
-    times,
+    starts,
     scale,
     frameAt,
   )

@@ -1,5 +1,6 @@
 import {
   ProfconvError,
+  movedSamplesNote,
   oneMetricNote,
   sampleTimeline,
   type Profile,
@@ -36,10 +37,11 @@ export interface CpuprofileData {
  * (a `(root)` and one node per call path, `callFrame` lines and columns 0-based, -1 unknown,
  * `hitCount` the samples ending there, `positionTicks` from the lines the stack tree carries on
  * its leaves), `samples` and `timeDeltas` in microseconds, `startTime` and `endTime`. Every
- * sample is written (so a cpuprofile read and written keeps its `hitCount`s). With sample times
- * and a time metric the samples sit at their true times (a gap is written as a sample of
- * `(root)`); otherwise each sample lasts its value, laid end to end (noted). A non-time metric
- * is written as 1 µs per unit (noted).
+ * sample is written (so a cpuprofile read and written keeps its `hitCount`s) and lasts its
+ * value. With sample times and a time metric the samples sit at their true times (a gap is
+ * written as a sample of `(root)`; a sample whose time falls inside the one before starts when
+ * that one ends, noted: `sampleTimeline`); otherwise they are laid end to end (noted). A
+ * non-time metric is written as 1 ms per unit (1 µs past 1,000 s; noted).
  */
 export function writeCpuprofile(profile: Profile, options: WriteOptions = {}): string {
   const data = cpuprofileData(profile, options, 'cpuprofile')
@@ -116,10 +118,10 @@ export function cpuprofileColumns(
   const samples = profile.samples
   if (!samples) throw new ProfconvError(target, 'the profile has no samples to write')
   const timeline = sampleTimeline(profile, samples, options.metric)
-  const { values, usPerUnit: scale, times } = timeline
+  const { values, usPerUnit: scale, starts } = timeline
   const metric = profile.metrics[timeline.metric]
   const n = samples.stack.length
-  const timed = times !== undefined
+  const timed = timeline.times !== undefined
   const notes = profile.meta.notes
   // One sample is written per sample: a count of 1 in each is kept, as the samples themselves.
   const one = oneMetricNote(target, profile.metrics, timeline.metric, (k) =>
@@ -135,6 +137,8 @@ export function cpuprofileColumns(
       `the samples have no times (or not in order): the ${target} lays them end to end in their order`,
     )
   }
+  const moved = movedSamplesNote(timeline, target)
+  if (moved) notes.push(moved)
 
   // Script ids: one per file, "0" for none (V8's own numbering is not kept), in the order the
   // nodes first name each file.
@@ -221,7 +225,7 @@ export function cpuprofileColumns(
     const leaf = stacks[i]
     let index = leaf < 0 ? 0 : outOf[leaf]
     if (index < 0) index = outNode(leaf)
-    const at = timed ? times![i] / 1000 : end
+    const at = starts[i]
     if (at > end && i > 0) {
       // a gap: time no sample covers, on (root)
       ids[count] = 0
@@ -239,7 +243,7 @@ export function cpuprofileColumns(
       if (!ticks) lineTicks.set(index, (ticks = new Map()))
       ticks.set(line, (ticks.get(line) ?? 0) + 1)
     }
-    end = at + values[i] * scale
+    end = at + (values[i] > 0 ? values[i] * scale : 0)
   }
   return {
     nodeCount,

@@ -58,6 +58,18 @@ function positionTicks(file: RawProfile): Map<string, string> {
 
 const parse = (text: string) => JSON.parse(text) as RawProfile
 
+/** Each leaf frame's summed value (the first metric), by frame name. */
+function selfByName(p: Profile): Map<string, number> {
+  const self = new Map<string, number>()
+  const { stack, values, tree } = p.samples!
+  for (let i = 0; i < stack.length; i++) {
+    if (stack[i] < 0) continue
+    const name = p.frames.get(tree.frame(stack[i])).name
+    self.set(name, (self.get(name) ?? 0) + values[0][i])
+  }
+  return self
+}
+
 describe('cpuprofile writer', () => {
   const raw = parse(new TextDecoder().decode(fixture('cpuprofile/workload.cpuprofile')))
   const profile = readCpuprofile(fixture('cpuprofile/workload.cpuprofile'))
@@ -127,6 +139,37 @@ describe('cpuprofile writer', () => {
       { line: 4, ticks: 1 },
     ])
     expect(p.meta.notes.join()).toMatch(/lays them end to end/)
+  })
+
+  test('samples whose times overlap keep their whole time: started when the one before ends (noted)', () => {
+    // Two threads sampled every 10 ms, merged on one timeline: each sample's time falls inside
+    // the other thread's sample before it. Cut at the next sample's time, half the time was lost.
+    const frames = new FrameTable()
+    const a = frames.intern({ name: 'a' })
+    const b = frames.intern({ name: 'b' })
+    const s = new SamplesBuilder(1)
+    for (let i = 0; i < 10; i++) {
+      s.addStack([a], [10_000], undefined, i * 10_000_000)
+      s.addStack([b], [10_000], undefined, i * 10_000_000 + 1_000_000)
+    }
+    const p: Profile = {
+      metrics: [{ name: 'cpu', unit: 'microseconds' }],
+      defaultMetric: 0,
+      frames,
+      samples: s.finish(),
+      meta: newMeta('test'),
+    }
+    const back = readCpuprofile(new TextEncoder().encode(writeCpuprofile(p)))
+    expect(selfByName(back)).toEqual(selfByName(p))
+    expect(selfByName(p)).toEqual(
+      new Map([
+        ['a', 100_000],
+        ['b', 100_000],
+      ]),
+    )
+    expect(p.meta.notes.join()).toMatch(
+      /^19 of 20 samples have a time before the sample before them ends/m,
+    )
   })
 
   test('metrics not written are named in a note; a count of 1 per sample is kept as the samples', () => {

@@ -21,6 +21,19 @@ export interface SampleTimeline {
    * sample has a finite time, in order.
    */
   readonly times?: Float64Array
+  /**
+   * Each sample's start in µs: its time where there are `times`, else where the sample before
+   * ended (end to end from 0). A sample whose time falls before the sample before it ends (its
+   * time and the values disagree: two threads sampled at once, jitter) starts when that one ends:
+   * every sample keeps its whole value, so per-function totals stay exact, and a gap between
+   * samples stays a gap.
+   */
+  readonly starts: Float64Array
+  /** Where the last sample ends, µs. */
+  readonly endUs: number
+  /** How many samples were started later than their time, and the most one was moved (µs). */
+  readonly moved: number
+  readonly movedUs: number
 }
 
 /** The timeline of `samples` for the metric `wanted` (name or index; default the profile's). */
@@ -45,7 +58,33 @@ export function sampleTimeline(
     for (let i = 0; i < values.length; i++) total += Math.abs(values[i])
     if (total <= 1e6) usPerUnit = 1000
   }
-  return ordered
-    ? { metric, values, isTime, usPerUnit, times: time }
-    : { metric, values, isTime, usPerUnit }
+  const times = ordered ? time : undefined
+  const starts = new Float64Array(values.length)
+  let end = 0
+  let moved = 0
+  let movedUs = 0
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] > 0 ? values[i] : 0
+    const wanted = times !== undefined ? times[i] / 1000 : end
+    const at = Math.max(wanted, end)
+    // (less than a nanosecond is float noise: times in ns against values in other units)
+    if (at - wanted >= 0.001 && value > 0) {
+      moved++
+      movedUs = Math.max(movedUs, at - wanted)
+    }
+    starts[i] = at
+    end = at + value * usPerUnit
+  }
+  const timeline = { metric, values, isTime, usPerUnit, starts, endUs: end, moved, movedUs }
+  return times !== undefined ? { ...timeline, times } : timeline
+}
+
+/**
+ * The note of a writer (`target`) whose timeline moved samples later than their times
+ * (`SampleTimeline.moved`), or undefined.
+ */
+export function movedSamplesNote(timeline: SampleTimeline, target: string): string | undefined {
+  if (timeline.moved === 0) return undefined
+  const ms = Number((timeline.movedUs / 1000).toPrecision(3))
+  return `${timeline.moved} of ${timeline.values.length} samples have a time before the sample before them ends (their times and values disagree): the ${target} starts each when that one ends, up to ${ms} ms later, so that every sample keeps its whole value`
 }

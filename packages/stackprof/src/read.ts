@@ -28,7 +28,8 @@ type Json = Record<string, unknown>
  * each `raw` record (`[height, frame ids root first…, count]`) becomes a sample, weighted
  * `samples` (count) and, by mode: `cpu` microseconds (count × interval), `wall` microseconds
  * (the record's `raw_timestamp_deltas`), `objects` (count, object mode); sample times from
- * `raw_sample_timestamps`. Without raw samples the per-frame aggregates become a call graph
+ * `raw_sample_timestamps`, each the start of the time the sample stands for (stackprof stamps
+ * the end). Without raw samples the per-frame aggregates become a call graph
  * (`samples` self, `total_samples` total, `edges` per call). The input is read as a stream of
  * JSON (members in any order): memory grows with the profile, not with the file.
  */
@@ -209,7 +210,12 @@ class StackprofParser implements JsonParser {
   private rawSamples(mode: string, interval: number) {
     const { deltas, stamps } = this
     if (mode === 'wall' && !deltas) fail("wall mode without 'raw_timestamp_deltas'")
-    const first = stamps && stamps.length > 0 && !Number.isNaN(stamps[0]) ? stamps[0] : undefined
+    // stackprof stamps a sample when it is taken, at the end of the time it stands for (its
+    // delta in wall mode, one interval in cpu mode): the model's time is where that starts.
+    const before = (k: number) =>
+      mode === 'wall' ? (deltas![k] ?? 0) : mode === 'cpu' ? interval : 0
+    const first =
+      stamps && stamps.length > 0 && !Number.isNaN(stamps[0]) ? stamps[0] - before(0) : undefined
     const metrics = mode === 'cpu' || mode === 'wall' || mode === 'object' ? 2 : 1
     const builder = new SamplesBuilder(metrics, this.tree)
     const values = [0, 0]
@@ -229,7 +235,7 @@ class StackprofParser implements JsonParser {
       const stamp = stamps?.[sample]
       const time =
         first !== undefined && stamp !== undefined && !Number.isNaN(stamp)
-          ? (stamp - first) * 1000
+          ? (stamp - before(sample) - first) * 1000
           : undefined
       values[0] = n
       values[1] = Number.isFinite(value) ? value : finite(value, `the time of raw record ${r}`)

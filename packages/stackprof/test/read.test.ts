@@ -97,6 +97,28 @@ describe('raw samples', () => {
     for (let i = 1; i < time.length; i++) expect(time[i]).toBeGreaterThanOrEqual(time[i - 1])
   })
 
+  test('wall: a sample’s time is where its delta starts (stackprof stamps its end), so the samples tile the run', () => {
+    const [profile] = readStackprof(fixture('stackprof/wall.json'))
+    const { time, values } = profile.samples!
+    const wall = values[1]
+    // Each sample (a raw record: consecutive samples of one stack) ends about where the next
+    // starts: off only by stackprof's own jitter between its stamps and its deltas (tens of µs).
+    let off = 0
+    let total = 0
+    for (let i = 0; i < wall.length; i++) {
+      total += wall[i]
+      if (i > 0) off += Math.abs(time![i] / 1000 - (time![i - 1] / 1000 + wall[i - 1]))
+    }
+    expect(off / total).toBeLessThan(0.02)
+    // The first sample's stamp, less its delta, is the start; the second record starts where
+    // its first sample's delta starts.
+    const file = json('wall')
+    const stamps = file.raw_sample_timestamps as number[]
+    const deltas = file.raw_timestamp_deltas as number[]
+    const next = values[0][0] // the first record's samples
+    expect(time![1] / 1000).toBe(stamps[next] - deltas[next] - (stamps[0] - deltas[0]))
+  })
+
   test('object: each allocation counts one object; recursion in stacks is kept', () => {
     const [profile] = readStackprof(fixture('stackprof/object.json'))
     expect(profile.metrics[1]).toEqual({ name: 'objects', unit: 'count' })
