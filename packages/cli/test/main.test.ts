@@ -154,8 +154,32 @@ describe('profconv', () => {
     writeFileSync(cut, whole.subarray(0, whole.length - 40))
     const truncated = await cli([cut, '-t', 'top'])
     expect(truncated.code).toBe(2)
-    expect(truncated.stderr).toMatch(/^profconv: error: .*cut\.pb\.gz: /)
-    expect(truncated.stderr.trim().split('\n')).toHaveLength(1)
+    expect(truncated.stderr).toMatch(
+      new RegExp(
+        `^profconv: error: .*cut\\.pb\\.gz: pprof: at byte ${whole.length - 40}: gzip data ends in the middle of its compressed stream: the file is cut short\n$`,
+      ),
+    )
+    // Cut in the 8-byte trailer, which fflate never reads (gzip -t: "unexpected end of file").
+    writeFileSync(cut, whole.subarray(0, whole.length - 3))
+    const trailer = await cli([cut, '-t', 'top'])
+    expect(trailer.code).toBe(2)
+    expect(trailer.stderr).toMatch(
+      new RegExp(
+        `^profconv: error: .*cut\\.pb\\.gz: pprof: at byte ${whole.length - 3}: gzip data ends early: the 8-byte trailer .*: the file is cut short\n$`,
+      ),
+    )
+    // head -c 500 of a callgrind file gzipped, read as a stream (callgrind's reader) and from stdin.
+    const callgrind = gzipSync(fixture('callgrind/rec-plain.callgrind'))
+    writeFileSync(cut, callgrind.subarray(0, 500))
+    for (const r of [
+      await cli([cut, '-t', 'top']),
+      await cli(['-', '-t', 'top'], callgrind.subarray(0, 500)),
+    ]) {
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(
+        /^profconv: error: .*: callgrind: at byte 500: gzip data ends in the middle of its compressed stream: the file is cut short\n$/,
+      )
+    }
   })
 
   test("pprof output gzipped by Node's zlib holds the same protobuf as --no-gzip", async () => {

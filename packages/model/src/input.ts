@@ -12,10 +12,12 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * A streaming gunzip whose output goes to `onData`: it throws ProfconvError(format) when the
- * output would pass `maxBytes` (a gzip bomb) or the data is corrupt. When `onData` throws (the
- * reader found bad data), the rest of the input is still inflated, without output, and a
- * corrupt gzip is reported rather than what its damage made the reader see: the error is the
- * same however the input was chunked, and the same as when the whole input is gunzipped first.
+ * output would pass `maxBytes` (a gzip bomb) or the data is corrupt or cut short. A cut-short
+ * input (the deflate stream, or the 8-byte trailer after it, ends early) is reported at the byte
+ * where the input ended; other damage without a position (fflate does not give one). When `onData` throws (the reader found bad data), the rest of the
+ * input is still inflated, without output, and a corrupt gzip is reported rather than what its
+ * damage made the reader see: the error is the same however the input was chunked, and the same
+ * as when the whole input is gunzipped first.
  */
 function cappedGunzip(
   format: string,
@@ -23,6 +25,9 @@ function cappedGunzip(
   onData: (chunk: Uint8Array) => void,
 ): (chunk: Uint8Array, final: boolean) => void {
   let size = 0
+  let memberStart = 0 // output size where the last gzip member began
+  let fed = 0 // compressed bytes pushed
+  const tail = new Uint8Array(TRAILER) // the last bytes pushed, for the last member's trailer
   let readerError: unknown
   const gunzip = new Gunzip((chunk) => {
     size += chunk.length
@@ -39,15 +44,48 @@ function cappedGunzip(
       readerError = error
     }
   })
+  gunzip.onmember = () => (memberStart = size)
   return (chunk, final) => {
+    fed += chunk.length
+    keepTail(tail, chunk)
     try {
       gunzip.push(chunk, final)
     } catch (error) {
       if (error instanceof ProfconvError) throw error
+      if ((error as { code?: number }).code === 0)
+        throw new ProfconvError(
+          format,
+          'gzip data ends in the middle of its compressed stream: the file is cut short',
+          { offset: fed },
+        )
+      // fflate does not say where in the bytes pushed the damage lies.
       throw new ProfconvError(format, `corrupt gzip data (${(error as Error).message})`)
     }
-    if (final && readerError !== undefined) throw readerError
+    if (!final) return
+    // fflate stops at the end of the deflate data and never reads the trailer (CRC-32, then
+    // the length mod 2^32): a file cut inside it would read as whole, where gzip -t fails.
+    const length = (tail[4] | (tail[5] << 8) | (tail[6] << 16) | (tail[7] << 24)) >>> 0
+    if (fed < TRAILER || length !== (size - memberStart) % 2 ** 32)
+      throw new ProfconvError(
+        format,
+        `gzip data ends early: the 8-byte trailer that closes it (CRC-32, then the length) is missing, cut, or names another length than the ${(size - memberStart) % 2 ** 32} bytes decoded: the file is cut short`,
+        { offset: fed },
+      )
+    if (readerError !== undefined) throw readerError
   }
+}
+
+/** A gzip member's trailer: CRC-32 and the uncompressed length, 4 bytes each. */
+const TRAILER = 8
+
+/** Shifts the last bytes of `chunk` into `tail`, which keeps the last `tail.length` bytes seen. */
+function keepTail(tail: Uint8Array, chunk: Uint8Array): void {
+  if (chunk.length >= tail.length) {
+    tail.set(chunk.subarray(chunk.length - tail.length))
+    return
+  }
+  tail.copyWithin(0, chunk.length)
+  tail.set(chunk, tail.length - chunk.length)
 }
 
 /**

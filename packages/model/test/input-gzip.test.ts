@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib'
-import { forEachInputChunk, ProfconvError } from '../src/index.js'
+import { forEachInputChunk, maybeGunzip, ProfconvError } from '../src/index.js'
 
 const text = new TextEncoder().encode(
   Array.from({ length: 4000 }, (_, i) => `line ${i} ${(i * 7919) % 1000}\n`).join(''),
@@ -47,5 +47,54 @@ describe('a streaming reader fed from gzip', () => {
     const got: Uint8Array[] = []
     await forEachInputChunk(chunked(gzip, 5), 'test', (chunk) => got.push(chunk.slice()))
     expect(Buffer.concat(got).equals(Buffer.from(text))).toBe(true)
+  })
+})
+
+describe('a cut-short gzip input', () => {
+  const gzip = new Uint8Array(gzipSync(text))
+  const readAll = async (bytes: Uint8Array, size: number) =>
+    forEachInputChunk(chunked(bytes, size), 'test', () => {})
+
+  test('is an error at the byte where it ends, whole or streamed in any chunking', async () => {
+    // Cut in the header, in the deflate data, and in the 8-byte trailer (CRC-32, length) that
+    // fflate never reads: gzip -t and go tool pprof say "unexpected EOF" for each.
+    for (const end of [
+      10,
+      15,
+      gzip.length >> 1,
+      gzip.length - 9,
+      gzip.length - 8,
+      gzip.length - 1,
+    ]) {
+      const cut = gzip.subarray(0, end)
+      const whole = () => maybeGunzip(cut, 'test')
+      expect(whole).toThrow(ProfconvError)
+      expect(whole).toThrow(
+        new RegExp(`^test: at byte ${end}: gzip data ends .*: the file is cut short$`),
+      )
+      for (const size of [3, 4096])
+        await expect(readAll(cut, size)).rejects.toThrow(
+          new RegExp(`^test: at byte ${end}: gzip data ends .*: the file is cut short$`),
+        )
+    }
+    expect(() => maybeGunzip(gzip.subarray(0, gzip.length >> 1), 'test')).toThrow(
+      /ends in the middle of its compressed stream/,
+    )
+    expect(() => maybeGunzip(gzip.subarray(0, gzip.length - 1), 'test')).toThrow(
+      new RegExp(`trailer .* than the ${text.length} bytes decoded`),
+    )
+  })
+
+  test('whole gzip, one member or several, reads as before', async () => {
+    const two = Buffer.concat([gzipSync(text.subarray(0, 1000)), gzipSync(text.subarray(1000))])
+    expect(Buffer.from(maybeGunzip(new Uint8Array(two), 'test')).equals(Buffer.from(text))).toBe(
+      true,
+    )
+    expect(Buffer.from(maybeGunzip(gzip, 'test')).equals(Buffer.from(text))).toBe(true)
+    for (const size of [3, 4096]) {
+      await readAll(new Uint8Array(two), size)
+      await readAll(gzip, size)
+    }
+    expect(maybeGunzip(new Uint8Array(gzipSync(new Uint8Array(0))), 'test')).toHaveLength(0)
   })
 })
