@@ -20,6 +20,7 @@ import { FramePruner, pruneStack } from './prune.js'
 import { SampleDecoder } from './sample-decoder.js'
 import { HASH_SEED, StackMemo, hashFinish, hashStep } from './stack-memo.js'
 import { modelUnit } from './units.js'
+import { grown } from './wire.js'
 
 export interface PprofReadOptions extends ReadOptions {
   /** Apply the profile's `drop_frames` / `keep_frames` as pprof does. Default true. */
@@ -53,6 +54,8 @@ class ProfileReader {
   private readonly frames = new FrameTable()
   private readonly notes: string[] = []
   private inexact = false
+  /** What warming the memo read (kept, so that the reads are made: see StackMemo.warm). */
+  private warmth = 0
 
   constructor(
     private readonly p: ProfileMessage,
@@ -111,53 +114,75 @@ class ProfileReader {
     const locations = this.locations()
     const builder = new SamplesBuilder(metricCount)
     const labelSets = new Map<string, Label[]>()
-    const values = new Float64Array(metricCount)
     const decoder = new SampleDecoder(this.bytes)
     const memo = new StackMemo()
     const cut = locations.hasCuts ? (at: number) => locations.verdict(at) : undefined
-    let stack: Int32Array = new Int32Array(64) // location indexes of one sample, leaf first
-    let hashes: Int32Array = new Int32Array(64)
+    // Samples go in batches: each is decoded, mapped to location indexes and hashed before any
+    // is looked up in the memo, and the memo is warmed for them all at once (StackMemo.warm).
+    // Sample b's location indexes, leaf first, are `stack[start[b]..start[b + 1])`; `hashes[k]`
+    // is the hash state of `stack[k..start[b + 1])` (see stack-memo.ts), whatever `from`
+    // drop_frames leaves; `keys[b]` is the hash of the whole stack.
+    let stack: Int32Array = new Int32Array(1024)
+    let hashes: Int32Array = new Int32Array(1024)
+    const start = new Int32Array(BATCH + 1)
+    const keys = new Int32Array(BATCH)
+    const values = new Float64Array(BATCH * metricCount)
+    const labels = new Array<Label[] | undefined>(BATCH)
+    const row = new Float64Array(metricCount)
     let pruned = 0
-    for (let i = 0; decoder.next(); i++) {
-      if (decoder.valueCount !== metricCount) {
-        throw new ProfconvError(
-          'pprof',
-          `sample ${i} has ${decoder.valueCount} values for ${metricCount} sample types`,
-        )
-      }
-      for (let m = 0; m < metricCount; m++) values[m] = this.num(decoder.values[m])
-      const n = decoder.idCount
-      if (n > stack.length) stack = new Int32Array(decoder.ids.length)
-      // Root first, hashing as it goes (see stack-memo.ts): `hashes[k]` is the hash state of
-      // `stack[k..n)`, whatever `from` drop_frames leaves.
-      if (n > hashes.length) hashes = new Int32Array(stack.length)
-      let hash = HASH_SEED
-      for (let k = n - 1; k >= 0; k--) {
-        const at = this.locationIndex(locations, decoder.ids[k], i)
-        stack[k] = at
-        hash = hashStep(hash, at)
-        hashes[k] = hash
-      }
-      let from = 0
-      if (cut) {
-        from = pruneStack(stack, n, cut)
-        if (from > 0) pruned++
-      }
-      let node = -1
-      if (n > from) {
-        const key = hashFinish(hashes[from], n - from)
-        const known = memo.get(stack, from, n, key)
-        if (known !== undefined) node = known
-        else {
-          node = newStack(builder.tree, locations, memo, stack, hashes, from, n)
-          memo.set(stack, from, n, key, node)
+    for (let i = 0; ;) {
+      // Every error is thrown here, in sample order.
+      let count = 0
+      for (; count < BATCH && decoder.next(); count++) {
+        const sample = i + count
+        if (decoder.valueCount !== metricCount) {
+          throw new ProfconvError(
+            'pprof',
+            `sample ${sample} has ${decoder.valueCount} values for ${metricCount} sample types`,
+          )
         }
+        for (let m = 0; m < metricCount; m++)
+          values[count * metricCount + m] = this.num(decoder.values[m])
+        const n = decoder.idCount
+        const at = start[count]
+        while (at + n > stack.length) {
+          stack = grown(stack)
+          hashes = grown(hashes)
+        }
+        let hash = HASH_SEED
+        for (let k = n - 1; k >= 0; k--) {
+          const loc = this.locationIndex(locations, decoder.ids[k], sample)
+          stack[at + k] = loc
+          hash = hashStep(hash, loc)
+          hashes[at + k] = hash
+        }
+        start[count + 1] = at + n
+        keys[count] = hashFinish(hash, n)
+        labels[count] = decoder.labelCount > 0 ? this.labels(decoder.labels, labelSets) : undefined
       }
-      builder.add(
-        node,
-        values,
-        decoder.labelCount > 0 ? this.labels(decoder.labels, labelSets) : undefined,
-      )
+      if (count === 0) break
+      this.warmth ^= memo.warm(keys, count)
+      for (let b = 0; b < count; b++, i++) {
+        const at = start[b]
+        const end = start[b + 1]
+        let from = at
+        if (cut) {
+          from += pruneStack(stack.subarray(at, end), end - at, cut)
+          if (from > at) pruned++
+        }
+        let node = -1
+        if (end > from) {
+          const key = from === at ? keys[b] : hashFinish(hashes[from], end - from)
+          const known = memo.get(stack, from, end, key)
+          if (known !== undefined) node = known
+          else {
+            node = newStack(builder.tree, locations, memo, stack, hashes, from, end)
+            memo.set(stack, from, end, key, node)
+          }
+        }
+        for (let m = 0; m < metricCount; m++) row[m] = values[b * metricCount + m]
+        builder.add(node, row, labels[b])
+      }
     }
     if (pruned > 0) {
       this.notes.push(
@@ -303,6 +328,9 @@ class ProfileReader {
     return value
   }
 }
+
+/** Samples decoded ahead of their memo lookups (see `samples`). */
+const BATCH = 32
 
 /** What a stack's walk reads of a location table (this reader's, or a fold's). */
 type LocationColumns = Pick<LocationTable, 'start' | 'frames' | 'lines' | 'addressHi' | 'addressLo'>

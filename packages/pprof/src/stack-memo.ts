@@ -36,6 +36,27 @@ export class StackMemo {
     if (++this.count * 2 > this.slots.length / SLOT) this.rehash()
   }
 
+  /**
+   * Reads the slots of the sequences whose hashes are `keys[0..count)`, then the first value of
+   * the sequence each slot holds, so that their `get` and `set` soon after find them in the CPU's
+   * cache. A lookup's time is mostly two cache misses (its slot, then its sequence), and misses
+   * made back to back, independent of each other, overlap: the 1M-sample benchmark's ~1M
+   * lookups took a third of the time so. The answer means nothing: the caller keeps it, so
+   * that the reads are not left out as unused.
+   */
+  warm(keys: Int32Array, count: number): number {
+    const slots = this.slots
+    const pool = this.pool
+    const mask = slots.length / SLOT - 1
+    let seen = 0
+    for (let i = 0; i < count; i++) seen ^= slots[(keys[i] & mask) * SLOT + 1]
+    for (let i = 0; i < count; i++) {
+      const start = slots[(keys[i] & mask) * SLOT + 1]
+      if (start > 0) seen ^= pool[start - 1]
+    }
+    return seen
+  }
+
   /** Where in `slots` the sequence is, or the free slot where it would go. */
   private find(seq: Int32Array, from: number, to: number, hash: number): number {
     const slots = this.slots
