@@ -86,6 +86,10 @@ export class CallgrindParser {
   private name: string | undefined
   private comments: string[] = []
   private pendingStated: Part['stated'] = []
+  /** The `creator:` line: `callgrind-3.19.0` for valgrind's, which ends every part with `totals:`. */
+  private creator = ''
+  /** A `part:` line was read and no cost of that part yet. */
+  private partLine = false
 
   // Body state: the current object and file, the current function (named with the object and
   // file current at its fn= line, as callgrind_annotate does), and the target of the next call.
@@ -118,6 +122,11 @@ export class CallgrindParser {
     // A file whose events: line is followed by no cost (a part dumped before anything ran) is
     // a profile of nothing, as callgrind_annotate reads it: its totals are zero.
     if (this.profiles.length === 0 && !this.part && this.events.length > 0) this.ensurePart()
+    // Valgrind's file cut in the header of its next part: said on the last part read.
+    if (this.partLine && !this.part && this.profiles.length > 0 && this.byValgrind())
+      this.profiles[this.profiles.length - 1].meta.notes.push(
+        `the file looks cut short: it ends in the header of part ${this.profiles.length + 1}, before any of its costs`,
+      )
     this.finishPart()
     if (this.profiles.length === 0)
       throw new ProfconvError(
@@ -455,6 +464,7 @@ export class CallgrindParser {
     switch (key) {
       case 'part':
         this.finishPart()
+        this.partLine = true
         return
       case 'events': {
         this.finishPart()
@@ -488,6 +498,9 @@ export class CallgrindParser {
       case 'cmd':
         this.name = value.trim()
         return
+      case 'creator':
+        this.creator = value.trim()
+        return
       case 'desc':
         this.comments.push(value)
         return
@@ -514,6 +527,7 @@ export class CallgrindParser {
       name,
       unit: this.eventUnits.get(name) ?? eventUnit(name),
     }))
+    this.partLine = false
     this.part = {
       metrics,
       graph: new CostGraph(metrics.length),
@@ -612,16 +626,7 @@ export class CallgrindParser {
         .pop()
     const program = nonZero('summary') ?? nonZero('totals')
     if (program) meta.totals = program.values
-    const stated = part.stated.filter((s) => s.key === 'totals')
-    for (const { key, values } of stated.length > 0 ? stated : part.stated) {
-      const differ = part.metrics.filter((_, m) => values[m] !== undefined && values[m] !== sums[m])
-      if (differ.length > 0) {
-        meta.notes.push(
-          `the file's ${key}: line (${values.join(' ')}) differs from the sum of its costs ` +
-            `(${sums.join(' ')}); the costs were kept`,
-        )
-      }
-    }
+    meta.notes.push(...this.statedNotes(part, sums))
     const undefinedIds =
       this.objects.undefinedIds + this.files.undefinedIds + this.functions.undefinedIds
     if (undefinedIds > 0) {
@@ -636,6 +641,38 @@ export class CallgrindParser {
     const profile: Profile = { metrics: part.metrics, defaultMetric: 0, frames, graph, meta }
     if (positions) profile.positions = positions
     this.profiles.push(profile)
+  }
+
+  /** Whether valgrind's callgrind wrote the file (`creator: callgrind-3.19.0`). */
+  private byValgrind(): boolean {
+    return /^callgrind-\d/.test(this.creator)
+  }
+
+  /**
+   * Notes on the part's `summary:`/`totals:` lines against `sums`, the sums of its costs: a
+   * stated figure that differs (`totals:` checked where given, else `summary:`), or no `totals:`
+   * where valgrind's callgrind, which ends every part with one, wrote the file: it was cut short.
+   */
+  private statedNotes(part: Part, sums: number[]): string[] {
+    const totals = part.stated.filter((s) => s.key === 'totals')
+    if (totals.length === 0 && this.byValgrind()) {
+      const summary = part.stated.filter((s) => s.key === 'summary').pop()
+      const which = this.profiles.length === 0 ? 'this file' : `part ${this.profiles.length + 1}`
+      const said = summary ? `, its summary: line says ${summary.values.join(' ')}` : ''
+      return [
+        `the file looks cut short: ${this.creator} ends every part with a totals: line and ` +
+          `${which} has none (its costs sum to ${sums.join(' ')}${said}): what came after the cut is missing`,
+      ]
+    }
+    const notes: string[] = []
+    for (const { key, values } of totals.length > 0 ? totals : part.stated) {
+      if (values.some((v, m) => m < sums.length && v !== sums[m]))
+        notes.push(
+          `the file's ${key}: line (${values.join(' ')}) differs from the sum of its costs ` +
+            `(${sums.join(' ')}); the costs were kept`,
+        )
+    }
+    return notes
   }
 
   /** A part's position detail with frame ids for function indices and file names for slots. */

@@ -111,3 +111,66 @@ describe.each(FIXTURES)('%s.callgrind', (name) => {
     expect(callgrindFormat.sniff!(gzipSync(fixture(`callgrind/${name}.callgrind`)))).toBe(true)
   })
 })
+
+describe('a file cut short', () => {
+  const CUT = /^the file looks cut short/
+  const cutNotes = (profiles: Profile[]) =>
+    profiles.flatMap((p) => p.meta.notes.filter((n) => CUT.test(n)))
+  /** The file's first `n` lines, as `head -n` writes them. */
+  const head = (source: string, n: number) =>
+    new TextEncoder().encode(source.split('\n').slice(0, n).join('\n') + '\n')
+
+  test("valgrind's callgrind ends every part with totals: a cut that reads is noted", () => {
+    // valgrind --tool=callgrind writes `totals:` after each dump; callgrind_annotate reads a file
+    // cut at a line boundary without a word, as if the program had stopped there.
+    const source = text('rec-plain')
+    const lines = source.split('\n').length
+    let noted = 0
+    for (const n of [20, 3000, 6000, lines - 3]) {
+      let profiles: Profile[]
+      try {
+        profiles = readCallgrind(head(source, n))
+      } catch {
+        continue // a cut between calls= and its cost line is an error already
+      }
+      const notes = cutNotes(profiles)
+      expect(notes).toHaveLength(1)
+      expect(notes[0]).toMatch(
+        /callgrind-3\.19\.0 ends every part with a totals: line and this file has none \(its costs sum to \d+, its summary: line says 382246\)/,
+      )
+      noted++
+    }
+    expect(noted).toBeGreaterThanOrEqual(3)
+    // The cut just before `totals:`: every cost is there, only the end marker is missing.
+    expect(cutNotes(readCallgrind(head(source, lines - 3)))[0]).toMatch(/sum to 382246,/)
+    for (const name of FIXTURES)
+      expect(cutNotes(readCallgrind(fixture(`callgrind/${name}.callgrind`)))).toEqual([])
+  })
+
+  test('in a later part, or in the header of the next part', () => {
+    const source = text('rec-parts')
+    const lines = source.split('\n')
+    const partLine = (k: number) => lines.findIndex((l) => l === `part: ${k}`) + 1
+    const inPart2 = readCallgrind(head(source, partLine(3) - 200))
+    expect(inPart2).toHaveLength(2)
+    expect(cutNotes([inPart2[0]])).toEqual([])
+    expect(cutNotes([inPart2[1]])[0]).toMatch(/and part 2 has none/)
+    const atPart3 = readCallgrind(head(source, partLine(3) + 2))
+    expect(atPart3).toHaveLength(2)
+    expect(cutNotes(atPart3)).toEqual([
+      'the file looks cut short: it ends in the header of part 3, before any of its costs',
+    ])
+  })
+
+  test('files of other writers, which end without totals:, are not cut short', () => {
+    // go tool pprof -callgrind and yappi write neither summary: nor totals:; pyprof2calltree
+    // writes summary: alone.
+    const pyprof2calltree = 'events: Ticks\nsummary: 5\nfl=a.py\nfn=f\n1 5\n'
+    for (const bytes of [
+      fixture('callgrind/pprof.callgrind'),
+      fixture('callgrind/yappi.callgrind'),
+      new TextEncoder().encode(pyprof2calltree),
+    ])
+      expect(cutNotes(readCallgrind(bytes))).toEqual([])
+  })
+})
