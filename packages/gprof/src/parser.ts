@@ -26,6 +26,8 @@ const FLAT_TITLE = /^\s*flat profile:\s*$/i
 const FLAT_HEADER = /^\s*time\s+seconds\s+seconds\b/
 const SAMPLE_PERIOD = /^\s*each sample counts as ([0-9.]+) seconds/i
 const SEPARATOR = /^\s*-{3,}\s*$/
+/** The title of the index by function name, which GNU and BSD gprof print after a call graph. */
+const INDEX_TITLE = /^\s*index by function name\s*$/i
 /** `name (12)`: a function gprof lists by where it would be (index by name, mcount). */
 const PARENTHESISED = /\(\d+\)$/
 
@@ -58,6 +60,7 @@ export class GprofParser {
   private period: number | undefined
   private sawGraph = false
   private sawFlat = false
+  private sawIndex = false
 
   readonly line = (line: string, lineNo: number): void => {
     if (line.startsWith('\f')) {
@@ -88,6 +91,8 @@ export class GprofParser {
     } else if (GRAPH_HEADER.test(line.trim())) {
       this.section = 'graph'
       this.sawGraph = true
+    } else if (INDEX_TITLE.test(line)) {
+      this.sawIndex = true
     }
   }
 
@@ -232,7 +237,13 @@ export class GprofParser {
   }
 
   finish(): Profile[] {
-    this.endGraph(0)
+    if (this.lines.length > 0 && this.lines.every((l) => l.primary === undefined))
+      throw new ProfconvError(
+        FORMAT,
+        'the report ends inside a call-graph entry, before its primary line `[N] …`: it looks cut short',
+        { line: this.entryLine },
+      )
+    this.endGraph(this.entryLine)
     if (!this.sawGraph && !this.sawFlat) fail('neither a flat profile nor a call graph found')
     const metric: Metric = { name: 'time', unit: 'seconds' }
     const { frames, graph } = this
@@ -250,14 +261,23 @@ export class GprofParser {
       this.call(this.frame(caller, callerName), callee, line, false)
     }
 
+    // GNU and BSD gprof end a report that has a call graph with the index by function name.
+    const cut = this.sawGraph && !this.sawIndex
+    if (cut)
+      meta.notes.push(
+        'gprof: the report looks cut short: gprof ends a call graph with its index by function name, and this report has none (entries of the call graph may be missing)',
+      )
     if (this.sawGraph) {
       // gprof's call graph leaves out functions it has no entry for (BSD's mcount): so do we.
       const left = this.flat.filter((row) => !this.names.has(row.name))
       const seconds = left.reduce((sum, row) => sum + row.self, 0)
       if (seconds > 0) {
         const names = left.filter((row) => row.self > 0).map((row) => row.name)
+        const why = cut
+          ? 'the call graph read'
+          : "the call graph and left out, as gprof's call graph leaves them out"
         meta.notes.push(
-          `gprof: ${names.length} function(s) of the flat profile with ${round(seconds)} s are not in the call graph and left out, as gprof's call graph leaves them out (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`,
+          `gprof: ${names.length} function(s) of the flat profile with ${round(seconds)} s are not in ${cut ? `${why} and left out` : why} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`,
         )
       }
     } else {

@@ -318,3 +318,44 @@ describe('errors', () => {
     expect(errorOf('hello\n')).toMatch(/neither a flat profile nor a call graph/)
   })
 })
+
+describe('a report cut short', () => {
+  const CUT = /^gprof: the report looks cut short/
+  const FORMS = ['recursion.gprof', 'recursion.full.gprof', 'recursion.graph.gprof', 'cycle.gprof']
+
+  test.each(FORMS)(
+    '%s: every cut between the call graph header and the index is noted or an error',
+    (file) => {
+      // GNU gprof (and BSD's) print the index by function name after every call graph.
+      const lines = text(`gprof/${file}`).split('\n')
+      const graph = lines.findIndex((l) => /^index % time/.test(l))
+      const index = lines.indexOf('Index by function name')
+      expect(graph).toBeGreaterThan(0)
+      expect(index).toBeGreaterThan(graph)
+      let noted = 0
+      for (let n = graph + 1; n <= lines.length; n++) {
+        let profile: Profile
+        try {
+          profile = one(utf8(lines.slice(0, n).join('\n') + '\n'))
+        } catch (e) {
+          // A cut inside an entry before its [N] line: an error at the entry's first line.
+          expect((e as Error).message).toMatch(
+            /^gprof: line \d+: the report ends inside a call-graph entry/,
+          )
+          continue
+        }
+        const notes = profile.meta.notes.filter((note) => CUT.test(note))
+        expect([n, notes.length]).toEqual([n, n <= index ? 1 : 0])
+        if (n <= index) noted++
+        // Functions of the flat profile past the cut are not said to be left out by gprof.
+        expect(profile.meta.notes.join()).not.toMatch(/as gprof's call graph leaves them out/)
+      }
+      expect(noted).toBeGreaterThan(10)
+    },
+  )
+
+  test('a flat profile alone has no index to miss', () => {
+    const flat = one(fixture('gprof/recursion.flat.gprof'))
+    expect(flat.meta.notes.filter((note) => CUT.test(note))).toEqual([])
+  })
+})
