@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates test-data/gprof/: real gprof reports of the small C programs in
 # test-data/gprof/src (built with `gcc -pg`), in the forms users meet: brief (`-b`, flat profile
-# and call graph), the default with gprof's explanations, flat profile only (`-b -p`) and call
-# graph only (`-b -q`); and a callgrind run of the same programs built without -pg, whose call
-# counts the tests compare with gprof's. Needs gcc, binutils (gprof) and valgrind.
+# and call graph), the default with gprof's explanations, flat profile only (`-b -p`), call
+# graph only (`-b -q`) and BSD's layout (`-b -T`: call graph, then flat profile); and a
+# callgrind run of the same programs built without -pg, whose call counts the tests compare
+# with gprof's. Needs gcc, binutils (gprof) and valgrind.
 # usage: scripts/fixtures-gprof.sh      (from the repository root)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ for prog in recursion cycle; do
   gprof -b -p "$prog" gmon.out >"$out/$prog.flat.gprof"
   gprof -b -q "$prog" gmon.out >"$out/$prog.graph.gprof"
   gprof "$prog" gmon.out >"$out/$prog.full.gprof"
+  gprof -b -T "$prog" gmon.out >"$out/$prog.traditional.gprof"
   gcc -O0 -g -o "$prog-plain" "$out/src/$prog.c"
   valgrind --tool=callgrind --separate-recs=1 --callgrind-out-file="$out/$prog.callgrind" "./$prog-plain" \
     >/dev/null 2>&1

@@ -8,6 +8,7 @@ import {
   type Profile,
 } from '@profconv/model'
 import { parseCallLine, parseFlatRow, type CallLine, type FlatRow } from './lines.js'
+import { GRAPH_HEADER } from './sniff.js'
 
 export const FORMAT = 'gprof'
 
@@ -20,7 +21,6 @@ interface ParentArc {
   readonly line: CallLine
 }
 
-const GRAPH_HEADER = /^index\s+%\s*(time\s+)?self\s+(children|descendents)\s+called/
 const BSD_SUBHEADER = /^\s*called\/total\s+(parents|children)\s*$/
 const FLAT_TITLE = /^\s*flat profile:\s*$/i
 const FLAT_HEADER = /^\s*time\s+seconds\s+seconds\b/

@@ -79,7 +79,7 @@ describe.each(['recursion', 'cycle'])('gprof -b report of %s.c (gcc -pg)', (name
   const edges = edgesByName(profile)
 
   test('is sniffed as gprof, in every form gprof prints', () => {
-    for (const form of ['', '.full', '.flat', '.graph']) {
+    for (const form of ['', '.full', '.flat', '.graph', '.traditional']) {
       expect(sniffGprof(fixture(`gprof/${name}${form}.gprof`))).toBe(true)
     }
     expect(gprofFormat.sniff!(fixture(`callgrind/rec-plain.callgrind`))).toBe(false)
@@ -135,10 +135,14 @@ describe.each(['recursion', 'cycle'])('gprof -b report of %s.c (gcc -pg)', (name
     expect(flat.meta.period?.value).toBe(0.01)
   })
 
-  test('the default report (with explanations) and -q give the same graph as -b', () => {
+  test('the default report (with explanations), -q and -T give the same graph as -b', () => {
     const graph = dumpGraph(profile)
     expect(dumpGraph(one(fixture(`gprof/${name}.full.gprof`)))).toBe(graph)
     expect(dumpGraph(one(fixture(`gprof/${name}.graph.gprof`)))).toBe(graph)
+    // -T (--traditional): BSD's layout, `descendants` and the call graph before the flat profile.
+    const traditional = one(fixture(`gprof/${name}.traditional.gprof`))
+    expect(dumpGraph(traditional)).toBe(graph)
+    expect(traditional.meta.notes).toEqual(profile.meta.notes)
   })
 
   test('call counts between profiled functions equal callgrind’s of the same program', () => {
@@ -321,14 +325,20 @@ describe('errors', () => {
 
 describe('a report cut short', () => {
   const CUT = /^gprof: the report looks cut short/
-  const FORMS = ['recursion.gprof', 'recursion.full.gprof', 'recursion.graph.gprof', 'cycle.gprof']
+  const FORMS = [
+    'recursion.gprof',
+    'recursion.full.gprof',
+    'recursion.graph.gprof',
+    'recursion.traditional.gprof',
+    'cycle.gprof',
+  ]
 
   test.each(FORMS)(
     '%s: every cut between the call graph header and the index is noted or an error',
     (file) => {
       // GNU gprof (and BSD's) print the index by function name after every call graph.
       const lines = text(`gprof/${file}`).split('\n')
-      const graph = lines.findIndex((l) => /^index % time/.test(l))
+      const graph = lines.findIndex((l) => /^index\s+%\s*time/.test(l))
       const index = lines.indexOf('Index by function name')
       expect(graph).toBeGreaterThan(0)
       expect(index).toBeGreaterThan(graph)
