@@ -7,8 +7,13 @@ const utf8 = new TextEncoder()
  * without a string per line or per number (and beyond the 512 MiB a string can hold).
  */
 export class ByteWriter {
-  private buf = new Uint8Array(1 << 16)
+  private buf: Uint8Array
   private length = 0
+
+  /** `size`: the bytes to make room for at first (a good guess saves growing by copies). */
+  constructor(size = 1 << 16) {
+    this.buf = new Uint8Array(size)
+  }
 
   /** Writes `text` as UTF-8. */
   text(text: string): void {

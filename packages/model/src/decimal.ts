@@ -5,8 +5,9 @@
  * straight into their byte buffers instead of making a string per number.
  */
 export function writeDecimal(bytes: Uint8Array, at: number, n: number, width = 0): number {
+  // Digits counted by comparisons: a loop of divisions was half of this function's time.
   let count = 1
-  for (let x = n; x >= 10; x = (x / 10) | 0) count++
+  while (count < 9 && n >= TENS[count]) count++
   if (count < width) count = width
   for (let i = at + count - 1; i >= at; i--) {
     const q = (n / 10) | 0
@@ -15,6 +16,9 @@ export function writeDecimal(bytes: Uint8Array, at: number, n: number, width = 0
   }
   return at + count
 }
+
+/** 10^i at i. */
+const TENS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]
 
 /**
  * `v` as a plain decimal (`0.000000962`, `1000000000000000000000`), never in exponent notation
