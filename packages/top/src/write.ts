@@ -83,10 +83,19 @@ export function writeTop(profile: Profile, options: TopOptions = {}): string {
   const calls = hasCalls ? columns[5] : []
   const name = columns[columns.length - 1]
   let sum = 0
+  // Rows of one self cost are next to each other (sorted by it, most often): formatted once.
+  let lastSelf = NaN
+  let lastFlat = ''
+  let lastFlatShare = ''
   for (const r of listed) {
     sum += self[r]
-    flat.push(unit.format(self[r]))
-    flatShare.push(percent(self[r]))
+    if (self[r] !== lastSelf) {
+      lastSelf = self[r]
+      lastFlat = unit.format(lastSelf)
+      lastFlatShare = percent(lastSelf)
+    }
+    flat.push(lastFlat)
+    flatShare.push(lastFlatShare)
     sumShare.push(percent(sum))
     cum.push(unit.format(inclusive[r]))
     cumShare.push(percent(inclusive[r]))
