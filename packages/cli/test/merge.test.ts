@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { describeWithTool, fixture, fixturePath, run } from '@profconv/testkit'
+import { describeWithTool, fixture, fixturePath, goPprofTop, run } from '@profconv/testkit'
 import { expandInputs } from '../src/input-list.js'
 import { chunkSize } from '../src/merge-inputs.js'
 import { cli } from './cli-io.js'
@@ -238,17 +238,7 @@ describeWithTool('go', 'merged pprof against go tool pprof merging the same file
     ]
   }
   const top = (files: string[], ...flags: string[]) =>
-    run('go', [
-      'tool',
-      'pprof',
-      '-top',
-      '-nodecount=0',
-      '-nodefraction=0',
-      '-edgefraction=0',
-      '-symbolize=none',
-      ...flags,
-      ...files,
-    ]).replace(/^File: .*\n/m, '')
+    goPprofTop(files, ...flags).replace(/^File: .*\n/m, '')
 
   test.each([
     ['cpu', ['samples', 'cpu'], '-unit=ns'],

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describeWithTool, fixturePath, run } from '@profconv/testkit'
+import { describeWithTool, fixturePath, goPprofTop } from '@profconv/testkit'
 import { cli } from './cli-io.js'
 
 const text = (rel: string) => readFileSync(fixturePath(rel), 'utf8')
@@ -103,17 +103,7 @@ describeWithTool('go', '-t top total against go tool pprof -top (samples without
     expect(
       (await cli([fixturePath('austin/wall.austin'), '-t', 'pprof', '-o', out, '-q'])).code,
     ).toBe(0)
-    const reading = run('go', [
-      'tool',
-      'pprof',
-      '-top',
-      '-nodecount=0',
-      '-nodefraction=0',
-      '-edgefraction=0',
-      '-symbolize=none',
-      '-unit=us',
-      out,
-    ])
+    const reading = goPprofTop([out], '-unit=us')
     const pprofTotal = Number(/ of (\d+)us total/.exec(reading)![1])
     const r = await cli([out, '-t', 'top', '-q'])
     expect(r.code).toBe(0)

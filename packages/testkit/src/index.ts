@@ -1,5 +1,5 @@
 export { fixture, fixturePath, testDataDir } from './fixtures.js'
-export { describeWithTool, hasTool, run } from './tools.js'
+export { describeWithTool, goPprofTop, hasTool, run } from './tools.js'
 export { CHROMIUM, launchChromium, watchPage } from './chromium.js'
 export type { ChromiumSession } from './chromium.js'
 export { HOSTILE_NAMES, hostilePstatsJson } from './hostile.js'

@@ -48,3 +48,21 @@ export function run(
   }
   return result.stdout
 }
+
+/**
+ * `go tool pprof -top` of `files`, every row shown (no node, node-fraction or edge-fraction cut)
+ * and nothing symbolized, with `flags` before the files: its output.
+ */
+export function goPprofTop(files: readonly string[], ...flags: string[]): string {
+  return run('go', [
+    'tool',
+    'pprof',
+    '-top',
+    '-nodecount=0',
+    '-nodefraction=0',
+    '-edgefraction=0',
+    '-symbolize=none',
+    ...flags,
+    ...files,
+  ])
+}
