@@ -128,6 +128,6 @@ function depthOfDeepest(parent: Int32Array): number {
 }
 
 /** Microsecond times to 3 decimals (nanoseconds), without float noise in the text. */
-export function round(us: number): number {
+function round(us: number): number {
   return Math.round(us * 1000) / 1000
 }

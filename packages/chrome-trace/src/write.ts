@@ -5,7 +5,6 @@ import {
   ProfconvError,
   movedSamplesNote,
   oneMetricNote,
-  sampleTimeline,
   type Profile,
   type Samples,
   type WriteOptions,
@@ -56,7 +55,14 @@ function writeTrace(
 ): Uint8Array {
   const samples = profile.samples
   if (!samples) throw new ProfconvError('chrome-trace', 'the profile has no samples to write')
-  const timeline = sampleTimeline(profile, samples, options.metric)
+  // The samples as a V8 CPU profile (DevTools and profiler-cli show it as a sampled profile),
+  // written beside the X events; its notes are this writer's own, below. Its timeline is theirs.
+  const cpu = cpuprofileColumns(
+    { ...profile, meta: { ...profile.meta, notes: [] } },
+    options,
+    'chrome-trace',
+  )
+  const timeline = cpu.timeline
   const { values, usPerUnit: scale, starts } = timeline
   const metric = profile.metrics[timeline.metric]
   const timed = timeline.times !== undefined
@@ -109,12 +115,6 @@ function writeTrace(
   out.text(',')
   out.text(meta('thread_name', `${metric.name} (${metric.unit})`))
 
-  // The samples as a V8 CPU profile (DevTools and profiler-cli show it as a sampled profile).
-  const cpu = cpuprofileColumns(
-    { ...profile, meta: { ...profile.meta, notes: [] } },
-    options,
-    'chrome-trace',
-  )
   const v8 = `"pid":${PID},"tid":${TID},"ts":0,"ph":"P","cat":"disabled-by-default-v8.cpu_profiler","id":"0x1"`
   out.text(`,{${v8},"name":"Profile","args":{"data":{"startTime":0}}}`)
   out.text(`,{${v8},"name":"ProfileChunk","args":{"data":{"cpuProfile":{"nodes":[`)

@@ -3,7 +3,13 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { constants as zlib, gunzipSync } from 'node:zlib'
 import { detectFormat, inputFormat, readInput, type ReadInputOptions } from '@profconv/core'
-import { DEFAULT_MAX_INPUT, isGzip, type FormatDescriptor, type Profile } from '@profconv/model'
+import {
+  DEFAULT_MAX_INPUT,
+  gzipStatedLength,
+  isGzip,
+  type FormatDescriptor,
+  type Profile,
+} from '@profconv/model'
 import { Progress, counted, type MaybeTty } from './progress.js'
 import { letYoungGenerationGrow } from './young-generation.js'
 
@@ -185,10 +191,8 @@ function gunzipFast(bytes: Uint8Array, maxInputSize = DEFAULT_MAX_INPUT): Uint8A
  * deflate can inflate the input to, nor {@link GUESS_CAP}.
  */
 function outputGuess(bytes: Uint8Array, maxOutputLength: number): number {
-  const n = bytes.length
-  const stated =
-    (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0
-  return Math.max(16 * 1024, Math.min(stated + 1, maxOutputLength, 1032 * n, GUESS_CAP))
+  const stated = gzipStatedLength(bytes)
+  return Math.max(16 * 1024, Math.min(stated + 1, maxOutputLength, 1032 * bytes.length, GUESS_CAP))
 }
 
 /** The largest output buffer `outputGuess` asks for. */

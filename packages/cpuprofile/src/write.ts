@@ -4,6 +4,7 @@ import {
   oneMetricNote,
   sampleTimeline,
   type Profile,
+  type SampleTimeline,
   type WriteOptions,
 } from '@profconv/model'
 
@@ -75,6 +76,8 @@ export interface CpuprofileColumns {
   /** Each sample's 1-based line (0 unknown). */
   lines: Int32Array
   endTime: number
+  /** The samples on their time axis (`sampleTimeline`), which the columns were laid out from. */
+  timeline: SampleTimeline
 }
 
 /**
@@ -256,7 +259,8 @@ export function cpuprofileColumns(
     samples: ids,
     timeDeltas: deltas,
     lines: sampleLines,
-    endTime: round(end),
+    endTime: round(timeline.endUs),
+    timeline,
   }
 }
 

@@ -274,10 +274,10 @@ export class GprofParser {
       if (seconds > 0) {
         const names = left.filter((row) => row.self > 0).map((row) => row.name)
         const why = cut
-          ? 'the call graph read'
+          ? 'the call graph read and left out'
           : "the call graph and left out, as gprof's call graph leaves them out"
         meta.notes.push(
-          `gprof: ${names.length} function(s) of the flat profile with ${round(seconds)} s are not in ${cut ? `${why} and left out` : why} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`,
+          `gprof: ${names.length} function(s) of the flat profile with ${round(seconds)} s are not in ${why} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`,
         )
       }
     } else {

@@ -68,6 +68,7 @@ export {
   forEachLine,
   readLines,
   readLinesStream,
+  gzipStatedLength,
   isGzip,
   maybeGunzip,
   peek,

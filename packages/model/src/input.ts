@@ -11,13 +11,23 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
+ * The uncompressed length a gzip member's trailer states (mod 2^32): the last 4 bytes of
+ * `bytes`, little-endian.
+ */
+export function gzipStatedLength(bytes: Uint8Array): number {
+  const n = bytes.length
+  return (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0
+}
+
+/**
  * A streaming gunzip whose output goes to `onData`: it throws ProfconvError(format) when the
  * output would pass `maxBytes` (a gzip bomb) or the data is corrupt or cut short. A cut-short
  * input (the deflate stream, or the 8-byte trailer after it, ends early) is reported at the byte
- * where the input ended; other damage without a position (fflate does not give one). When `onData` throws (the reader found bad data), the rest of the
- * input is still inflated, without output, and a corrupt gzip is reported rather than what its
- * damage made the reader see: the error is the same however the input was chunked, and the same
- * as when the whole input is gunzipped first.
+ * where the input ended; other damage without a position (fflate does not give one). When
+ * `onData` throws (the reader found bad data), the rest of the input is still inflated, without
+ * output, and a corrupt gzip is reported rather than what its damage made the reader see: the
+ * error is the same however the input was chunked, and the same as when the whole input is
+ * gunzipped first.
  */
 function cappedGunzip(
   format: string,
@@ -64,8 +74,7 @@ function cappedGunzip(
     if (!final) return
     // fflate stops at the end of the deflate data and never reads the trailer (CRC-32, then
     // the length mod 2^32): a file cut inside it would read as whole, where gzip -t fails.
-    const length = (tail[4] | (tail[5] << 8) | (tail[6] << 16) | (tail[7] << 24)) >>> 0
-    if (fed < TRAILER || length !== (size - memberStart) % 2 ** 32)
+    if (fed < TRAILER || gzipStatedLength(tail) !== (size - memberStart) % 2 ** 32)
       throw new ProfconvError(
         format,
         `gzip data ends early: the 8-byte trailer that closes it (CRC-32, then the length) is missing, cut, or names another length than the ${(size - memberStart) % 2 ** 32} bytes decoded: the file is cut short`,
